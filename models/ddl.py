@@ -1,0 +1,66 @@
+"""Warehouse DDL generated from the contracts, so tables and parsers never disagree.
+
+Identifiers here come only from the contracts (code, not file contents), and are quoted.
+"""
+
+from __future__ import annotations
+
+from models.contracts import CONTRACTS, Contract
+
+SCHEMAS = ("raw", "quarantine", "stg", "marts")
+
+# Lineage carried by every stored row: which file, which line, what content, which run.
+LINEAGE = (
+    ("_file_id", "BIGINT NOT NULL"),
+    ("_line", "BIGINT NOT NULL"),
+    ("_row_hash", "VARCHAR NOT NULL"),
+    ("_run_id", "VARCHAR NOT NULL"),
+)
+
+
+def q(name: str) -> str:
+    """Quote an identifier taken from a contract."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a contract identifier: {name!r}")
+    return f'"{name}"'
+
+
+def _table(name: str, columns: list[tuple[str, str]]) -> str:
+    body = ",\n  ".join(f"{q(c)} {t}" for c, t in columns)
+    return f"CREATE TABLE IF NOT EXISTS {name} (\n  {body}\n)"
+
+
+def raw_table(c: Contract) -> str:
+    """Accepted rows, typed, every version (corrections keep the older row, flagged not current)."""
+    cols = [(f.name, f.duckdb_type) for f in c.fields] + list(c.extra_columns)
+    cols += [("_key", "VARCHAR NOT NULL"), ("_is_current", "BOOLEAN NOT NULL"), *LINEAGE]
+    return _table(f"raw.{q(c.source)}", cols)
+
+
+def quarantine_table(c: Contract) -> str:
+    """Rejected rows exactly as received (text), with the reason and the stage that rejected them."""
+    cols = [(f.name, "VARCHAR") for f in c.fields]
+    cols += [
+        ("reason", "VARCHAR NOT NULL"),
+        ("stage", "VARCHAR NOT NULL"),
+        ("partition_date", "DATE"),
+        *LINEAGE,
+    ]
+    return _table(f"quarantine.{q(c.source)}", cols)
+
+
+def duplicates_table(c: Contract) -> str:
+    """Exact duplicates: their content is already stored, so lineage is enough to account for them."""
+    return _table(f"raw.{q(c.source + '_duplicates')}", [("_key", "VARCHAR NOT NULL"), *LINEAGE])
+
+
+def all_ddl() -> list[str]:
+    stmts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
+    for c in CONTRACTS.values():
+        stmts += [raw_table(c), quarantine_table(c), duplicates_table(c)]
+    return stmts
+
+
+def qualified(name: str) -> str:
+    """Quote a `schema.table` name taken from a contract or the code."""
+    return ".".join(q(p) for p in name.split("."))

@@ -1,0 +1,21 @@
+"""The Sentra code location: every asset, check, job, schedule and sensor, loaded by `dagster dev`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.ingest.assets import raw_assets
+from pipelines.jobs import JOBS
+from pipelines.publish.assets import publish_assets
+from pipelines.resources import Warehouse
+from pipelines.schedules import SCHEDULES
+from pipelines.sensors import SENSORS
+from pipelines.transform.assets import transform_assets
+
+defs = dg.Definitions(
+    assets=[*raw_assets, *transform_assets, *publish_assets],
+    jobs=JOBS,
+    schedules=SCHEDULES,
+    sensors=SENSORS,
+    resources={"warehouse": Warehouse()},
+)

@@ -1,0 +1,67 @@
+"""Raw layer: landing files into `raw.*` and `quarantine.*`, one asset per source."""
+
+import dagster as dg
+
+from models.contracts import CONTRACTS, Contract
+from pipelines import dates, markdown
+from pipelines.config import settings
+from pipelines.ingest.load import SourceResult, ingest_source
+from pipelines.quality.accounting import CHECK_SPECS, accounting_check, readable_files_check
+from pipelines.resources import POOL, Warehouse
+
+# Rows of a source can only be checked once the sources they refer to are in.
+_DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
+
+
+def _files_table(result: SourceResult) -> str:
+    headers = ("file", "status", "read", "accepted", "quarantined", "duplicates", "corrections")
+    rows = (
+        (f.name, f.status, f.rows_read, f.accepted, f.quarantined, f.duplicates, f.corrections)
+        for f in result.files
+    )
+    return markdown.table(headers, rows)
+
+
+def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
+    name = f"raw_{contract.source}"
+
+    @dg.asset(
+        name=name,
+        group_name="raw",
+        deps=_DEPS.get(contract.source, []),
+        pool=POOL,
+        kinds={"duckdb", "csv"},
+        description=f"{contract.description} New or changed files from `landing/{contract.source}/` are "
+        "ingested (each once, whatever its name); rejected rows go to `quarantine` with their reasons.",
+        check_specs=[dg.AssetCheckSpec(c, asset=name) for c in CHECK_SPECS],
+    )
+    def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connection() as con:
+            result = ingest_source(
+                con, contract, settings().landing, context.run_id, dates.first_day(), dates.today()
+            )
+            checks = [accounting_check(con, contract.source), readable_files_check(result)]
+        for f in result.rejected:
+            context.log.warning(f.reason)
+        touched = sorted(result.touched)
+        return dg.MaterializeResult(
+            metadata={
+                "files_ingested": sum(f.status == "ingested" for f in result.files),
+                "files_skipped": sum(f.status == "skipped" for f in result.files),
+                "files_rejected": len(result.rejected),
+                "rows_read": result.total("rows_read"),
+                "rows_accepted": result.total("accepted"),
+                "rows_quarantined": result.total("quarantined"),
+                "rows_duplicate": result.total("duplicates"),
+                "rows_corrected": result.total("corrections"),
+                "touched_days": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "day"]),
+                "touched_months": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "month"]),
+                "files": dg.MetadataValue.md(_files_table(result)),
+            },
+            check_results=checks,
+        )
+
+    return _raw
+
+
+raw_assets = [build_raw_asset(c) for c in CONTRACTS.values()]

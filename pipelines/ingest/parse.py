@@ -1,0 +1,190 @@
+"""Parse one landing file into typed rows with a reason for every rejected row.
+
+Everything is a vectorised Polars expression built from the contract; no Python loop touches rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from models import codes
+from models.contracts import Contract, Field
+
+SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
+_TZ_SUFFIX = r"(Z|[+-]\d{2}(?::?\d{2})?)$"
+_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+_TRUE = ("true", "t", "ya", "y", "yes", "1")
+_FALSE = ("false", "f", "tidak", "n", "no", "0")
+
+
+class LandingFileError(Exception):
+    """A whole file cannot be read; the message names the file and the problem in one line."""
+
+
+def read_csv(path: Path, contract: Contract) -> pl.DataFrame:
+    """Read a CSV as text, keep the line number of every record, and require the contract's columns."""
+    try:
+        df = pl.read_csv(
+            path, infer_schema=False, encoding="utf8", raise_if_empty=True, truncate_ragged_lines=False
+        )
+    except pl.exceptions.NoDataError:
+        raise LandingFileError(f"{path}: the file is empty (expected a header row and data rows)") from None
+    except (pl.exceptions.ComputeError, UnicodeDecodeError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LandingFileError(f"{path}: cannot be read as UTF-8 CSV ({first})") from None
+    df = df.rename({c: c.strip().lower() for c in df.columns})
+    missing = [f.name for f in contract.fields if f.name not in df.columns]
+    if missing:
+        raise LandingFileError(
+            f"{path}: missing column(s) {', '.join(missing)} — a {contract.source} file needs "
+            f"{', '.join(contract.names)}"
+        )
+    # Header is line 1, so record i (0-based) is reported as line i + 2.
+    return (
+        df.select(*contract.names)
+        .with_row_index("_line", offset=2)
+        .with_columns(pl.col("_line").cast(pl.Int64))
+    )
+
+
+def _text(name: str) -> pl.Expr:
+    s = pl.col(name).str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def _shown(name: str) -> pl.Expr:
+    return pl.lit("'") + pl.col(name).fill_null("") + pl.lit("'")
+
+
+def parse_timestamp(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """ISO 8601 text -> (naive Asia/Jakarta local time, naive UTC). No offset means local time."""
+    norm = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ ]", "${1}T")
+    suffix = norm.str.extract(_TZ_SUFFIX, 1)
+    body = norm.str.replace(_TZ_SUFFIX, "")
+    naive = pl.coalesce([body.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _TIME_FORMATS])
+    sign = pl.when(suffix.str.starts_with("-")).then(-1).otherwise(1)
+    digits = suffix.str.replace_all(r"[^0-9]", "")
+    offset_min = (
+        pl.when(suffix == "Z")
+        .then(0)
+        .otherwise(
+            sign
+            * (
+                digits.str.slice(0, 2).cast(pl.Int64) * 60
+                + digits.str.slice(2, 2).str.zfill(2).cast(pl.Int64)
+            )
+        )
+    )
+    utc_from_offset = naive - pl.duration(minutes=offset_min)
+    utc_from_local = naive.dt.replace_time_zone(codes.TIMEZONE, non_existent="null", ambiguous="earliest")
+    utc_from_local = utc_from_local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    utc = pl.when(suffix.is_null()).then(utc_from_local).otherwise(utc_from_offset)
+    local = utc.dt.replace_time_zone("UTC").dt.convert_time_zone(codes.TIMEZONE).dt.replace_time_zone(None)
+    return local, utc
+
+
+def _typed(f: Field) -> pl.Expr:
+    t = _text(f.name)
+    if f.strip:
+        t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
+    match f.kind:
+        case "int":
+            return t.str.replace_all(r"[_ ]", "").cast(pl.Int64, strict=False)
+        case "decimal":
+            # Plain decimal notation only: "1e3" and the like are not a number a person writes.
+            ok = t.str.contains(r"^-?\d+(\.\d+)?$")
+            return pl.when(ok).then(t).cast(pl.Decimal(18, 4), strict=False)
+        case "date":
+            return t.str.to_date("%Y-%m-%d", strict=False)
+        case "timestamp":
+            return parse_timestamp(t)[0]
+        case "bool":
+            low = t.str.to_lowercase()
+            return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
+        case "code":
+            if f.case == "lower":
+                return t.str.to_lowercase()
+            return t.str.to_uppercase() if f.case == "upper" else t
+        case _:
+            return t
+
+
+def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
+    """(is_bad, message) pairs for one field, evaluated on the raw text and the typed value."""
+    raw, typed = _text(f.name), pl.col(f"__{f.name}")
+    rules: list[tuple[pl.Expr, pl.Expr]] = []
+    if f.required:
+        rules.append((raw.is_null(), pl.lit(f"missing {f.name}")))
+    unparsed = raw.is_not_null() & typed.is_null()
+    kinds = {
+        "int": "a whole number",
+        "decimal": "a number",
+        "date": "a date (YYYY-MM-DD)",
+        "timestamp": "an ISO 8601 time",
+        "bool": "true/false",
+    }
+    if f.kind in kinds:
+        rules.append((unparsed, pl.lit(f"{f.name} ") + _shown(f.name) + pl.lit(f" is not {kinds[f.kind]}")))
+    if f.codes is not None:
+        bad = typed.is_not_null() & ~typed.is_in(sorted(f.codes))
+        rules.append((bad, pl.lit(f"{f.name} ") + _shown(f.name) + pl.lit(" is not an allowed code")))
+    if f.pattern is not None:
+        bad = typed.is_not_null() & ~typed.str.contains(f.pattern)
+        rules.append((bad, pl.lit(f"{f.name} ") + _shown(f.name) + pl.lit(" has the wrong format")))
+    if f.min_value is not None:
+        bad = (typed <= f.min_value) if f.min_exclusive else (typed < f.min_value)
+        word = "greater than" if f.min_exclusive else "at least"
+        rules.append(
+            (bad.fill_null(False), pl.lit(f"{f.name} must be {word} {f.min_value:g}, got ") + _shown(f.name))
+        )
+    return rules
+
+
+def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Add typed columns `__<name>`, derived columns, `_reason` (null when the row passes) and `_key`."""
+    out = df.with_columns(_typed(f).alias(f"__{f.name}") for f in contract.fields)
+    checks = [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
+    out = out.with_columns(pl.concat_str(checks, separator="; ", ignore_nulls=True).alias("_reason"))
+    out = out.with_columns(
+        pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason")
+    )
+    key = pl.concat_str([pl.col(f"__{k}").cast(pl.String) for k in contract.key], separator=SEP)
+    content = pl.concat_str(
+        [pl.col(f"__{f.name}").cast(pl.String).fill_null("\x00") for f in contract.fields], separator=SEP
+    )
+    return out.with_columns(key.alias("_key"), content.alias("_content"), *_derived(contract))
+
+
+def _derived(contract: Contract) -> list[pl.Expr]:
+    if contract.source == "transactions":
+        local, utc = parse_timestamp(_text("occurred_at"))
+        return [utc.alias("__occurred_at_utc"), local.dt.date().alias("__local_date")]
+    if contract.source == "exports":
+        hs = pl.col("__hs_code")
+        heading = hs.str.slice(0, 4)
+        commodity = heading.replace_strict(
+            codes.COMMODITY_BY_HS_HEADING, default="lainnya", return_dtype=pl.String
+        )
+        return [
+            hs.str.slice(0, 2).alias("__hs_chapter"),
+            heading.alias("__hs_heading"),
+            commodity.alias("__commodity"),
+        ]
+    return []
+
+
+def accepted(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Rows that pass every field rule, with contract column names and their derived columns."""
+    names = list(contract.names) + [n for n, _ in contract.extra_columns]
+    return typed.filter(pl.col("_reason").is_null()).select(
+        *[pl.col(f"__{n}").alias(n) for n in names], "_key", "_content", "_line"
+    )
+
+
+def rejected(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Rows that fail a field rule, as received, with their reason."""
+    return typed.filter(pl.col("_reason").is_not_null()).select(
+        *contract.names, "_reason", "_content", "_line"
+    )

@@ -1,0 +1,29 @@
+"""Jobs: one per partitioning, so a range is one run (the assets' backfill policy is single-run)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines import partitions
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates"),
+    description="Ingest new or changed landing files and refresh the registry and the reference rates.",
+)
+daily_job = dg.define_asset_job(
+    "daily_job",
+    selection=dg.AssetSelection.assets("stg_transactions").downstream() - dg.AssetSelection.groups("publish"),
+    partitions_def=partitions.daily,
+    description="Staging and marts of transactions for a range of days.",
+)
+monthly_job = dg.define_asset_job(
+    "monthly_job",
+    selection=dg.AssetSelection.assets("stg_exports").downstream() - dg.AssetSelection.groups("publish"),
+    partitions_def=partitions.monthly,
+    description="Staging and marts of exports for a range of months.",
+)
+publish_job = dg.define_asset_job(
+    "publish_job", selection=dg.AssetSelection.groups("publish"), description="Charts from the marts."
+)
+JOBS = [ingest_job, daily_job, monthly_job, publish_job]

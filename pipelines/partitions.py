@@ -1,0 +1,16 @@
+"""Partitions, defined once: a day and a month are calendar periods in Asia/Jakarta."""
+
+from __future__ import annotations
+
+import warnings
+
+import dagster as dg
+
+from models.codes import TIMEZONE
+from pipelines.config import PARTITIONS_START
+
+daily = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, timezone=TIMEZONE)
+monthly = dg.MonthlyPartitionsDefinition(start_date=PARTITIONS_START, timezone=TIMEZONE)
+
+# Single-run backfill policies are "beta" in this Dagster; we rely on them knowingly (see STACK-NOTES).
+warnings.filterwarnings("ignore", category=dg.BetaWarning)

@@ -1,0 +1,519 @@
+"""Published charts: one definition per chart, Indonesian by default, saved offline in five formats.
+
+Conventions every chart follows, so officials read them the same way:
+
+* title, then a subtitle with the period and a line "Sumber: ... · Data per ...";
+* money on the value axis in one word-unit (Rp juta / miliar / triliun) named in the axis title,
+  never SI suffixes ("100M" reads as 100 *miliar* in Indonesian);
+* dates are naive local (WIB) dates: vl-convert renders in UTC and a browser in the viewer's zone,
+  and a naive "2025-03-01T00:00:00" is read as local midnight by both, so the day never shifts;
+* numbers and month names come from the d3 locale in `formatting.vega_locale`, applied when saving.
+
+The data behind each chart (`daily_turnover_data`, `monthly_export_data`) is computed in Polars,
+so the CSV published next to the chart carries exactly the figures drawn, moving average included.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+from models.codes import CATEGORIES, CATEGORY_LABELS_EN, CATEGORY_LABELS_ID
+from pipelines.publish.formatting import (
+    as_of_label,
+    check_lang,
+    date_label,
+    month_label,
+    text,
+    vega_locale,
+)
+
+# Overall chart size in CSS pixels (title, axes and legend included); PNG is rendered at 2x.
+CHART_WIDTH = 960
+CHART_HEIGHT = 540
+PNG_SCALE = 2
+
+# Moving average: a calendar window of 7 days ending on (and including) the day. Days with no
+# record are left out of the mean, not counted as zero; with fewer than MA_MIN_DAYS recorded days
+# in the window the average is left empty rather than resting on one or two days.
+MA_WINDOW_DAYS = 7
+MA_MIN_DAYS = 4
+
+# Colour-blind-safe (Okabe-Ito) colour per category code, fixed so a commodity keeps its colour from
+# one month's report to the next whatever else appears. Order = stacking and legend order.
+COMMODITY_ORDER: tuple[str, ...] = (
+    "ikan_hias",
+    "boneka",
+    "makanan",
+    "konveksi",
+    "kerajinan",
+    "furnitur",
+    "lainnya",
+)
+COMMODITY_COLOURS: dict[str, str] = {
+    "ikan_hias": "#0072B2",  # blue
+    "boneka": "#E69F00",  # orange
+    "makanan": "#009E73",  # green
+    "konveksi": "#CC79A7",  # pink
+    "kerajinan": "#D55E00",  # vermilion
+    "furnitur": "#56B4E9",  # sky blue
+    "lainnya": "#999999",  # grey: "other" should not draw the eye
+}
+assert set(COMMODITY_ORDER) == set(CATEGORIES) == set(COMMODITY_COLOURS)
+
+DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
+MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
+
+# Where the chart's language is recorded in the spec, so save_chart can apply the matching locale.
+_META_KEY = "sentra"
+
+_FONT = "DejaVu Sans"  # installed on the render hosts; vl-convert falls back to its default otherwise
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+def _require_columns(df: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {missing}; got {df.columns}")
+    if df.is_empty():
+        raise ValueError(f"{what}: no rows to chart")
+
+
+def _check_unique(df: pl.DataFrame, key: list[str], what: str) -> None:
+    dupes = df.group_by(key).len().filter(pl.col("len") > 1)
+    if not dupes.is_empty():
+        example = dupes.row(0, named=True)
+        raise ValueError(f"{what}: {dupes.height} duplicate {'/'.join(key)} value(s), e.g. {example}")
+
+
+def daily_turnover_data(df: pl.DataFrame) -> pl.DataFrame:
+    """Daily totals with their 7-day moving average: `date`, `turnover_idr`, `turnover_ma7_idr`, ...
+
+    `df` has one row per date (a mart; duplicates are an error). The result has one row per calendar
+    day from the first to the last day with a turnover; days without a record keep a null
+    `turnover_idr`: missing is not zero. Other columns of `df` follow, unchanged.
+
+    The moving average is the mean of the recorded days in the calendar window (day - 6 .. day),
+    rounded to whole rupiah, and null when fewer than MA_MIN_DAYS days of that window were recorded.
+    It is also defined on unrecorded days whose window holds enough data, so a one-day gap does not
+    break the trend line while a long gap does.
+    """
+    _require_columns(df, ("date", "turnover_idr"), "daily turnover")
+    if df.schema["date"] != pl.Date:
+        raise TypeError(f"daily turnover: 'date' must be pl.Date, got {df.schema['date']}")
+    if df["date"].null_count():
+        raise ValueError("daily turnover: null dates")
+    _check_unique(df, ["date"], "daily turnover")
+    recorded = df.filter(pl.col("turnover_idr").is_not_null())["date"]
+    if recorded.is_empty():
+        raise ValueError("daily turnover: every turnover is null")
+    calendar = pl.DataFrame({"date": pl.date_range(recorded.min(), recorded.max(), "1d", eager=True)})
+    extra = [c for c in df.columns if c not in ("date", "turnover_idr", "turnover_ma7_idr")]
+    return (
+        calendar.join(df, on="date", how="left")
+        .sort("date")
+        .with_columns(
+            # rolling_mean_by skips nulls and counts only non-null values towards min_samples.
+            pl.col("turnover_idr")
+            .cast(pl.Float64)
+            .rolling_mean_by("date", window_size=f"{MA_WINDOW_DAYS}d", min_samples=MA_MIN_DAYS)
+            .round(0)
+            .cast(pl.Int64)
+            .alias("turnover_ma7_idr")
+        )
+        .select("date", "turnover_idr", "turnover_ma7_idr", *extra)
+    )
+
+
+def _commodity_labels(lang: str) -> dict[str, str]:
+    return CATEGORY_LABELS_ID if check_lang(lang) == "id" else CATEGORY_LABELS_EN
+
+
+def monthly_export_data(df: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
+    """Export values per month and commodity: `month`, `commodity`, `commodity_label`, `export_value_idr`, ...
+
+    `df` has one row per month and commodity (a mart; duplicates are an error), `month` on the first
+    of the month. Rows are sorted by month and the fixed commodity order; other columns follow,
+    unchanged. Unknown commodity codes are an error rather than silently "lainnya": a new code
+    belongs in models.codes first.
+    """
+    _require_columns(df, ("month", "commodity", "export_value_idr"), "monthly export")
+    if df.schema["month"] != pl.Date:
+        raise TypeError(f"monthly export: 'month' must be pl.Date, got {df.schema['month']}")
+    if df["month"].null_count() or df["commodity"].null_count():
+        raise ValueError("monthly export: null month or commodity")
+    if (df["month"].dt.day() != 1).any():
+        raise ValueError("monthly export: 'month' must be the first day of the month")
+    unknown = sorted(set(df["commodity"].unique().to_list()) - set(COMMODITY_ORDER))
+    if unknown:
+        raise ValueError(f"monthly export: unknown commodity code(s) {unknown}; known: {COMMODITY_ORDER}")
+    _check_unique(df, ["month", "commodity"], "monthly export")
+    if df["export_value_idr"].null_count() == df.height:
+        raise ValueError("monthly export: every export value is null")
+    labels = _commodity_labels(lang)
+    rank = {code: i for i, code in enumerate(COMMODITY_ORDER)}
+    extra = [c for c in df.columns if c not in ("month", "commodity", "commodity_label", "export_value_idr")]
+    return (
+        df.with_columns(
+            pl.col("commodity").replace_strict(labels, return_dtype=pl.String).alias("commodity_label")
+        )
+        .sort(pl.col("month"), pl.col("commodity").replace_strict(rank, return_dtype=pl.Int32))
+        .select("month", "commodity", "commodity_label", "export_value_idr", *extra)
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """One cell as Vega reads it: dates as naive local ISO text, Decimals as floats."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat()
+    if isinstance(value, date):
+        # With a time part and no zone, JavaScript parses this as *local* midnight; a bare
+        # "2025-03-01" would be parsed as UTC midnight and show as the previous day west of UTC.
+        return f"{value.isoformat()}T00:00:00"
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
+    # Inline values built here rather than Altair's data transformer: no 5000-row limit to lift
+    # globally, and Decimal columns (which json cannot encode) become floats.
+    return [{k: _json_value(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
+
+
+def chart_data(chart: alt.TopLevelMixin, fallback: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The figures a chart built here draws (what `save_chart` should write as CSV).
+
+    That is the prepared frame (e.g. with `turnover_ma7_idr`), not the input. For a chart that
+    does not carry one (built elsewhere, or derived with .properties()), `fallback` if given.
+    """
+    frame = getattr(chart, "_sentra_data", None)
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if fallback is not None:
+        return fallback
+    raise ValueError("chart carries no data (not built by pipelines.publish.charts); pass it explicitly")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared chart pieces
+# ---------------------------------------------------------------------------------------------
+
+
+def _money_unit(max_abs: float, lang: str) -> tuple[float, str]:
+    """Divisor and unit label for a money axis, so tick labels read 1-999 in a named unit."""
+    if max_abs >= 1e12:
+        return 1e12, text("unit_triliun", lang)
+    if max_abs >= 1e9:
+        return 1e9, text("unit_miliar", lang)
+    if max_abs >= 1e6:
+        return 1e6, text("unit_juta", lang)
+    return 1.0, text("unit_rupiah", lang)
+
+
+def _scaled(field: str, divisor: float) -> str:
+    # null / n is 0 in JavaScript: keep missing values missing so lines break instead of diving.
+    return f"isValid(datum.{field}) ? datum.{field} / {divisor!r} : null"
+
+
+def _title(title: str, period: str, lang: str, as_of: date | datetime) -> alt.TitleParams:
+    source_line = f"{text('source', lang)} · {text('as_of', lang)} {as_of_label(as_of, lang)}"
+    return alt.TitleParams(
+        text=title,
+        subtitle=[period, source_line],
+        anchor="start",
+        fontSize=20,
+        subtitleFontSize=13,
+        subtitleColor="#444444",
+        subtitlePadding=6,
+        offset=14,
+    )
+
+
+def _finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
+    """Size, fonts and metadata common to every chart."""
+    chart = (
+        chart.properties(
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
+            # "fit" makes the *whole* graphic 960x540, so the PNG is a predictable 16:9.
+            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+            padding=16,
+            usermeta={_META_KEY: {"lang": lang}},
+        )
+        .configure(font=_FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", titleColor="#333333")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="top", direction="horizontal")
+        .configure_view(stroke=None)
+    )
+    # For chart_data(). Altair's __setattr__ would put it into the spec; bypass it. Derived charts
+    # (.properties(), .copy()) do not carry it, and chart_data() then says so.
+    object.__setattr__(chart, "_sentra_data", data)
+    return chart
+
+
+def _month_span(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+
+
+def daily_turnover_chart(
+    df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.LayerChart:
+    """Daily IKM turnover with its 7-day moving average.
+
+    `df`: `date` (pl.Date), `turnover_idr`. `as_of`: when the data was extracted (aware datetimes
+    are shown in WIB); defaults to the last date in the data. Days absent from `df` break the daily
+    line rather than being drawn as zero. Save with `save_chart(chart, chart_data(chart), ...)`.
+    """
+    lang = check_lang(lang)
+    data = daily_turnover_data(df)
+    first, last = data["date"].min(), data["date"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+
+    max_abs = float(data.select(pl.col("turnover_idr").cast(pl.Float64).abs().max()).item())
+    divisor, unit = _money_unit(max_abs, lang)
+    label_daily, label_ma = text("daily_turnover", lang), text("moving_average_7d", lang)
+
+    span_days = (last - first).days
+    if span_days > 62:
+        # Long series: a tick per month (or every few months) labelled "Feb", with the year on the
+        # first tick and on each January ("Jan 2025"): "Feb 2025" on every tick does not fit.
+        step = max(1, math.ceil(_month_span(first, last) / 12))
+        x_axis = alt.Axis(
+            tickCount={"interval": "month", "step": step},
+            labelExpr=(
+                "datum.index == 0 || month(datum.value) == 0"
+                " ? timeFormat(datum.value, '%b %Y') : timeFormat(datum.value, '%b')"
+            ),
+            labelAngle=0,
+        )
+    else:
+        step = max(1, math.ceil((span_days + 1) / 14))
+        x_axis = alt.Axis(format="%-d %b", tickCount={"interval": "day", "step": step}, labelAngle=0)
+    x = alt.X("date:T", title=text("date", lang), axis=x_axis)
+    y_title = f"{text('turnover', lang)} ({unit})"
+    y_axis = alt.Axis(format=",~f", tickCount=6)
+    series = alt.Scale(domain=[label_daily, label_ma], range=[DAILY_COLOUR, MA_COLOUR])
+
+    # Only the drawn columns go into the spec; the CSV (chart_data) carries the rest.
+    drawn = data.select("date", "turnover_idr", "turnover_ma7_idr")
+    base = alt.Chart(alt.InlineData(values=_records(drawn))).transform_calculate(
+        turnover_scaled=_scaled("turnover_idr", divisor),
+        ma_scaled=_scaled("turnover_ma7_idr", divisor),
+    )
+    # Each line names its series in a field, so both share one colour scale and one legend.
+    colour = alt.Color("series:N", scale=series, legend=alt.Legend(title=None))
+    daily_line = (
+        base.transform_calculate(series=repr(label_daily))
+        .mark_line(strokeWidth=1.2)
+        .encode(x=x, y=alt.Y("turnover_scaled:Q", title=y_title, axis=y_axis), color=colour)
+    )
+    ma_line = (
+        base.transform_calculate(series=repr(label_ma))
+        .mark_line(strokeWidth=2.6)
+        .encode(x=x, y=alt.Y("ma_scaled:Q", title=y_title, axis=y_axis), color=colour)
+    )
+    # Interactive (HTML only): a vertical rule at the hovered day with the figures in full rupiah.
+    hover = alt.selection_point(
+        name="hover", fields=["date"], nearest=True, on="pointerover", clear="pointerout", empty=False
+    )
+    rule = (
+        base.transform_filter("isValid(datum.turnover_idr)")
+        .mark_rule(color="#666666", strokeWidth=1)
+        .encode(
+            x=x,
+            opacity=alt.condition(hover, alt.value(0.7), alt.value(0.0)),
+            tooltip=[
+                alt.Tooltip("date:T", title=text("date", lang), format="%A, %-d %B %Y"),
+                alt.Tooltip("turnover_idr:Q", title=label_daily, format="$,.0f"),
+                alt.Tooltip("turnover_ma7_idr:Q", title=label_ma, format="$,.0f"),
+            ],
+        )
+        .add_params(hover)
+    )
+    period = f"{date_label(first, lang)} – {date_label(last, lang)}"
+    chart = alt.layer(daily_line, ma_line, rule).properties(
+        title=_title(text("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
+    )
+    return _finish(chart, lang, data)
+
+
+def monthly_export_chart(
+    df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.Chart:
+    """Monthly export value, bars stacked by commodity.
+
+    `df`: `month` (pl.Date, first of month), `commodity` (codes.CATEGORIES), `export_value_idr`.
+    Months with no exports keep an empty slot on the axis. `as_of` as in `daily_turnover_chart`.
+    """
+    lang = check_lang(lang)
+    data = monthly_export_data(df, lang)
+    first, last = data["month"].min(), data["month"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+
+    # Stacked totals decide the axis unit, not single bars.
+    totals = data.group_by("month").agg(pl.col("export_value_idr").cast(pl.Float64).sum())
+    max_abs = float(totals["export_value_idr"].abs().max())  # type: ignore[arg-type]
+    divisor, unit = _money_unit(max_abs, lang)
+
+    # Every month in the period on the axis, including months without exports (an ordinal axis
+    # would otherwise silently close the gap). DateTime parts are local time, like the data.
+    months = pl.date_range(first, last, "1mo", eager=True).to_list()
+    domain = [alt.DateTime(year=m.year, month=m.month, date=1) for m in months]
+
+    present = [c for c in COMMODITY_ORDER if c in set(data["commodity"].to_list())]
+    labels = _commodity_labels(lang)
+    colour = alt.Scale(domain=[labels[c] for c in present], range=[COMMODITY_COLOURS[c] for c in present])
+    drawn = data.select("month", "commodity", "commodity_label", "export_value_idr")
+    order_expr = f"indexof({list(COMMODITY_ORDER)!r}, datum.commodity)"
+
+    chart = (
+        alt.Chart(alt.InlineData(values=_records(drawn)))
+        .transform_calculate(value_scaled=_scaled("export_value_idr", divisor), stack_order=order_expr)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "month:O",
+                timeUnit="yearmonth",
+                title=text("month", lang),
+                scale=alt.Scale(domain=domain, paddingInner=0.15),
+                axis=alt.Axis(format="%b %Y", labelAngle=0 if len(months) <= 14 else -45, labelOverlap=True),
+            ),
+            y=alt.Y(
+                "value_scaled:Q",
+                stack="zero",
+                title=f"{text('export_value', lang)} ({unit})",
+                axis=alt.Axis(format=",~f", tickCount=6),
+            ),
+            color=alt.Color(
+                "commodity_label:N", scale=colour, legend=alt.Legend(title=text("commodity", lang))
+            ),
+            # Ikan hias at the bottom, "Lainnya" on top, whatever the data order.
+            order=alt.Order("stack_order:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("month:T", timeUnit="yearmonth", title=text("month", lang), format="%B %Y"),
+                alt.Tooltip("commodity_label:N", title=text("commodity", lang)),
+                alt.Tooltip("export_value_idr:Q", title=text("export_value", lang), format="$,.0f"),
+            ],
+        )
+    )
+    period = f"{month_label(first, lang)} – {month_label(last, lang)}"
+    chart = chart.properties(
+        title=_title(text("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
+    )
+    return _finish(chart, lang, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------------------------
+
+# A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
+_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
+
+
+def _vl_version() -> str | None:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it ("6.4"); None = latest."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; published files must be readable by the web server
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _chart_lang(spec: dict[str, Any]) -> str | None:
+    meta = spec.get("usermeta") or {}
+    return (meta.get(_META_KEY) or {}).get("lang")
+
+
+def save_chart(
+    chart: alt.TopLevelMixin,
+    data: pl.DataFrame,
+    out_dir: Path,
+    stem: str,
+    lang: str | None = None,
+) -> list[Path]:
+    """Write `<stem>.png/.svg/.pdf/.html/.csv` into `out_dir` (created if missing); return the paths.
+
+    PNG is 2x scale; the HTML inlines Vega so it works offline; the CSV is `data` (UTF-8, header,
+    ISO dates). `lang` picks the number/date locale; by default the language the chart was built in
+    (a mismatch is an error: an English chart with Indonesian decimal commas misleads). Each file is
+    replaced atomically, one by one.
+    """
+    out_dir = Path(out_dir)
+    if not stem or "/" in stem or os.sep in stem or stem.startswith("."):
+        raise ValueError(f"bad file stem {stem!r}")
+    spec = chart.to_dict()
+    built_in = _chart_lang(spec)
+    if lang is None:
+        lang = built_in or "id"
+    lang = check_lang(lang)
+    if built_in is not None and built_in != lang:
+        raise ValueError(f"chart was built with lang={built_in!r} but save_chart got lang={lang!r}")
+
+    locale = vega_locale(lang)
+    fmt, time_fmt = locale["formatLocale"], locale["timeFormatLocale"]
+    vl_version = _vl_version()
+
+    png = vlc.vegalite_to_png(
+        spec, vl_version=vl_version, scale=PNG_SCALE, format_locale=fmt, time_format_locale=time_fmt
+    )
+    svg = vlc.vegalite_to_svg(spec, vl_version=vl_version, format_locale=fmt, time_format_locale=time_fmt)
+    pdf = vlc.vegalite_to_pdf(spec, vl_version=vl_version, format_locale=fmt, time_format_locale=time_fmt)
+    html = chart.to_html(
+        inline=True,
+        embed_options={
+            **locale,
+            # The editor/source links point at online services, useless to an offline reader.
+            "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+        },
+    )
+    if _EXTERNAL_SCRIPT.search(html) or "vegaEmbed" not in html:
+        raise RuntimeError("HTML export is not self-contained (external script or no inlined Vega)")
+    csv = data.write_csv(date_format="%Y-%m-%d")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "png": png,
+        "svg": svg.encode("utf-8"),
+        "pdf": pdf,
+        "html": html.encode("utf-8"),
+        "csv": csv.encode("utf-8"),
+    }
+    paths = []
+    for ext, payload in outputs.items():
+        path = out_dir / f"{stem}.{ext}"
+        _write_atomic(path, payload)
+        paths.append(path)
+    return paths

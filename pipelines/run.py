@@ -1,0 +1,148 @@
+"""`sentra run`: ingest, then every day and month the range and the new files touch, then publish.
+
+Each step is a Dagster run on the persistent instance, so the UI shows what the CLI did.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import dagster as dg
+
+from models.contracts import SOURCES
+from pipelines import dates
+from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
+from pipelines.config import settings
+from pipelines.instance import ensure_dagster_home
+from pipelines.resources import connect
+from pipelines.runs import month_start, periods, range_tags, segments
+
+Echo = Callable[[str], None]
+# The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+class RunFailed(Exception):
+    """A Dagster run failed; the message is the failing step and its error."""
+
+
+def run_range(start: date, end: date, echo: Echo) -> int:
+    last_day = dates.today() - timedelta(days=1)
+    _validate(start, end, last_day)
+    ensure_dagster_home()
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get()
+    try:
+        ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo)
+        meta = _metadata(ingest)
+        rejected = _report_ingest(meta, echo)
+        _require_rows(start, end)
+        days = {d for d in _touched(meta, "touched_days") if dates.first_day() <= d <= last_day}
+        days |= set(periods(start, end, "day"))
+        last_month = month_start(month_start(dates.today()) - timedelta(days=1))
+        months = {m for m in _touched(meta, "touched_months") if m <= last_month}
+        months |= {m for m in periods(start, end, "month") if m <= last_month}
+        for grain, job, chosen in (("day", "daily_job", days), ("month", "monthly_job", months)):
+            for first, last in segments(chosen, grain):
+                label = f"{grain}s {first} … {last}" if first != last else f"{grain} {first}"
+                _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
+        published = _execute(defs, instance, "publish_job", {}, "publish charts", echo)
+    except RunFailed as exc:
+        echo(f"sentra: run failed: {exc}")
+        return EXIT_FAILED
+    _report_outputs(days, months, published, echo)
+    if rejected:
+        echo(f"sentra: {rejected} landing file(s) were rejected (see above); the other files were ingested")
+        return EXIT_REJECTED_FILES
+    return 0
+
+
+def _validate(start: date, end: date, last_day: date) -> None:
+    if start > end:
+        raise UserError(f"--from {start} is after --to {end}")
+    if end > last_day:
+        raise UserError(f"--to {end} is not a complete day yet in Asia/Jakarta (the last one is {last_day})")
+    if start < dates.first_day():
+        raise UserError(
+            f"--from {start} is before the first partition {dates.first_day()} (SENTRA_PARTITIONS_START)"
+        )
+    landing = settings().landing
+    if not any((landing / s).is_dir() and any((landing / s).iterdir()) for s in SOURCES):
+        raise UserError(
+            f"{landing}: no landing files (expected folders {', '.join(SOURCES)}; try `sentra sample`)"
+        )
+
+
+def _execute(
+    defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo
+):  # noqa: ANN202
+    started = time.perf_counter()
+    echo(f"▶ {label} …")
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance, tags=tags, run_config=QUIET, raise_on_error=False
+    )
+    if not result.success:
+        failures = result.get_step_failure_events()
+        if failures:
+            err = failures[0].step_failure_data.error
+            while err is not None and err.cause is not None:  # the root cause says what went wrong
+                err = err.cause
+            detail = (err.message if err else "unknown error").strip().splitlines()[0]
+            raise RunFailed(f"{failures[0].step_key}: {detail} (run {result.run_id})")
+        raise RunFailed(f"{job} did not succeed (run {result.run_id})")
+    echo(f"  done in {time.perf_counter() - started:.1f} s (run {result.run_id[:8]})")
+    return result
+
+
+def _metadata(result) -> dict[str, dict]:  # noqa: ANN001 - an ExecuteInProcessResult
+    """Each materialized asset's metadata values, by asset name."""
+    out = {}
+    for event in result.get_asset_materialization_events():
+        m = event.step_materialization_data.materialization
+        out[m.asset_key.to_user_string()] = {k: v.value for k, v in m.metadata.items()}
+    return out
+
+
+def _touched(meta: dict[str, dict], field: str) -> set[date]:
+    return {date.fromisoformat(d) for m in meta.values() for d in m.get(field, [])}
+
+
+def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
+    rejected = 0
+    for source in SOURCES:
+        m = meta.get(f"raw_{source}", {})
+        rejected += m.get("files_rejected", 0)
+        echo(
+            f"  {source:<12} files: {m.get('files_ingested', 0)} new, {m.get('files_skipped', 0)} already in, "
+            f"{m.get('files_rejected', 0)} rejected | rows: {m.get('rows_accepted', 0):,} accepted, "
+            f"{m.get('rows_quarantined', 0):,} quarantined, {m.get('rows_duplicate', 0):,} duplicates, "
+            f"{m.get('rows_corrected', 0):,} corrections"
+        )
+    return rejected
+
+
+def _require_rows(start: date, end: date) -> None:
+    """A range with no row from any landing file is almost always a typo in the dates: say so."""
+    con = connect(str(settings().warehouse), read_only=True)
+    try:
+        (n,) = con.execute(
+            "SELECT (SELECT count(*) FROM raw.transactions WHERE local_date BETWEEN ? AND ?) "
+            "+ (SELECT count(*) FROM raw.exports WHERE peb_date BETWEEN ? AND ?)",
+            [start, end, start, end],
+        ).fetchall()[0]
+    finally:
+        con.close()
+    if not n:
+        raise UserError(
+            f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})"
+        )
+
+
+def _report_outputs(days: set[date], months: set[date], published, echo: Echo) -> None:  # noqa: ANN001
+    s = settings()
+    echo(f"built {len(days)} day(s) and {len(months)} month(s)")
+    echo(f"  warehouse: {s.warehouse}")
+    echo(f"  charts:    {s.publish / 'charts'} ({len(_metadata(published))} charts, Indonesian and English)")

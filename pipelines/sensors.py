@@ -1,0 +1,70 @@
+"""Sensors: new landing files start an ingest; what an ingest touched is rebuilt; new marts are published.
+
+None of them opens the warehouse (it has one writer): they read the landing folder and Dagster's event log.
+"""
+
+import hashlib
+import json
+from datetime import date
+
+import dagster as dg
+
+from models.contracts import SOURCES
+from pipelines.config import settings
+from pipelines.ingest.landing import scan
+from pipelines.jobs import daily_job, ingest_job, monthly_job, publish_job
+from pipelines.runs import range_run_requests
+
+
+@dg.sensor(job=ingest_job, minimum_interval_seconds=60)
+def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    """Start an ingest run when a landing file appears or changes (by size and modification time)."""
+    landing = settings().landing
+    now = {str(f.path): [f.size, f.mtime] for s in SOURCES for f in scan(landing, s)}
+    before = json.loads(context.cursor) if context.cursor else {}
+    changed = sorted(p for p, fp in now.items() if before.get(p) != fp)
+    if not changed:
+        return dg.SkipReason(f"no new or changed files under {landing}")
+    key = hashlib.sha256(json.dumps([[p, now[p]] for p in changed]).encode()).hexdigest()[:16]
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(run_key=f"landing:{key}", tags={"sentra/changed_files": str(len(changed))})
+        ],
+        cursor=json.dumps(now),
+    )
+
+
+def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]:
+    out: set[date] = set()
+    for record in instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records:
+        materialization = record.event_log_entry.asset_materialization
+        value = materialization.metadata.get(field) if materialization else None
+        if value is not None:
+            out.update(date.fromisoformat(d) for d in value.value)
+    return out
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job], request_jobs=[daily_job, monthly_job]
+)
+def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
+    """Rebuild every day and month the ingested files touched, one run per contiguous range."""
+    run_id = context.dagster_run.run_id
+    return range_run_requests(
+        daily_job.name, _touched(context.instance, run_id, "touched_days"), "day", run_id
+    ) + range_run_requests(
+        monthly_job.name, _touched(context.instance, run_id, "touched_months"), "month", run_id
+    )
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[daily_job, monthly_job], request_job=publish_job
+)
+def publish_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    """Redraw the charts after marts change."""
+    return dg.RunRequest(run_key=f"publish:{context.dagster_run.run_id}")
+
+
+SENSORS = [landing_sensor, ingested_partitions_sensor, publish_sensor]

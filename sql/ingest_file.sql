@@ -1,0 +1,2 @@
+-- Provenance and row accounting of one ingested file.
+INSERT INTO raw.files VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)

@@ -1,0 +1,119 @@
+-- Static warehouse tables. Per-source raw and quarantine tables are generated from models/ (models/ddl.py).
+CREATE SEQUENCE IF NOT EXISTS raw.file_id_seq START 1;
+
+-- One row per ingested landing file: provenance and the row accounting of that file.
+CREATE TABLE IF NOT EXISTS raw.files (
+    file_id      BIGINT PRIMARY KEY,
+    source       VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    path         VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    size_bytes   BIGINT NOT NULL,
+    modified_at  TIMESTAMP NOT NULL,
+    ingested_at  TIMESTAMP NOT NULL,
+    run_id       VARCHAR NOT NULL,
+    rows_read    BIGINT NOT NULL,
+    accepted     BIGINT NOT NULL,
+    quarantined  BIGINT NOT NULL,
+    duplicates   BIGINT NOT NULL,
+    corrections  BIGINT NOT NULL
+);
+
+-- Files that could not be read at all, with the reason; a fixed file under any name is ingested normally.
+CREATE TABLE IF NOT EXISTS raw.rejected_files (
+    source      VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    path        VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    reason      VARCHAR NOT NULL,
+    run_id      VARCHAR NOT NULL,
+    rejected_at TIMESTAMP NOT NULL
+);
+
+-- Partitions each file changed (its rows' own dates and those of the rows it superseded).
+CREATE TABLE IF NOT EXISTS raw.file_partitions (
+    file_id BIGINT NOT NULL,
+    grain   VARCHAR NOT NULL,  -- 'day' or 'month'
+    period  DATE NOT NULL
+);
+
+-- Every correction: a key whose content changed, with the replaced and the replacing row.
+CREATE TABLE IF NOT EXISTS raw.corrections (
+    source       VARCHAR NOT NULL,
+    _key         VARCHAR NOT NULL,
+    old_file_id  BIGINT NOT NULL,
+    old_line     BIGINT NOT NULL,
+    old_row_hash VARCHAR NOT NULL,
+    new_file_id  BIGINT NOT NULL,
+    new_line     BIGINT NOT NULL,
+    new_row_hash VARCHAR NOT NULL,
+    run_id       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS stg.producers (
+    producer_id VARCHAR NOT NULL, name VARCHAR, nib VARCHAR, kecamatan VARCHAR, kelurahan VARCHAR,
+    category VARCHAR, kbli VARCHAR, registered_on DATE, exporter BOOLEAN,
+    _file_id BIGINT, _line BIGINT, _row_hash VARCHAR, _run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS stg.fx_rates (
+    date DATE, currency VARCHAR, rate_idr DECIMAL(18,4),
+    _file_id BIGINT, _line BIGINT, _row_hash VARCHAR, _run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS stg.transactions (
+    date DATE NOT NULL, transaction_id VARCHAR NOT NULL, producer_id VARCHAR NOT NULL,
+    occurred_at_local TIMESTAMP NOT NULL, occurred_at_utc TIMESTAMP NOT NULL,
+    amount_idr BIGINT NOT NULL, quantity BIGINT NOT NULL, category VARCHAR NOT NULL, channel VARCHAR NOT NULL,
+    kecamatan VARCHAR NOT NULL,
+    _file_id BIGINT NOT NULL, _line BIGINT NOT NULL, _row_hash VARCHAR NOT NULL, _run_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS stg.exports (
+    month DATE NOT NULL, peb_number VARCHAR NOT NULL, peb_date DATE NOT NULL, producer_id VARCHAR NOT NULL,
+    hs_code VARCHAR NOT NULL, hs_chapter VARCHAR NOT NULL, hs_heading VARCHAR NOT NULL, commodity VARCHAR NOT NULL,
+    description VARCHAR, quantity DECIMAL(18,4), unit VARCHAR, net_weight_kg DECIMAL(18,4),
+    fob_value DECIMAL(18,4) NOT NULL, currency VARCHAR NOT NULL, destination_country VARCHAR NOT NULL,
+    port_of_loading VARCHAR, rate_idr DECIMAL(18,4) NOT NULL, rate_date DATE, usd_rate_idr DECIMAL(18,4) NOT NULL,
+    usd_rate_date DATE, value_idr DECIMAL(38,2) NOT NULL, value_usd DECIMAL(38,2) NOT NULL,
+    _file_id BIGINT NOT NULL, _line BIGINT NOT NULL, _row_hash VARCHAR NOT NULL, _run_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS marts.daily_turnover (
+    date DATE NOT NULL, turnover_idr BIGINT NOT NULL, transactions BIGINT NOT NULL, active_producers BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.daily_turnover_by_category (
+    date DATE NOT NULL, category VARCHAR NOT NULL,
+    turnover_idr BIGINT NOT NULL, transactions BIGINT NOT NULL, active_producers BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.daily_turnover_by_kecamatan (
+    date DATE NOT NULL, kecamatan VARCHAR NOT NULL,
+    turnover_idr BIGINT NOT NULL, transactions BIGINT NOT NULL, active_producers BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.monthly_export_value (
+    month DATE NOT NULL, export_value_idr DECIMAL(38,2) NOT NULL, export_value_usd DECIMAL(38,2) NOT NULL,
+    items BIGINT NOT NULL, exporters BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.monthly_export_value_by_commodity (
+    month DATE NOT NULL, commodity VARCHAR NOT NULL,
+    export_value_idr DECIMAL(38,2) NOT NULL, export_value_usd DECIMAL(38,2) NOT NULL,
+    items BIGINT NOT NULL, exporters BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.monthly_export_value_by_destination (
+    month DATE NOT NULL, destination_country VARCHAR NOT NULL,
+    export_value_idr DECIMAL(38,2) NOT NULL, export_value_usd DECIMAL(38,2) NOT NULL,
+    items BIGINT NOT NULL, exporters BIGINT NOT NULL
+);
+
+-- Per-file accounting, live: every row read is accepted, quarantined or an exact duplicate. Export items
+-- accepted at ingest but held for a missing exchange rate count as quarantined until a rate arrives.
+CREATE OR REPLACE VIEW raw.file_accounting AS
+WITH held AS (
+    SELECT _file_id AS file_id, count(*) AS n FROM quarantine.exports WHERE stage = 'rate' GROUP BY ALL
+)
+SELECT f.file_id, f.source, f.name, f.rows_read,
+       f.accepted - coalesce(h.n, 0) AS accepted,
+       f.quarantined + coalesce(h.n, 0) AS quarantined,
+       f.duplicates, f.corrections,
+       f.rows_read = f.accepted + f.quarantined + f.duplicates AS balanced
+FROM raw.files f LEFT JOIN held h USING (file_id);
