@@ -82,9 +82,7 @@ PRODUCERS = Contract(
         PRODUCER_ID,
         Field("name", "text", "Business name."),
         Field("nib", "text", "Nomor Induk Berusaha: 13 digits.", pattern=r"^\d{13}$"),
-        Field(
-            "kecamatan", "code", "One of the 12 kecamatan of Kota Bekasi.", codes=frozenset(codes.KECAMATAN)
-        ),
+        Field("kecamatan", "code", "One of the 12 kecamatan of Kota Bekasi.", codes=frozenset(codes.KECAMATAN)),
         Field("kelurahan", "text", "Kelurahan (urban village).", required=False),
         Field(
             "category",
@@ -115,9 +113,7 @@ TRANSACTIONS = Contract(
             "ISO 8601 time of the sale; with an offset or Z it is converted, without one it is "
             "Asia/Jakarta local time.",
         ),
-        Field(
-            "amount_idr", "int", "Sale amount in whole rupiah.", unit="IDR", min_value=0, min_exclusive=True
-        ),
+        Field("amount_idr", "int", "Sale amount in whole rupiah.", unit="IDR", min_value=0, min_exclusive=True),
         Field("quantity", "int", "Items sold.", unit="items", min_value=1),
         Field(
             "category",

@@ -36,9 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--dirty-rate", type=float, default=0.02, help="share of deliberately bad rows (0 to 0.5)")
 
-    r = sub.add_parser(
-        "run", help="ingest landing/ and build every asset for a range of days through Dagster"
-    )
+    r = sub.add_parser("run", help="ingest landing/ and build every asset for a range of days through Dagster")
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")

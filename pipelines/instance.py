@@ -22,3 +22,7 @@ def ensure_dagster_home() -> Path:
         shutil.copyfile(src, dst)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+if __name__ == "__main__":  # `make dev` asks for the folder to run `dagster dev` on
+    print(ensure_dagster_home())

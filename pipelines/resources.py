@@ -43,9 +43,7 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise WarehouseLockedError(
-                    f"{path}: the warehouse is in use by another process ({exc})"
-                ) from None
+                raise WarehouseLockedError(f"{path}: the warehouse is in use by another process ({exc})") from None
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     if not read_only:

@@ -66,19 +66,13 @@ def _validate(start: date, end: date, last_day: date) -> None:
     if end > last_day:
         raise UserError(f"--to {end} is not a complete day yet in Asia/Jakarta (the last one is {last_day})")
     if start < dates.first_day():
-        raise UserError(
-            f"--from {start} is before the first partition {dates.first_day()} (SENTRA_PARTITIONS_START)"
-        )
+        raise UserError(f"--from {start} is before the first partition {dates.first_day()} (SENTRA_PARTITIONS_START)")
     landing = settings().landing
     if not any((landing / s).is_dir() and any((landing / s).iterdir()) for s in SOURCES):
-        raise UserError(
-            f"{landing}: no landing files (expected folders {', '.join(SOURCES)}; try `sentra sample`)"
-        )
+        raise UserError(f"{landing}: no landing files (expected folders {', '.join(SOURCES)}; try `sentra sample`)")
 
 
-def _execute(
-    defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo
-):  # noqa: ANN202
+def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo):  # noqa: ANN202
     started = time.perf_counter()
     echo(f"▶ {label} …")
     result = defs.resolve_job_def(job).execute_in_process(
@@ -136,9 +130,7 @@ def _require_rows(start: date, end: date) -> None:
     finally:
         con.close()
     if not n:
-        raise UserError(
-            f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})"
-        )
+        raise UserError(f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})")
 
 
 def _report_outputs(days: set[date], months: set[date], published, echo: Echo) -> None:  # noqa: ANN001

@@ -52,8 +52,6 @@ def range_tags(first: date, last: date, grain: str) -> dict[str, str]:
 
 def range_run_requests(job: str, dates: Iterable[date], grain: str, key_prefix: str) -> list[dg.RunRequest]:
     return [
-        dg.RunRequest(
-            run_key=f"{key_prefix}:{first}:{last}", job_name=job, tags=range_tags(first, last, grain)
-        )
+        dg.RunRequest(run_key=f"{key_prefix}:{first}:{last}", job_name=job, tags=range_tags(first, last, grain))
         for first, last in segments(dates, grain)
     ]

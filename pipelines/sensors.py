@@ -27,18 +27,14 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
         return dg.SkipReason(f"no new or changed files under {landing}")
     key = hashlib.sha256(json.dumps([[p, now[p]] for p in changed]).encode()).hexdigest()[:16]
     return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(run_key=f"landing:{key}", tags={"sentra/changed_files": str(len(changed))})
-        ],
+        run_requests=[dg.RunRequest(run_key=f"landing:{key}", tags={"sentra/changed_files": str(len(changed))})],
         cursor=json.dumps(now),
     )
 
 
 def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]:
     out: set[date] = set()
-    for record in instance.get_records_for_run(
-        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-    ).records:
+    for record in instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records:
         materialization = record.event_log_entry.asset_materialization
         value = materialization.metadata.get(field) if materialization else None
         if value is not None:
@@ -54,9 +50,7 @@ def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.Ru
     run_id = context.dagster_run.run_id
     return range_run_requests(
         daily_job.name, _touched(context.instance, run_id, "touched_days"), "day", run_id
-    ) + range_run_requests(
-        monthly_job.name, _touched(context.instance, run_id, "touched_months"), "month", run_id
-    )
+    ) + range_run_requests(monthly_job.name, _touched(context.instance, run_id, "touched_months"), "month", run_id)
 
 
 @dg.run_status_sensor(

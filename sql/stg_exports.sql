@@ -21,8 +21,9 @@ SELECT date_trunc('month', peb_date)::DATE AS month,
        quantity, unit, net_weight_kg, fob_value, currency, destination_country, port_of_loading,
        rate_idr, rate_date, usd_rate_idr, usd_rate_date,
        round(fob_value * rate_idr, 2)::DECIMAL(38,2) AS value_idr,
+       -- the USD value is the IDR value divided by the USD rate used for that date
        CASE WHEN currency = 'USD' THEN fob_value
-            ELSE round(fob_value * rate_idr / usd_rate_idr, 2) END::DECIMAL(38,2) AS value_usd,
+            ELSE round(round(fob_value * rate_idr, 2) / usd_rate_idr, 2) END::DECIMAL(38,2) AS value_usd,
        CASE WHEN rate_idr IS NULL
                 THEN 'no usable ' || currency || ' reference rate on or before ' || peb_date::VARCHAR
             WHEN usd_rate_idr IS NULL

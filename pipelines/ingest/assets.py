@@ -16,8 +16,7 @@ _DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
 def _files_table(result: SourceResult) -> str:
     headers = ("file", "status", "read", "accepted", "quarantined", "duplicates", "corrections")
     rows = (
-        (f.name, f.status, f.rows_read, f.accepted, f.quarantined, f.duplicates, f.corrections)
-        for f in result.files
+        (f.name, f.status, f.rows_read, f.accepted, f.quarantined, f.duplicates, f.corrections) for f in result.files
     )
     return markdown.table(headers, rows)
 
@@ -37,9 +36,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connection() as con:
-            result = ingest_source(
-                con, contract, settings().landing, context.run_id, dates.first_day(), dates.today()
-            )
+            result = ingest_source(con, contract, settings().landing, context.run_id, dates.first_day(), dates.today())
             checks = [accounting_check(con, contract.source), readable_files_check(result)]
         for f in result.rejected:
             context.log.warning(f.reason)

@@ -54,10 +54,7 @@ def ingest_source(
 ) -> SourceResult:
     """Ingest every new or changed file of one source, oldest first. A bad file is recorded and skipped."""
     result = SourceResult(contract.source)
-    seen = {
-        r[0]
-        for r in con.execute("SELECT sha256 FROM raw.files WHERE source = ?", [contract.source]).fetchall()
-    }
+    seen = {r[0] for r in con.execute("SELECT sha256 FROM raw.files WHERE source = ?", [contract.source]).fetchall()}
     for lf in scan(landing, contract.source):
         digest = lf.sha256()
         if digest in seen:
@@ -75,9 +72,7 @@ def ingest_source(
     return result
 
 
-def _reject_file(
-    con: duckdb.DuckDBPyConnection, lf: LandingFile, digest: str, reason: str, run_id: str
-) -> None:
+def _reject_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, digest: str, reason: str, run_id: str) -> None:
     con.execute(
         "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
         [lf.source, lf.path.name, str(lf.path), digest, reason, run_id],

@@ -13,8 +13,9 @@ from models import codes
 from models.contracts import Contract, Field
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
-_TZ_SUFFIX = r"(Z|[+-]\d{2}(?::?\d{2})?)$"
-_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+# A date and time, then optionally "Z" or an offset; a bare date has no offset (its "-01" is the day).
+_TIME_WITH_ZONE = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$"
+_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 _TRUE = ("true", "t", "ya", "y", "yes", "1")
 _FALSE = ("false", "f", "tidak", "n", "no", "0")
 
@@ -26,9 +27,7 @@ class LandingFileError(Exception):
 def read_csv(path: Path, contract: Contract) -> pl.DataFrame:
     """Read a CSV as text, keep the line number of every record, and require the contract's columns."""
     try:
-        df = pl.read_csv(
-            path, infer_schema=False, encoding="utf8", raise_if_empty=True, truncate_ragged_lines=False
-        )
+        df = pl.read_csv(path, infer_schema=False, encoding="utf8", raise_if_empty=True, truncate_ragged_lines=False)
     except pl.exceptions.NoDataError:
         raise LandingFileError(f"{path}: the file is empty (expected a header row and data rows)") from None
     except (pl.exceptions.ComputeError, UnicodeDecodeError, OSError) as exc:
@@ -42,11 +41,7 @@ def read_csv(path: Path, contract: Contract) -> pl.DataFrame:
             f"{', '.join(contract.names)}"
         )
     # Header is line 1, so record i (0-based) is reported as line i + 2.
-    return (
-        df.select(*contract.names)
-        .with_row_index("_line", offset=2)
-        .with_columns(pl.col("_line").cast(pl.Int64))
-    )
+    return df.select(*contract.names).with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _text(name: str) -> pl.Expr:
@@ -61,20 +56,19 @@ def _shown(name: str) -> pl.Expr:
 def parse_timestamp(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """ISO 8601 text -> (naive Asia/Jakarta local time, naive UTC). No offset means local time."""
     norm = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ ]", "${1}T")
-    suffix = norm.str.extract(_TZ_SUFFIX, 1)
-    body = norm.str.replace(_TZ_SUFFIX, "")
-    naive = pl.coalesce([body.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _TIME_FORMATS])
+    suffix = norm.str.extract(_TIME_WITH_ZONE, 2)
+    body = pl.coalesce(norm.str.extract(_TIME_WITH_ZONE, 1), norm)
+    naive = pl.coalesce(
+        [body.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _TIME_FORMATS]
+        + [body.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))]  # a bare date is local midnight
+    )
     sign = pl.when(suffix.str.starts_with("-")).then(-1).otherwise(1)
     digits = suffix.str.replace_all(r"[^0-9]", "")
     offset_min = (
         pl.when(suffix == "Z")
         .then(0)
         .otherwise(
-            sign
-            * (
-                digits.str.slice(0, 2).cast(pl.Int64) * 60
-                + digits.str.slice(2, 2).str.zfill(2).cast(pl.Int64)
-            )
+            sign * (digits.str.slice(0, 2).cast(pl.Int64) * 60 + digits.str.slice(2, 2).str.zfill(2).cast(pl.Int64))
         )
     )
     utc_from_offset = naive - pl.duration(minutes=offset_min)
@@ -136,9 +130,7 @@ def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
     if f.min_value is not None:
         bad = (typed <= f.min_value) if f.min_exclusive else (typed < f.min_value)
         word = "greater than" if f.min_exclusive else "at least"
-        rules.append(
-            (bad.fill_null(False), pl.lit(f"{f.name} must be {word} {f.min_value:g}, got ") + _shown(f.name))
-        )
+        rules.append((bad.fill_null(False), pl.lit(f"{f.name} must be {word} {f.min_value:g}, got ") + _shown(f.name)))
     return rules
 
 
@@ -147,9 +139,7 @@ def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     out = df.with_columns(_typed(f).alias(f"__{f.name}") for f in contract.fields)
     checks = [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
     out = out.with_columns(pl.concat_str(checks, separator="; ", ignore_nulls=True).alias("_reason"))
-    out = out.with_columns(
-        pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason")
-    )
+    out = out.with_columns(pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason"))
     key = pl.concat_str([pl.col(f"__{k}").cast(pl.String) for k in contract.key], separator=SEP)
     content = pl.concat_str(
         [pl.col(f"__{f.name}").cast(pl.String).fill_null("\x00") for f in contract.fields], separator=SEP
@@ -164,9 +154,7 @@ def _derived(contract: Contract) -> list[pl.Expr]:
     if contract.source == "exports":
         hs = pl.col("__hs_code")
         heading = hs.str.slice(0, 4)
-        commodity = heading.replace_strict(
-            codes.COMMODITY_BY_HS_HEADING, default="lainnya", return_dtype=pl.String
-        )
+        commodity = heading.replace_strict(codes.COMMODITY_BY_HS_HEADING, default="lainnya", return_dtype=pl.String)
         return [
             hs.str.slice(0, 2).alias("__hs_chapter"),
             heading.alias("__hs_heading"),
@@ -185,6 +173,4 @@ def accepted(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
 
 def rejected(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Rows that fail a field rule, as received, with their reason."""
-    return typed.filter(pl.col("_reason").is_not_null()).select(
-        *contract.names, "_reason", "_content", "_line"
-    )
+    return typed.filter(pl.col("_reason").is_not_null()).select(*contract.names, "_reason", "_content", "_line")

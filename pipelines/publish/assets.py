@@ -16,9 +16,7 @@ from pipelines.resources import POOL, Warehouse, sql
 LANGS = ("id", "en")  # Indonesian first: it is the default everywhere
 
 
-def _chart_asset(
-    name: str, mart: str, draw: Callable[..., alt.TopLevelMixin], doc: str
-) -> dg.AssetsDefinition:
+def _chart_asset(name: str, mart: str, draw: Callable[..., alt.TopLevelMixin], doc: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, group_name="publish", deps=[mart], pool=POOL, kinds={"altair"}, description=doc)
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connection() as con:
@@ -30,9 +28,7 @@ def _chart_asset(
         for lang in LANGS:
             chart = draw(data, lang=lang, as_of=as_of)
             out = settings().publish / "charts" / lang
-            written += charts.save_chart(
-                chart, charts.chart_data(chart), out, name.removeprefix("chart_"), lang=lang
-            )
+            written += charts.save_chart(chart, charts.chart_data(chart), out, name.removeprefix("chart_"), lang=lang)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": data.height,

@@ -51,16 +51,8 @@ MA_MIN_DAYS = 4
 
 # Colour-blind-safe (Okabe-Ito) colour per category code, fixed so a commodity keeps its colour from
 # one month's report to the next whatever else appears. Order = stacking and legend order.
-COMMODITY_ORDER: tuple[str, ...] = (
-    "ikan_hias",
-    "boneka",
-    "makanan",
-    "konveksi",
-    "kerajinan",
-    "furnitur",
-    "lainnya",
-)
-COMMODITY_COLOURS: dict[str, str] = {
+_PREFERRED_ORDER: tuple[str, ...] = ("ikan_hias", "boneka", "makanan", "konveksi", "kerajinan", "furnitur")
+_COLOURS: dict[str, str] = {
     "ikan_hias": "#0072B2",  # blue
     "boneka": "#E69F00",  # orange
     "makanan": "#009E73",  # green
@@ -69,7 +61,20 @@ COMMODITY_COLOURS: dict[str, str] = {
     "furnitur": "#56B4E9",  # sky blue
     "lainnya": "#999999",  # grey: "other" should not draw the eye
 }
-assert set(COMMODITY_ORDER) == set(CATEGORIES) == set(COMMODITY_COLOURS)
+# A category added to models.codes later still gets a fixed place and colour (no import error).
+_SPARE_COLOURS = ("#F0E442", "#000000", "#882255", "#44AA99", "#117733", "#332288")
+COMMODITY_ORDER: tuple[str, ...] = (
+    *[c for c in _PREFERRED_ORDER if c in CATEGORIES],
+    *[c for c in CATEGORIES if c not in _PREFERRED_ORDER and c != "lainnya"],
+    *(["lainnya"] if "lainnya" in CATEGORIES else []),
+)
+COMMODITY_COLOURS: dict[str, str] = {
+    **{c: _COLOURS[c] for c in COMMODITY_ORDER if c in _COLOURS},
+    **{
+        c: _SPARE_COLOURS[i % len(_SPARE_COLOURS)]
+        for i, c in enumerate(sorted(c for c in COMMODITY_ORDER if c not in _COLOURS))
+    },
+}
 
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
@@ -169,7 +174,9 @@ def monthly_export_data(df: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
     extra = [c for c in df.columns if c not in ("month", "commodity", "commodity_label", "export_value_idr")]
     return (
         df.with_columns(
-            pl.col("commodity").replace_strict(labels, return_dtype=pl.String).alias("commodity_label")
+            pl.col("commodity")
+            .replace_strict(labels, default=pl.col("commodity"), return_dtype=pl.String)
+            .alias("commodity_label")
         )
         .sort(pl.col("month"), pl.col("commodity").replace_strict(rank, return_dtype=pl.Int32))
         .select("month", "commodity", "commodity_label", "export_value_idr", *extra)
@@ -275,9 +282,7 @@ def _month_span(first: date, last: date) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def daily_turnover_chart(
-    df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None
-) -> alt.LayerChart:
+def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None) -> alt.LayerChart:
     """Daily IKM turnover with its 7-day moving average.
 
     `df`: `date` (pl.Date), `turnover_idr`. `as_of`: when the data was extracted (aware datetimes
@@ -357,9 +362,7 @@ def daily_turnover_chart(
     return _finish(chart, lang, data)
 
 
-def monthly_export_chart(
-    df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None
-) -> alt.Chart:
+def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None) -> alt.Chart:
     """Monthly export value, bars stacked by commodity.
 
     `df`: `month` (pl.Date, first of month), `commodity` (codes.CATEGORIES), `export_value_idr`.
@@ -382,7 +385,7 @@ def monthly_export_chart(
 
     present = [c for c in COMMODITY_ORDER if c in set(data["commodity"].to_list())]
     labels = _commodity_labels(lang)
-    colour = alt.Scale(domain=[labels[c] for c in present], range=[COMMODITY_COLOURS[c] for c in present])
+    colour = alt.Scale(domain=[labels.get(c, c) for c in present], range=[COMMODITY_COLOURS[c] for c in present])
     drawn = data.select("month", "commodity", "commodity_label", "export_value_idr")
     order_expr = f"indexof({list(COMMODITY_ORDER)!r}, datum.commodity)"
 
@@ -395,7 +398,8 @@ def monthly_export_chart(
                 "month:O",
                 timeUnit="yearmonth",
                 title=text("month", lang),
-                scale=alt.Scale(domain=domain, paddingInner=0.15),
+                # Vega cannot draw a one-value DateTime domain: a single month needs none.
+                scale=alt.Scale(domain=domain, paddingInner=0.15) if len(domain) > 1 else alt.Scale(paddingInner=0.15),
                 axis=alt.Axis(format="%b %Y", labelAngle=0 if len(months) <= 14 else -45, labelOverlap=True),
             ),
             y=alt.Y(
@@ -404,9 +408,7 @@ def monthly_export_chart(
                 title=f"{text('export_value', lang)} ({unit})",
                 axis=alt.Axis(format=",~f", tickCount=6),
             ),
-            color=alt.Color(
-                "commodity_label:N", scale=colour, legend=alt.Legend(title=text("commodity", lang))
-            ),
+            color=alt.Color("commodity_label:N", scale=colour, legend=alt.Legend(title=text("commodity", lang))),
             # Ikan hias at the bottom, "Lainnya" on top, whatever the data order.
             order=alt.Order("stack_order:Q", sort="ascending"),
             tooltip=[

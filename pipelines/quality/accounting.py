@@ -40,11 +40,7 @@ def readable_files_check(result: SourceResult) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "rejected_files": len(rejected),
-            **(
-                {"reasons": dg.MetadataValue.md("\n".join(f"- {f.reason}" for f in rejected[:20]))}
-                if rejected
-                else {}
-            ),
+            **({"reasons": dg.MetadataValue.md("\n".join(f"- {f.reason}" for f in rejected[:20]))} if rejected else {}),
         },
     )
 

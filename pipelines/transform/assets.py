@@ -37,9 +37,7 @@ def _whole_table(name: str, deps: list[str], doc: str) -> dg.AssetsDefinition:
 
 
 stg_producers = _whole_table("stg_producers", ["raw_producers"], "The current producer registry.")
-stg_fx_rates = _whole_table(
-    "stg_fx_rates", ["raw_fx_rates"], "Current reference rates, one per (date, currency)."
-)
+stg_fx_rates = _whole_table("stg_fx_rates", ["raw_fx_rates"], "Current reference rates, one per (date, currency).")
 
 
 @dg.asset(
@@ -90,9 +88,7 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
             params=[],
         )
         if held:
-            context.log.warning(
-                f"{held} export item(s) in {start} … {end} have no usable reference rate: quarantined"
-            )
+            context.log.warning(f"{held} export item(s) in {start} … {end} have no usable reference rate: quarantined")
         return _result(con, "stg.exports", rows, "month", start, end, rows_quarantined_no_rate=held)
 
 

@@ -1,0 +1,48 @@
+# Sentra — the two commands: `make demo` and `make test`. Everything installs from requirements.lock.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+DEMO_FROM ?= 2025-01-01
+DEMO_TO   ?= 2025-12-31
+DATA_DIR  ?= $(CURDIR)/data
+
+export SENTRA_DATA_DIR ?= $(DATA_DIR)
+
+.PHONY: setup demo test lint format dev lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: setup
+	$(BIN)/sentra sample --out $(SENTRA_DATA_DIR)/landing --from $(DEMO_FROM) --to $(DEMO_TO)
+	$(BIN)/sentra run --from $(DEMO_FROM) --to $(DEMO_TO)
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+dev: setup
+	DAGSTER_HOME=$$($(BIN)/python -m pipelines.instance) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+# Re-pin the dependencies after changing pyproject.toml.
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --quiet
+
+clean:
+	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache

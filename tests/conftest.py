@@ -1,0 +1,105 @@
+"""Shared fixtures: every test gets its own data folder, warehouse and Dagster instance."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+PRODUCERS_HEADER = [
+    "producer_id",
+    "name",
+    "nib",
+    "kecamatan",
+    "kelurahan",
+    "category",
+    "kbli",
+    "registered_on",
+    "exporter",
+]
+TRANSACTIONS_HEADER = [
+    "transaction_id",
+    "producer_id",
+    "occurred_at",
+    "amount_idr",
+    "quantity",
+    "category",
+    "channel",
+]
+EXPORTS_HEADER = [
+    "peb_number", "peb_date", "producer_id", "hs_code", "description", "quantity", "unit",
+    "net_weight_kg", "fob_value", "currency", "destination_country", "port_of_loading",
+]  # fmt: skip
+FX_HEADER = ["date", "currency", "rate_idr"]
+HEADERS = {
+    "producers": PRODUCERS_HEADER,
+    "transactions": TRANSACTIONS_HEADER,
+    "exports": EXPORTS_HEADER,
+    "fx_rates": FX_HEADER,
+}
+
+# A small registry used by most tests: two producers in different kecamatan and categories.
+REGISTRY = [
+    [
+        "P1",
+        "UD Boneka Ceria",
+        "1234567890123",
+        "Bekasi Barat",
+        "Bintara",
+        "boneka",
+        "32400",
+        "2020-01-01",
+        "ya",
+    ],
+    [
+        "P2",
+        "CV Mina Hias",
+        "1234567890124",
+        "Rawalumbu",
+        "Bojong Rawalumbu",
+        "ikan_hias",
+        "03225",
+        "2021-05-01",
+        "true",
+    ],
+]
+
+WriteLanding = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """SENTRA_DATA_DIR and DAGSTER_HOME in a temporary folder: tests never touch data/ or .dagster/."""
+    data = tmp_path / "data"
+    (data / "landing").mkdir(parents=True)
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((Path(__file__).parent.parent / "dagster.yaml").read_text())
+    monkeypatch.setenv("SENTRA_DATA_DIR", str(data))
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("SENTRA_WAREHOUSE", raising=False)
+    return data
+
+
+@pytest.fixture
+def write_landing(isolated: Path) -> WriteLanding:
+    """Write a landing CSV with the contract header; `mtime` orders files the way ingestion does."""
+    counter = iter(range(1_000_000))
+
+    def _write(source: str, name: str, rows: Sequence[Sequence[object]], header: Sequence[str] | None = None,
+               mtime: float | None = None) -> Path:  # fmt: skip
+        folder = isolated / "landing" / source
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(header or HEADERS[source])
+            w.writerows(rows)
+        stamp = mtime if mtime is not None else 1_700_000_000 + next(counter) * 10
+        os.utime(path, (stamp, stamp))
+        return path
+
+    return _write

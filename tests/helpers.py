@@ -1,0 +1,47 @@
+"""Run the real assets on the test's temporary warehouse and Dagster instance, and read results back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+import duckdb
+
+from pipelines.config import settings
+from pipelines.definitions import defs
+from pipelines.runs import range_tags
+
+ASSETS = list(defs.assets or [])
+INGEST = dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates")
+DAILY = dg.AssetSelection.assets("stg_transactions").downstream() - dg.AssetSelection.groups("publish")
+MONTHLY = dg.AssetSelection.assets("stg_exports").downstream() - dg.AssetSelection.groups("publish")
+RESOURCES = {"warehouse": defs.resources["warehouse"]}
+
+
+def instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.get()
+
+
+def ingest() -> dict[str, dict]:
+    """Materialize the raw layer; return each asset's metadata values."""
+    result = dg.materialize(ASSETS, selection=INGEST, instance=instance(), resources=RESOURCES)
+    return {
+        e.asset_key.to_user_string(): {
+            k: v.value for k, v in e.step_materialization_data.materialization.metadata.items()
+        }
+        for e in result.get_asset_materialization_events()
+    }
+
+
+def build(first: str, last: str, grain: str = "day") -> dg.ExecuteInProcessResult:
+    selection = DAILY if grain == "day" else MONTHLY
+    tags = range_tags(date.fromisoformat(first), date.fromisoformat(last), grain)
+    return dg.materialize(ASSETS, selection=selection, instance=instance(), resources=RESOURCES, tags=tags)
+
+
+def query(sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(settings().warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,402 @@
+"""Tests for pipelines.publish: formatting (pure) and charts (rendered offline with vl-convert)."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.publish import charts
+from pipelines.publish.charts import (
+    chart_data,
+    daily_turnover_chart,
+    daily_turnover_data,
+    monthly_export_chart,
+    monthly_export_data,
+    save_chart,
+)
+from pipelines.publish.formatting import (
+    UnknownLanguageError,
+    as_of_label,
+    date_label,
+    day_name,
+    month_label,
+    month_name,
+    number,
+    rupiah,
+    rupiah_short,
+    text,
+    vega_locale,
+)
+
+# A number followed by an SI suffix: "100M", "1.5 B", "950k" (what d3's "~s" would print).
+SI_SUFFIX = re.compile(r"\d\s?[kKMGBT]\b")
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "id_text", "en_text"),
+    [
+        (1_250_000, "Rp1.250.000", "IDR 1,250,000"),
+        (-1_250_000, "-Rp1.250.000", "-IDR 1,250,000"),
+        (0, "Rp0", "IDR 0"),
+        (999, "Rp999", "IDR 999"),
+        (1_250_000.5, "Rp1.250.001", "IDR 1,250,001"),  # half-up to whole rupiah
+        (Decimal("1250000.4999"), "Rp1.250.000", "IDR 1,250,000"),
+        (-0.3, "Rp0", "IDR 0"),  # never "-Rp0"
+    ],
+)
+def test_rupiah(value: float, id_text: str, en_text: str) -> None:
+    assert rupiah(value) == id_text
+    assert rupiah(value, "id") == id_text
+    assert rupiah(value, "en") == en_text
+
+
+@pytest.mark.parametrize(
+    ("value", "id_text", "en_text"),
+    [
+        (15_200_000_000, "Rp15,2 miliar", "IDR 15.2 billion"),
+        (100_000_000, "Rp100,0 juta", "IDR 100.0 million"),
+        (1_000_000, "Rp1,0 juta", "IDR 1.0 million"),
+        (1_300_000_000_000, "Rp1,3 triliun", "IDR 1.3 trillion"),
+        (1_500_000_000_000_000, "Rp1.500,0 triliun", "IDR 1,500.0 trillion"),
+        (950_000, "Rp950.000", "IDR 950,000"),
+        (999_960_000, "Rp1,0 miliar", "IDR 1.0 billion"),  # not "1000,0 juta"
+        (999_999.6, "Rp1,0 juta", "IDR 1.0 million"),
+        (-15_200_000_000, "-Rp15,2 miliar", "-IDR 15.2 billion"),
+        (Decimal("2500000000.0000"), "Rp2,5 miliar", "IDR 2.5 billion"),
+    ],
+)
+def test_rupiah_short(value: float, id_text: str, en_text: str) -> None:
+    assert rupiah_short(value) == id_text
+    assert rupiah_short(value, "en") == en_text
+
+
+@pytest.mark.parametrize("exponent", range(0, 16))
+def test_rupiah_short_never_uses_si_suffixes(exponent: int) -> None:
+    for mantissa in (1, 1.5, 3.25, 9.99):
+        value = mantissa * 10**exponent
+        id_text = rupiah_short(value, "id")
+        assert " M" not in id_text and "B" not in id_text, id_text
+        assert not SI_SUFFIX.search(id_text), id_text
+        assert not SI_SUFFIX.search(rupiah_short(value, "en"))
+        if value >= 1_000_000:
+            assert re.search(r"(juta|miliar|triliun)$", id_text), id_text
+
+
+def test_number() -> None:
+    assert number(1234.5, 1) == "1.234,5"
+    assert number(1234.5, 1, "en") == "1,234.5"
+    assert number(1234567) == "1.234.567"
+    assert number(2.5) == "3"  # half-up, not banker's rounding
+    assert number(-0.04, 1) == "0,0"
+    assert number(-1234.56, 2, "en") == "-1,234.56"
+    with pytest.raises(ValueError):
+        number(float("nan"))
+    with pytest.raises(TypeError):
+        number(True)  # type: ignore[arg-type]
+
+
+def test_month_and_day_names() -> None:
+    indonesian = [month_name(m, "id") for m in range(1, 13)]
+    assert indonesian == [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ]  # fmt: skip
+    assert month_name(3, "en") == "March"
+    assert month_name(8, "id", short=True) == "Agu"
+    assert month_label(date(2025, 3, 17)) == "Maret 2025"
+    assert month_label(date(2025, 3, 17), "en") == "March 2025"
+    assert date_label(date(2025, 3, 1)) == "1 Maret 2025"
+    assert date_label(date(2025, 3, 1), "en") == "1 March 2025"
+    assert [day_name(date(2025, 3, 2) + timedelta(days=i)) for i in range(7)] == [
+        "Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu",
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        month_name(13)
+
+
+def test_as_of_label_is_jakarta_time() -> None:
+    aware = datetime(2025, 3, 1, 23, 30, tzinfo=UTC)  # 06.30 WIB on 2 March
+    assert as_of_label(aware) == "2 Maret 2025, 06.30 WIB"
+    assert as_of_label(datetime(2025, 3, 2, 6, 0), "en") == "2 March 2025, 06:00 WIB"
+    assert as_of_label(date(2025, 3, 2)) == "2 Maret 2025"
+
+
+def test_unknown_language_is_a_clear_key_error() -> None:
+    for call in (lambda: rupiah(1, "fr"), lambda: text("source", "ms"), lambda: vega_locale("id-ID")):
+        with pytest.raises(KeyError, match="supported: id, en"):
+            call()
+    with pytest.raises(UnknownLanguageError):
+        month_label(date(2025, 1, 1), "EN")
+    with pytest.raises(KeyError, match="no chart text"):
+        text("no_such_label", "id")
+
+
+def test_vega_locale() -> None:
+    loc = vega_locale("id")
+    assert loc["formatLocale"] == {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+    tfl = loc["timeFormatLocale"]
+    assert tfl["months"][4] == "Mei" and tfl["days"][0] == "Minggu" and tfl["shortMonths"][7] == "Agu"
+    assert {"dateTime", "date", "time", "periods", "days", "shortDays", "months", "shortMonths"} <= tfl.keys()
+    en = vega_locale("en")
+    assert en["formatLocale"]["currency"] == ["IDR ", ""] and en["formatLocale"]["decimal"] == "."
+    assert en["timeFormatLocale"]["months"][2] == "March"
+    loc["timeFormatLocale"]["months"][0] = "changed"  # a copy: the module's tables stay intact
+    assert vega_locale("id")["timeFormatLocale"]["months"][0] == "Januari"
+
+
+def test_texts_exist_in_both_languages() -> None:
+    assert text("daily_turnover_title") == "Omzet harian IKM Kota Bekasi"
+    assert text("daily_turnover_title", "en") == "Daily IKM turnover, Kota Bekasi"
+    assert text("moving_average_7d", "id") == "Rata-rata bergerak 7 hari"
+    assert text("moving_average_7d", "en") == "7-day moving average"
+    assert text("monthly_export_title", "id") == "Nilai ekspor bulanan"
+    assert text("source", "id") == "Sumber: Sentra, data produsen IKM dan PEB"
+    assert text("as_of", "en") == "Data as of"
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart data
+# ---------------------------------------------------------------------------------------------
+
+
+def _daily(values: dict[int, int | None], month: int = 1) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"date": [date(2025, month, d) for d in values], "turnover_idr": list(values.values())},
+        schema={"date": pl.Date, "turnover_idr": pl.Int64},
+    )
+
+
+def test_moving_average_skips_missing_days_instead_of_zero() -> None:
+    # 1-3 January recorded, 4-5 missing, 6-10 recorded; all days 100.
+    df = _daily({1: 100, 2: 100, 3: 100, 6: 100, 7: 100, 8: 100, 9: 100, 10: 100})
+    out = daily_turnover_data(df)
+    assert out["date"].to_list() == [date(2025, 1, d) for d in range(1, 11)]  # full calendar
+    by_day = {r["date"].day: r for r in out.iter_rows(named=True)}
+    assert by_day[4]["turnover_idr"] is None and by_day[5]["turnover_idr"] is None  # missing, not 0
+    # Zero-filling would pull these below 100 (e.g. 7 Jan: 500/7 = 71).
+    for day in (6, 7, 8, 9, 10):
+        assert by_day[day]["turnover_ma7_idr"] == 100
+    # Fewer than MA_MIN_DAYS recorded days in the window: no average yet.
+    assert [by_day[d]["turnover_ma7_idr"] for d in (1, 2, 3)] == [None, None, None]
+    # 5 January's window (30 Dec-5 Jan) holds only 3 recorded days: no average either.
+    assert by_day[5]["turnover_ma7_idr"] is None
+
+
+def test_moving_average_is_a_calendar_window_mean() -> None:
+    df = _daily({1: 10, 2: 20, 3: 30, 4: 40, 6: 60, 8: 80, 9: 90, 12: 121})
+    out = {r["date"].day: r["turnover_ma7_idr"] for r in daily_turnover_data(df).iter_rows(named=True)}
+    assert out[4] == 25  # (10+20+30+40)/4
+    assert out[6] == 32  # (10+20+30+40+60)/5, not /6: 5 January is missing, not zero
+    assert out[8] == 46  # 2..8 Jan: (20+30+40+60+80)/5 = 46
+    assert out[12] == 88  # 6..12 Jan: (60+80+90+121)/4 = 87.75
+    assert out[11] is None  # 5..11 Jan holds only three recorded days
+    assert max(out) == 12  # the calendar ends on the last recorded day
+
+
+def test_daily_data_keeps_extra_columns_and_rejects_duplicates() -> None:
+    df = _daily({1: 5, 2: 6}).with_columns(transactions=pl.Series([3, 4]))
+    out = daily_turnover_data(df)
+    assert out.columns == ["date", "turnover_idr", "turnover_ma7_idr", "transactions"]
+    with pytest.raises(ValueError, match="duplicate"):
+        daily_turnover_data(pl.concat([df, df]))
+    with pytest.raises(ValueError, match="missing column"):
+        daily_turnover_data(df.drop("turnover_idr"))
+
+
+def _exports(months: list[date], commodities: tuple[str, ...] = ("boneka", "ikan_hias", "lainnya")) -> pl.DataFrame:
+    rows = [
+        (m, c, 1_000_000_000 * (i + 1) + 250_000_000 * j)
+        for i, m in enumerate(months)
+        for j, c in enumerate(commodities)
+    ]
+    return pl.DataFrame(
+        rows, schema={"month": pl.Date, "commodity": pl.String, "export_value_idr": pl.Int64}, orient="row"
+    )
+
+
+def test_monthly_export_data_labels_and_order() -> None:
+    out = monthly_export_data(_exports([date(2025, 2, 1), date(2025, 1, 1)]), "id")
+    assert out.columns[:4] == ["month", "commodity", "commodity_label", "export_value_idr"]
+    assert out["commodity"].to_list()[:3] == ["ikan_hias", "boneka", "lainnya"]
+    assert out["month"].to_list()[0] == date(2025, 1, 1)
+    assert set(out["commodity_label"]) == {"Ikan hias", "Boneka", "Lainnya"}
+    en = monthly_export_data(_exports([date(2025, 1, 1)]), "en")
+    assert set(en["commodity_label"]) == {"Ornamental fish", "Dolls", "Other"}
+    with pytest.raises(ValueError, match="unknown commodity"):
+        monthly_export_data(_exports([date(2025, 1, 1)], ("ikan_hias", "kopi")))
+    with pytest.raises(ValueError, match="first day"):
+        monthly_export_data(_exports([date(2025, 1, 15)]))
+
+
+def _walk(node: object) -> list[object]:
+    """Every value nested in a JSON-like structure."""
+    if isinstance(node, dict):
+        return [node, *[x for v in node.values() for x in _walk(v)]]
+    if isinstance(node, list):
+        return [node, *[x for v in node for x in _walk(v)]]
+    return [node]
+
+
+def test_specs_use_naive_dates_no_si_format_and_stable_colours() -> None:
+    daily = daily_turnover_chart(_daily({1: 1_500_000_000, 2: 1_600_000_000}), "id").to_dict()
+    assert "~s" not in json.dumps(daily)  # d3's SI format: "100M" would read as 100 miliar
+    dates = [n["date"] for n in _walk(daily) if isinstance(n, dict) and isinstance(n.get("date"), str)]
+    assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00", d) for d in dates)
+    assert "Rp miliar" in json.dumps(daily)
+
+    def colours(df: pl.DataFrame) -> dict[str, str]:
+        scale = monthly_export_chart(df).to_dict()["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"], strict=True))
+
+    both = colours(_exports([date(2025, 1, 1)]))
+    fish_only = colours(_exports([date(2025, 1, 1)], ("ikan_hias", "lainnya")))
+    assert fish_only["Ikan hias"] == both["Ikan hias"] and fish_only["Lainnya"] == both["Lainnya"]
+    assert "Boneka" not in fish_only
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving (renders with vl-convert; one module-scoped render per chart keeps this quick)
+# ---------------------------------------------------------------------------------------------
+
+EXTS = ("png", "svg", "pdf", "html", "csv")
+
+
+def _daily_sample() -> pl.DataFrame:
+    start = date(2025, 3, 1)
+    days = [start + timedelta(days=i) for i in range(100)]
+    days = [d for d in days if not date(2025, 4, 10) <= d <= date(2025, 4, 14)]  # a 5-day gap
+    # Around Rp1,2-1,5 miliar with a weekly dip, so the y axis has decimal ticks (0,2 0,4 ...).
+    values = [1_200_000_000 + 37_000_000 * (i % 9) - 90_000_000 * (d.weekday() == 6) for i, d in enumerate(days)]
+    schema = {"date": pl.Date, "turnover_idr": pl.Int64}
+    return pl.DataFrame({"date": days, "turnover_idr": values}, schema=schema)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[Path]]]:
+    as_of = datetime(2025, 6, 9, 6, 0)
+    out: dict[str, tuple[Path, list[Path]]] = {}
+    cases = {
+        "daily_id": daily_turnover_chart(_daily_sample(), "id", as_of),
+        "daily_en": daily_turnover_chart(_daily_sample(), "en", as_of),
+        "export_id": monthly_export_chart(_exports([date(2025, m, 1) for m in (1, 2, 3, 5, 6)]), "id", as_of),
+    }
+    for name, chart in cases.items():
+        out_dir = tmp_path_factory.mktemp(name) / "not" / "yet"  # save_chart creates it
+        out[name] = (out_dir, save_chart(chart, chart_data(chart), out_dir, name))
+    return out
+
+
+def _svg_texts(path: Path) -> list[str]:
+    """Each text line of an SVG (a multi-line title is one <text> with a <tspan> per line)."""
+    root = ET.parse(path).getroot()  # also proves the SVG is well-formed XML
+    lines = (el.text for el in root.iter() if el.tag.endswith(("}text", "}tspan")))
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+@pytest.mark.parametrize("name", ["daily_id", "daily_en", "export_id"])
+def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]], name: str) -> None:
+    out_dir, paths = saved[name]
+    assert paths == [out_dir / f"{name}.{ext}" for ext in EXTS]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in paths)  # no temp files left
+
+    png = (out_dir / f"{name}.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (charts.CHART_WIDTH * 2, charts.CHART_HEIGHT * 2)
+    assert (out_dir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+
+    html = (out_dir / f"{name}.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*src\s*=\s*[\"']?https?://", html)
+    assert "https://cdn" not in re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+    assert "vega" in html and "vegaEmbed(" in html
+    assert '"formatLocale"' in html and '"timeFormatLocale"' in html
+
+    texts = _svg_texts(out_dir / f"{name}.svg")
+    assert texts
+    assert not [t for t in texts if SI_SUFFIX.search(t)]
+
+
+def test_indonesian_svg_has_indonesian_title_months_and_decimal_comma(
+    saved: dict[str, tuple[Path, list[Path]]],
+) -> None:
+    out_dir, _ = saved["daily_id"]
+    texts = _svg_texts(out_dir / "daily_id.svg")
+    joined = " | ".join(texts)
+    assert "Omzet harian IKM Kota Bekasi" in texts
+    assert "1 Maret 2025 – 8 Juni 2025" in texts  # period line
+    assert any(t.startswith("Sumber: Sentra") and "Data per 9 Juni 2025, 06.00 WIB" in t for t in texts)
+    assert "Mei" in texts, joined  # axis month from the Indonesian timeFormatLocale
+    assert "Omzet (Rp miliar)" in texts
+    assert any(re.fullmatch(r"\d+,\d+", t) for t in texts), joined  # decimal comma on the y axis
+    assert "Rata-rata bergerak 7 hari" in texts
+
+    export_texts = _svg_texts(saved["export_id"][0] / "export_id.svg")
+    assert "Nilai ekspor bulanan" in export_texts
+    assert {"Ikan hias", "Boneka", "Lainnya", "Komoditas"} <= set(export_texts)
+    assert "Apr 2025" in export_texts  # a month without exports keeps its slot
+    assert "Mei 2025" in export_texts
+
+
+def test_english_svg_has_english_title(saved: dict[str, tuple[Path, list[Path]]]) -> None:
+    texts = _svg_texts(saved["daily_en"][0] / "daily_en.svg")
+    assert "Daily IKM turnover, Kota Bekasi" in texts
+    assert "May" in texts and "Mei" not in texts
+    assert "Turnover (IDR billion)" in texts
+    assert any(re.fullmatch(r"\d+\.\d+", t) for t in texts)  # decimal point in English
+
+
+def test_csv_carries_the_moving_average(saved: dict[str, tuple[Path, list[Path]]]) -> None:
+    out_dir, _ = saved["daily_id"]
+    csv = pl.read_csv(out_dir / "daily_id.csv", try_parse_dates=True)
+    assert csv.columns == ["date", "turnover_idr", "turnover_ma7_idr"]
+    assert csv["date"].dtype == pl.Date and csv["date"][0] == date(2025, 3, 1)
+    assert csv.filter(pl.col("date") == date(2025, 4, 12))["turnover_idr"].to_list() == [None]
+    expected = daily_turnover_data(_daily_sample())
+    assert csv["turnover_ma7_idr"].to_list() == expected["turnover_ma7_idr"].to_list()
+    first_line = (out_dir / "daily_id.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert first_line.startswith("2025-03-01,")
+
+
+def test_save_chart_rejects_a_locale_other_than_the_charts(tmp_path: Path) -> None:
+    chart = daily_turnover_chart(_daily({1: 5, 2: 6}), "en")
+    with pytest.raises(ValueError, match="lang"):
+        save_chart(chart, chart_data(chart), tmp_path / "out", "x", lang="id")
+    assert not (tmp_path / "out").exists()
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "chart.png"
+    target.write_bytes(b"old")
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(charts.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        charts._write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["chart.png"]  # temp file cleaned up
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_single_month_or_day_still_renders(tmp_path: Path, lang: str) -> None:
+    month = pl.DataFrame({"month": [date(2025, 3, 1)] * 2, "commodity": ["ikan_hias", "boneka"],
+                          "export_value_idr": [20_700_500, 1_700_000]})  # fmt: skip
+    chart = monthly_export_chart(month, lang)
+    assert len(save_chart(chart, chart_data(chart), tmp_path, "m", lang=lang)) == 5
+    day = daily_turnover_chart(_daily({1: 5_000_000}), lang)
+    assert len(save_chart(day, chart_data(day), tmp_path, "d", lang=lang)) == 5
