@@ -55,7 +55,7 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         return EXIT_FAILED
     _report_outputs(days, months, published, echo)
     if rejected:
-        echo(f"sentra: {rejected} landing file(s) were rejected (see above); the other files were ingested")
+        echo(f"sentra: {rejected} landing file(s) rejected (reasons above; fix and re-send them); the rest went on")
         return EXIT_REJECTED_FILES
     return 0
 
@@ -115,6 +115,8 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"{m.get('rows_quarantined', 0):,} quarantined, {m.get('rows_duplicate', 0):,} duplicates, "
             f"{m.get('rows_corrected', 0):,} corrections"
         )
+        for reason in m.get("rejected", []):
+            echo(f"  rejected: {reason}")
     return rejected
 
 

@@ -54,6 +54,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 "touched_days": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "day"]),
                 "touched_months": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "month"]),
                 "files": dg.MetadataValue.md(_files_table(result)),
+                "rejected": dg.MetadataValue.json([f.reason for f in result.rejected]),
             },
             check_results=checks,
         )

@@ -85,7 +85,7 @@ def _typed(f: Field) -> pl.Expr:
         t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
     match f.kind:
         case "int":
-            return t.str.replace_all(r"[_ ]", "").cast(pl.Int64, strict=False)
+            return pl.when(t.str.contains(r"^[+-]?\d+$")).then(t).cast(pl.Int64, strict=False)
         case "decimal":
             # Plain decimal notation only: "1e3" and the like are not a number a person writes.
             ok = t.str.contains(r"^-?\d+(\.\d+)?$")

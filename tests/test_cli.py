@@ -1,0 +1,108 @@
+"""Tier 3: the `sentra` command end to end, as a user runs it, checked against independent totals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from independent import daily_turnover, monthly_exports
+
+START, END = "2025-03-24", "2025-04-06"  # across Lebaran 2025 and a month boundary
+
+
+def sentra(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("sentra")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env or os.environ.copy(), timeout=600)
+
+
+@pytest.fixture
+def sample(isolated: Path) -> Path:
+    landing = isolated / "landing"
+    done = sentra("sample", "--out", str(landing), "--from", START, "--to", END, "--producers", "40",
+                  "--seed", "7", "--dirty-rate", "0.05")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return landing
+
+
+def _marts(warehouse: Path) -> tuple[dict, dict]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        days = dict(con.execute("SELECT date, turnover_idr FROM marts.daily_turnover").fetchall())
+        sql = "SELECT month, export_value_idr, export_value_usd, items FROM marts.monthly_export_value"
+        months = {m: (i, u, n) for m, i, u, n in con.execute(sql).fetchall()}
+    finally:
+        con.close()
+    return days, months
+
+
+def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path) -> None:
+    done = sentra("run", "--from", START, "--to", END)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "quarantined" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    days, months = _marts(isolated / "warehouse.duckdb")
+
+    expected_days = daily_turnover(sample)
+    # Every day the files have, in and around the range (late "Z" rows can land on the day before).
+    assert days == {d: v for d, v in expected_days.items() if d in days}
+    assert {d for d in expected_days if date.fromisoformat(START) <= d <= date.fromisoformat(END)} <= set(days)
+    assert months == monthly_exports(sample)
+    assert set(months) == {date(2025, 3, 1), date(2025, 4, 1)}
+
+    charts = isolated / "publish" / "charts"
+    for lang in ("id", "en"):
+        for stem in ("daily_turnover", "monthly_export_value"):
+            for ext in ("png", "svg", "pdf", "html", "csv"):
+                assert (charts / lang / f"{stem}.{ext}").stat().st_size > 0
+
+    # Running again is safe: nothing new is ingested and the marts do not change.
+    again = sentra("run", "--from", START, "--to", END)
+    assert again.returncode == 0, again.stderr
+    assert "0 new" in again.stdout
+    assert _marts(isolated / "warehouse.duckdb") == (days, months)
+
+    # The runs are in the Dagster instance, for the UI.
+    runs = list((Path(os.environ["DAGSTER_HOME"]) / "history" / "runs").glob("*.db"))
+    assert len(runs) >= 8
+
+
+def test_a_bad_file_is_named_kept_and_the_rest_go_on(sample: Path, isolated: Path) -> None:
+    bad = sample / "transactions" / "kiriman 'rusak'.csv"
+    bad.write_text("transaction_id,producer_id,amount_idr\nx,BKS-0001,5\n")
+    done = sentra("run", "--from", START, "--to", END)
+    assert done.returncode == 3
+    assert "kiriman 'rusak'.csv: missing column(s) occurred_at, quantity, category, channel" in done.stdout
+    assert bad.exists()
+    con = duckdb.connect(str(isolated / "warehouse.duckdb"), read_only=True)
+    assert con.execute("SELECT name FROM raw.rejected_files").fetchall() == [("kiriman 'rusak'.csv",)]
+    assert con.execute("SELECT count(*) > 0 FROM marts.daily_turnover").fetchall() == [(True,)]
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--from", "2025-02-30", "--to", "2025-03-01"], "'2025-02-30' is not a date"),
+        (["run", "--from", "2025-03-05", "--to", "2025-03-01"], "--from 2025-03-05 is after --to 2025-03-01"),
+        (["run", "--from", "2025-03-01", "--to", "2999-01-01"], "--to 2999-01-01 is not a complete day yet"),
+        (["run", "--from", "2019-03-01", "--to", "2019-03-02"], "before the first partition"),
+        (["sample", "--out", "x", "--from", "2025-03-05", "--to", "2025-03-01"], "start"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:
+    done = sentra(*args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3
+
+
+def test_empty_landing_and_empty_range_are_explained(sample: Path) -> None:
+    done = sentra("run", "--from", "2024-01-01", "--to", "2024-01-31")
+    assert done.returncode == 2
+    assert "no landing file has a transaction or export dated 2024-01-01 … 2024-01-31" in done.stderr
+    empty = sentra("run", "--from", START, "--to", END, "--data-dir", str(sample.parent / "nothing"))
+    assert empty.returncode == 2 and "no landing files" in empty.stderr
