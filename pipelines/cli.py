@@ -56,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"sentra: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug, not the user's input: one line, the traceback on request
+        if os.environ.get("SENTRA_DEBUG"):
+            raise
+        print(f"sentra: internal error: {type(exc).__name__}: {exc} (set SENTRA_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _echo(msg: str) -> None:

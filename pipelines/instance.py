@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
+
+import dagster as dg
 
 from pipelines.config import REPO_ROOT
 
@@ -22,6 +25,17 @@ def ensure_dagster_home() -> Path:
         shutil.copyfile(src, dst)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def get_instance() -> dg.DagsterInstance:
+    """The persistent instance. Two processes creating its SQLite storage at once race, so take turns."""
+    home = ensure_dagster_home()
+    with (home / ".sentra-instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return dg.DagsterInstance.get()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 if __name__ == "__main__":  # `make dev` asks for the folder to run `dagster dev` on

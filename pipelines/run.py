@@ -15,7 +15,7 @@ from models.contracts import SOURCES
 from pipelines import dates
 from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
-from pipelines.instance import ensure_dagster_home
+from pipelines.instance import get_instance
 from pipelines.resources import connect
 from pipelines.runs import month_start, periods, range_tags, segments
 
@@ -31,10 +31,9 @@ class RunFailed(Exception):
 def run_range(start: date, end: date, echo: Echo) -> int:
     last_day = dates.today() - timedelta(days=1)
     _validate(start, end, last_day)
-    ensure_dagster_home()
-    from pipelines.definitions import defs
+    instance = get_instance()
+    from pipelines.definitions import defs  # after DAGSTER_HOME is settled
 
-    instance = dg.DagsterInstance.get()
     try:
         ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo)
         meta = _metadata(ingest)

@@ -106,3 +106,19 @@ def test_empty_landing_and_empty_range_are_explained(sample: Path) -> None:
     assert "no landing file has a transaction or export dated 2024-01-01 … 2024-01-31" in done.stderr
     empty = sentra("run", "--from", START, "--to", END, "--data-dir", str(sample.parent / "nothing"))
     assert empty.returncode == 2 and "no landing files" in empty.stderr
+
+
+def test_two_runs_at_once_queue_on_the_warehouse(sample: Path, isolated: Path) -> None:
+    exe = str(Path(sys.executable).with_name("sentra"))
+    runs = [
+        subprocess.Popen(
+            [exe, "run", "--from", START, "--to", END], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [r.communicate(timeout=600)[0] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    assert not any("lock" in out.lower() for out in outputs)
+    assert _marts(isolated / "warehouse.duckdb")[0] == {
+        d: v for d, v in daily_turnover(sample).items() if d in _marts(isolated / "warehouse.duckdb")[0]
+    }

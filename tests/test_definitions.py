@@ -1,0 +1,77 @@
+"""The code location loads, and its jobs, schedules and sensors are wired as the README says."""
+
+import json
+
+import dagster as dg
+from helpers import ingest
+
+from pipelines import partitions
+from pipelines.definitions import defs
+from pipelines.resources import POOL
+from pipelines.sensors import ingested_partitions_sensor, landing_sensor
+
+
+def test_definitions_load_with_every_layer() -> None:
+    graph = defs.resolve_asset_graph()
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups == {"raw", "stg", "marts", "publish"}
+    names = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    for mart in ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan", "monthly_export_value",
+                 "monthly_export_value_by_commodity", "monthly_export_value_by_destination"):  # fmt: skip
+        assert mart in names
+    # Every asset opens the warehouse, so every one is in the single-writer pool.
+    assert {a.op.pool for a in defs.assets} == {POOL}
+
+
+def test_partitions_and_backfill_policy() -> None:
+    graph = defs.resolve_asset_graph()
+    daily = graph.get(dg.AssetKey("daily_turnover"))
+    assert daily.partitions_def == partitions.daily and partitions.daily.timezone == "Asia/Jakarta"
+    assert graph.get(dg.AssetKey("monthly_export_value")).partitions_def == partitions.monthly
+    assert daily.backfill_policy == dg.BackfillPolicy.single_run()
+
+
+def test_schedules_run_in_wib() -> None:
+    daily = defs.resolve_schedule_def("daily_schedule")
+    monthly = defs.resolve_schedule_def("monthly_schedule")
+    assert (daily.cron_schedule, daily.execution_timezone) == ("0 6 * * *", "Asia/Jakarta")
+    assert (monthly.cron_schedule, monthly.execution_timezone) == ("0 6 5 * *", "Asia/Jakarta")
+    assert {s.name for s in defs.sensors} == {"landing_sensor", "ingested_partitions_sensor", "publish_sensor"}
+
+
+def test_landing_sensor_requests_an_ingest_once_per_change(write_landing) -> None:
+    instance = dg.DagsterInstance.get()
+    assert isinstance(landing_sensor(dg.build_sensor_context(instance=instance)), dg.SkipReason)
+    write_landing("producers", "p.csv", [])
+    first = landing_sensor(dg.build_sensor_context(instance=instance))
+    assert len(first.run_requests) == 1
+    again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert isinstance(again, dg.SkipReason)
+    path = write_landing(
+        "producers", "p.csv", [["P1", "x", "1234567890123", "Jatiasih", "", "makanan", "10792", "", "0"]]
+    )
+    changed = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert len(changed.run_requests) == 1 and str(path) in json.loads(changed.cursor)
+
+
+def test_ingested_partitions_sensor_requests_each_touched_range(write_landing) -> None:
+    from conftest import REGISTRY
+
+    write_landing("producers", "p.csv", REGISTRY)
+    rows = [["a", "P1", f"2025-03-{d:02d}T10:00", 5, 1, "", "tunai"] for d in (1, 2, 3, 9)]
+    write_landing("transactions", "t.csv", rows)
+    ingest()
+    instance = dg.DagsterInstance.get()
+    run = instance.get_runs(limit=1)[0]
+    ctx = dg.build_run_status_sensor_context(
+        sensor_name="ingested_partitions_sensor",
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name=run.job_name),
+    )
+    requests = ingested_partitions_sensor(ctx)
+    ranges = [
+        (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in requests
+    ]
+    assert ranges == [("2025-03-01", "2025-03-03"), ("2025-03-09", "2025-03-09")]
+    assert {r.job_name for r in requests} == {"daily_job"}
