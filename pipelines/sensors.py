@@ -16,7 +16,7 @@ from pipelines.jobs import daily_job, ingest_job, monthly_job, publish_job
 from pipelines.runs import range_run_requests
 
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=60)
+@dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     """Start an ingest run when a landing file appears or changes (by size and modification time)."""
     landing = settings().landing
@@ -43,7 +43,10 @@ def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]
 
 
 @dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[ingest_job], request_jobs=[daily_job, monthly_job]
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[ingest_job],
+    request_jobs=[daily_job, monthly_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
     """Rebuild every day and month the ingested files touched, one run per contiguous range."""
@@ -54,7 +57,10 @@ def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.Ru
 
 
 @dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[daily_job, monthly_job], request_job=publish_job
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[daily_job, monthly_job],
+    request_job=publish_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def publish_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
     """Redraw the charts after marts change."""
