@@ -71,7 +71,9 @@ def _validate(start: date, end: date, last_day: date) -> None:
         raise UserError(f"{landing}: no landing files (expected folders {', '.join(SOURCES)}; try `sentra sample`)")
 
 
-def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo):  # noqa: ANN202
+def _execute(
+    defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo
+) -> dg.ExecuteInProcessResult:
     started = time.perf_counter()
     echo(f"▶ {label} …")
     result = defs.resolve_job_def(job).execute_in_process(
@@ -90,7 +92,7 @@ def _execute(defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags:
     return result
 
 
-def _metadata(result) -> dict[str, dict]:  # noqa: ANN001 - an ExecuteInProcessResult
+def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
     """Each materialized asset's metadata values, by asset name."""
     out = {}
     for event in result.get_asset_materialization_events():
@@ -134,7 +136,7 @@ def _require_rows(start: date, end: date) -> None:
         raise UserError(f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})")
 
 
-def _report_outputs(days: set[date], months: set[date], published, echo: Echo) -> None:  # noqa: ANN001
+def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInProcessResult, echo: Echo) -> None:
     s = settings()
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
     echo(f"  warehouse: {s.warehouse}")

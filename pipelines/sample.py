@@ -614,18 +614,7 @@ def _transactions(
         .then(pl.lit("QRIS"))
         .otherwise(pl.col("_channel")),
     )
-    df = df.select(
-        "transaction_id",
-        "producer_id",
-        "occurred_at",
-        "amount_idr",
-        "quantity",
-        "category",
-        "channel",
-        "_p",
-        "_month",
-        "_local",
-    )
+    df = df.select(*TRANSACTIONS.names, "_p", "_month", "_local")
     return _ensure_unique_ids(rng, df)
 
 

@@ -9,37 +9,9 @@ from pathlib import Path
 
 import pytest
 
-PRODUCERS_HEADER = [
-    "producer_id",
-    "name",
-    "nib",
-    "kecamatan",
-    "kelurahan",
-    "category",
-    "kbli",
-    "registered_on",
-    "exporter",
-]
-TRANSACTIONS_HEADER = [
-    "transaction_id",
-    "producer_id",
-    "occurred_at",
-    "amount_idr",
-    "quantity",
-    "category",
-    "channel",
-]
-EXPORTS_HEADER = [
-    "peb_number", "peb_date", "producer_id", "hs_code", "description", "quantity", "unit",
-    "net_weight_kg", "fob_value", "currency", "destination_country", "port_of_loading",
-]  # fmt: skip
-FX_HEADER = ["date", "currency", "rate_idr"]
-HEADERS = {
-    "producers": PRODUCERS_HEADER,
-    "transactions": TRANSACTIONS_HEADER,
-    "exports": EXPORTS_HEADER,
-    "fx_rates": FX_HEADER,
-}
+from models.contracts import CONTRACTS
+
+HEADERS = {source: list(contract.names) for source, contract in CONTRACTS.items()}
 
 # A small registry used by most tests: two producers in different kecamatan and categories.
 REGISTRY = [

@@ -1,19 +1,41 @@
 """Staging and marts: each partition is recomputed from raw, delete-then-insert in one transaction."""
 
+from collections.abc import Callable
+from datetime import date
+
 import dagster as dg
+import duckdb
 import polars as pl
 
+from models.ddl import q, qualified
 from pipelines import dates, markdown, partitions
 from pipelines.resources import POOL, Warehouse, overwrite, replace_partition, replace_table, sql, transaction
 
 RANGE = dg.BackfillPolicy.single_run()
 
 
-def _result(con, table: str, rows: int, date_col: str, start, end, **extra) -> dg.MaterializeResult:  # noqa: ANN001
+def _partitioned(
+    partitions_def: dg.PartitionsDefinition, group_name: str, deps: list, **kwargs: object
+) -> Callable[[Callable[..., dg.MaterializeResult]], dg.AssetsDefinition]:
+    """A partitioned warehouse asset: a range of partitions is one run, and one writer at a time."""
+    return dg.asset(
+        group_name=group_name,
+        deps=deps,
+        partitions_def=partitions_def,
+        backfill_policy=RANGE,
+        pool=POOL,
+        kinds={"duckdb"},
+        **kwargs,
+    )
+
+
+def _result(
+    con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str, start: date, end: date, **extra: object
+) -> dg.MaterializeResult:
     """Row count and a Markdown preview of what the run wrote."""
-    target = table.replace(".", '"."')
+    target, col = qualified(table), q(date_col)
     df: pl.DataFrame = con.sql(
-        f'SELECT * FROM "{target}" WHERE {date_col} >= ? AND {date_col} < ? ORDER BY ALL LIMIT 10',  # noqa: S608
+        f"SELECT * FROM {target} WHERE {col} >= ? AND {col} < ? ORDER BY ALL LIMIT 10",  # noqa: S608
         params=[start, end],
     ).pl()
     return dg.MaterializeResult(
@@ -40,14 +62,7 @@ stg_producers = _whole_table("stg_producers", ["raw_producers"], "The current pr
 stg_fx_rates = _whole_table("stg_fx_rates", ["raw_fx_rates"], "Current reference rates, one per (date, currency).")
 
 
-@dg.asset(
-    group_name="stg",
-    deps=["raw_transactions", stg_producers],
-    partitions_def=partitions.daily,
-    backfill_policy=RANGE,
-    pool=POOL,
-    kinds={"duckdb"},
-)
+@_partitioned(partitions.daily, "stg", ["raw_transactions", stg_producers])
 def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Accepted, current transactions of each Asia/Jakarta day, with the producer's category and kecamatan."""
     start, end = dates.window(context)
@@ -56,14 +71,7 @@ def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         return _result(con, "stg.transactions", rows, "date", start, end)
 
 
-@dg.asset(
-    group_name="stg",
-    deps=["raw_exports", stg_fx_rates, stg_producers],
-    partitions_def=partitions.monthly,
-    backfill_policy=RANGE,
-    pool=POOL,
-    kinds={"duckdb"},
-)
+@_partitioned(partitions.monthly, "stg", ["raw_exports", stg_fx_rates, stg_producers])
 def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Export items of each month valued in IDR and USD; items with no usable rate are quarantined instead."""
     start, end = dates.window(context)
@@ -92,19 +100,12 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
         return _result(con, "stg.exports", rows, "month", start, end, rows_quarantined_no_rate=held)
 
 
-def _mart(name: str, upstream: dg.AssetsDefinition, partitions_def: dg.PartitionsDefinition, date_col: str):  # noqa: ANN202
+def _mart(
+    name: str, upstream: dg.AssetsDefinition, partitions_def: dg.PartitionsDefinition, date_col: str
+) -> dg.AssetsDefinition:
     doc = sql(name).splitlines()[0].removeprefix("-- ").strip()
 
-    @dg.asset(
-        name=name,
-        group_name="marts",
-        deps=[upstream],
-        partitions_def=partitions_def,
-        backfill_policy=RANGE,
-        pool=POOL,
-        kinds={"duckdb"},
-        description=doc,
-    )
+    @_partitioned(partitions_def, "marts", [upstream], name=name, description=doc)
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         start, end = dates.window(context)
         with warehouse.connection() as con:
