@@ -142,7 +142,7 @@ EXPORTS = Contract(
             "hs_code",
             "text",
             "HS code, 8 or 10 digits; dots allowed.",
-            pattern=r"^(\d{8}|\d{10})$",
+            pattern=r"^(?:\d{8}|\d{10})$",
             strip=".",
         ),
         Field("description", "text", "Goods description.", required=False),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from models.contracts import CONTRACTS, Contract
 
-SCHEMAS = ("raw", "quarantine", "stg", "marts")
+SCHEMAS = ("raw", "quarantine", "stg", "marts", "quality")
 
 # Lineage carried by every stored row: which file, which line, what content, which run.
 LINEAGE = (
@@ -42,8 +42,10 @@ def quarantine_table(c: Contract) -> str:
     cols = [(f.name, "VARCHAR") for f in c.fields]
     cols += [
         ("reason", "VARCHAR NOT NULL"),
-        ("stage", "VARCHAR NOT NULL"),
-        ("partition_date", "DATE"),
+        ("stage", "VARCHAR NOT NULL"),  # 'ingest' (a row rule) or 'rate' (no usable exchange rate)
+        ("partition_date", "DATE"),  # the row's own date when it could be read, for per-partition shares
+        ("_key", "VARCHAR"),  # the row's key when it could be read: a corrected row re-sent resolves it
+        ("resolved_file_id", "BIGINT"),  # the file whose accepted row replaced it; NULL while open
         *LINEAGE,
     ]
     return _table(f"quarantine.{q(c.source)}", cols)

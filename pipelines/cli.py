@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    qc = sub.add_parser("quality", help="checks and quarantine of a range of days, as a table")
+    qc.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    qc.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    qc.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     return p
 
 
@@ -50,6 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sample(args)
         if args.data_dir:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
+        if args.start > args.end:
+            raise UserError(f"--from {args.start} is after --to {args.end}")
+        if args.command == "quality":
+            from pipelines.quality.summary import summarise
+
+            return summarise(args.start, args.end, _echo)
         from pipelines.run import run_range  # imports Dagster: only for the commands that need it
 
         return run_range(args.start, args.end, _echo)

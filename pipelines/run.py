@@ -51,6 +51,7 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         published = _execute(defs, instance, "publish_job", {}, "publish charts", echo)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
+        echo(f"  quality reports: {settings().publish / 'quality' / 'index.html'}")
         return EXIT_FAILED
     _report_outputs(days, months, published, echo)
     if rejected:
@@ -60,8 +61,6 @@ def run_range(start: date, end: date, echo: Echo) -> int:
 
 
 def _validate(start: date, end: date, last_day: date) -> None:
-    if start > end:
-        raise UserError(f"--from {start} is after --to {end}")
     if end > last_day:
         raise UserError(f"--to {end} is not a complete day yet in Asia/Jakarta (the last one is {last_day})")
     if start < dates.first_day():
@@ -141,3 +140,4 @@ def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInP
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
     echo(f"  warehouse: {s.warehouse}")
     echo(f"  charts:    {s.publish / 'charts'} ({len(_metadata(published))} charts, Indonesian and English)")
+    echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")

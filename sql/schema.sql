@@ -117,3 +117,18 @@ SELECT f.file_id, f.source, f.name, f.rows_read,
        f.duplicates, f.corrections,
        f.rows_read = f.accepted + f.quarantined + f.duplicates AS balanced
 FROM raw.files f LEFT JOIN held h USING (file_id);
+
+-- Every check outcome, per run, asset, check and partition (NULL for unpartitioned assets).
+CREATE TABLE IF NOT EXISTS quality.check_results (
+    run_id     VARCHAR NOT NULL,
+    checked_at TIMESTAMP NOT NULL,
+    asset      VARCHAR NOT NULL,
+    check_name VARCHAR NOT NULL,
+    partition  DATE,
+    severity   VARCHAR NOT NULL,
+    blocking   BOOLEAN NOT NULL,
+    passed     BOOLEAN NOT NULL,
+    observed   VARCHAR NOT NULL,
+    expected   VARCHAR NOT NULL,
+    samples    VARCHAR NOT NULL  -- JSON: up to 20 failing rows
+);

@@ -15,7 +15,7 @@ ASSETS = list(defs.assets or [])
 INGEST = dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates")
 DAILY = dg.AssetSelection.assets("stg_transactions").downstream() - dg.AssetSelection.groups("publish")
 MONTHLY = dg.AssetSelection.assets("stg_exports").downstream() - dg.AssetSelection.groups("publish")
-RESOURCES = {"warehouse": defs.resources["warehouse"]}
+RESOURCES = dict(defs.resources)
 
 
 def instance() -> dg.DagsterInstance:

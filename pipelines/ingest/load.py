@@ -129,7 +129,8 @@ def _ingest_file(
         f"raw.{contract.source}_duplicates",
     )
     typed = _row_rules(con, contract, parse.type_rows(frame, contract), first_day, last_day)
-    good, bad = parse.accepted(typed, contract), parse.rejected(typed, contract)
+    good = parse.accepted(typed, contract)
+    bad = parse.rejected(typed, contract, PARTITION_DATE.get(contract.source, (None,))[0])
     with transaction(con):
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
         con.register("incoming", good.to_arrow())
@@ -145,6 +146,7 @@ def _ingest_file(
             con.execute(render("ingest_supersede", raw=raw_t))
             con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
             con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
+            con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
             dups, corrections = con.execute(
                 "SELECT count(*) FILTER (is_duplicate), "
                 "count(*) FILTER (NOT is_duplicate AND prev_row_hash IS NOT NULL) FROM classified"

@@ -171,6 +171,9 @@ def accepted(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     )
 
 
-def rejected(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """Rows that fail a field rule, as received, with their reason."""
-    return typed.filter(pl.col("_reason").is_not_null()).select(*contract.names, "_reason", "_content", "_line")
+def rejected(typed: pl.DataFrame, contract: Contract, date_column: str | None = None) -> pl.DataFrame:
+    """Rows that fail a rule, as received, with their reason, key and (when readable) partition date."""
+    day = pl.col(f"__{date_column}") if date_column else pl.lit(None, dtype=pl.Date)
+    return typed.filter(pl.col("_reason").is_not_null()).select(
+        *contract.names, "_reason", "_content", "_line", "_key", day.alias("_partition_date")
+    )

@@ -1,6 +1,9 @@
-"""Staging and marts: each partition is recomputed from raw, delete-then-insert in one transaction."""
+"""Staging and marts, quality-gated: each partition is computed into a temporary table, checked, and only
+then written (delete-then-insert in one transaction). A blocking failure leaves the previous rows, and
+so the charts built from them, in place; the run fails and says why.
+"""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import dagster as dg
@@ -9,120 +12,232 @@ import polars as pl
 
 from models.ddl import q, qualified
 from pipelines import dates, markdown, partitions
-from pipelines.resources import POOL, Warehouse, overwrite, replace_partition, replace_table, sql, transaction
+from pipelines.config import settings
+from pipelines.quality import checks, gx, report, suites
+from pipelines.quality.outcome import Check, Outcome, blocking_failures, record, specs, to_results
+from pipelines.quality.settings import QualitySettings
+from pipelines.resources import POOL, Warehouse, overwrite, sql, transaction
 
 RANGE = dg.BackfillPolicy.single_run()
+Events = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
+
+
+def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Outcome]) -> Events:
+    """Record the outcomes, refresh the run's quality report, surface them in Dagster; stop on a blocking failure."""
+    yield from to_results(_recorded(con, run_id, asset, outcomes))
+    failed = blocking_failures(outcomes)
+    if failed:
+        detail = "; ".join(f"{o.check.name} ({o.partition or 'all'}: {o.observed})" for o in failed[:5])
+        raise dg.Failure(
+            description=f"{asset} not written, previous data kept: {len(failed)} blocking check(s) failed — {detail}",
+            metadata={"quality_report": str(settings().publish / "quality" / "runs" / run_id / "index.html")},
+        )
+
+
+def _validated(name: str, con: duckdb.DuckDBPyConnection, rules: list[gx.Rule], ids: list[str]) -> list[Outcome]:
+    """Great Expectations over the staged `candidate` rows (with their partition in `_partition`)."""
+    return gx.validate(name, con.sql("SELECT * FROM candidate").pl(), rules, ids)
+
+
+def _preview(con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str | None, start: date | None,
+             end: date | None, **extra: object) -> dg.MaterializeResult:  # fmt: skip
+    """Row count and a Markdown preview of what the run wrote."""
+    where, params = (f"WHERE {q(date_col)} >= ? AND {q(date_col)} < ?", [start, end]) if date_col else ("", [])
+    df: pl.DataFrame = con.sql(f"SELECT * FROM {qualified(table)} {where} ORDER BY ALL LIMIT 10", params=params).pl()  # noqa: S608
+    period = {"period": f"{start} … {end}"} if date_col else {}
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, **period, **extra, "preview": dg.MetadataValue.md(markdown.preview(df))}
+    )
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, query: str, params: list | None = None, partition: str = "NULL::DATE"
+) -> None:
+    """Compute rows into the temporary table `candidate`; `_partition` says which partition each row is in."""
+    stage = f"CREATE OR REPLACE TEMP TABLE candidate AS SELECT *, {partition} AS _partition FROM ({query})"  # noqa: S608
+    con.execute(stage, params or [])  # noqa: S608
+
+
+def _checks_of(rules: list[gx.Rule], *more: Check) -> list[Check]:
+    return [r.check for r in rules] + list(more)
+
+
+# --- Whole tables: the registry and the rates -------------------------------------------------------------
+
+_PRODUCER_CHECKS = _checks_of(suites.producers_rules())
+_FX_CHECKS = _checks_of(suites.fx_rules(), checks.FX_GAPS)
+
+
+@dg.asset(
+    group_name="stg",
+    deps=["raw_producers"],
+    pool=POOL,
+    kinds={"duckdb"},
+    check_specs=specs("stg_producers", _PRODUCER_CHECKS),
+)
+def stg_producers(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
+    """The current producer registry, checked: unique ids, 13-digit NIB, a Bekasi kecamatan, 5-digit KBLI."""
+    with warehouse.connection() as con:
+        _stage(con, sql("stg_producers"))
+        yield from _checked("stg_producers", con, context.run_id,
+                            _validated("producers", con, suites.producers_rules(), ["producer_id"]))  # fmt: skip
+        yield _replace_whole(con, "stg.producers")
+
+
+@dg.asset(
+    group_name="stg",
+    deps=["raw_fx_rates"],
+    pool=POOL,
+    kinds={"duckdb"},
+    check_specs=specs("stg_fx_rates", _FX_CHECKS),
+)
+def stg_fx_rates(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
+    """Current reference rates, one per (date, currency), checked: positive, unique, no long gap."""
+    with warehouse.connection() as con:
+        _stage(con, sql("stg_fx_rates"))
+        outcomes = _validated("fx_rates", con, suites.fx_rules(), ["date", "currency"])
+        yield from _checked("stg_fx_rates", con, context.run_id, outcomes)
+        yield _replace_whole(con, "stg.fx_rates")
+        # The gap check reads the rates as written: a long gap warns, it does not block.
+        yield from to_results(
+            _recorded(con, context.run_id, "stg_fx_rates", checks.fx_gaps(con, quality.max_fx_gap_days))
+        )
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, outcomes: list[Outcome]) -> list[Outcome]:
+    record(con, run_id, asset, outcomes)
+    report.write_run_report(con, run_id, settings().publish)
+    return outcomes
+
+
+def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> dg.MaterializeResult:
+    with transaction(con):
+        con.execute(f"DELETE FROM {qualified(table)}")  # noqa: S608
+        con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * EXCLUDE (_partition) FROM candidate")  # noqa: S608
+    rows = con.execute(f"SELECT count(*) FROM {qualified(table)}").fetchall()[0][0]  # noqa: S608
+    return _preview(con, table, rows, None, None, None)
+
+
+# --- Partitioned staging ----------------------------------------------------------------------------------
 
 
 def _partitioned(
-    partitions_def: dg.PartitionsDefinition, group_name: str, deps: list, **kwargs: object
-) -> Callable[[Callable[..., dg.MaterializeResult]], dg.AssetsDefinition]:
-    """A partitioned warehouse asset: a range of partitions is one run, and one writer at a time."""
+    partitions_def: dg.PartitionsDefinition,
+    group_name: str,
+    deps: list,
+    name: str,
+    checks_: list[Check],
+    **kwargs: object,
+) -> Callable[[Callable[..., Events]], dg.AssetsDefinition]:
+    """A partitioned warehouse asset: a range of partitions is one run, one writer at a time, gated by checks."""
     return dg.asset(
+        name=name,
         group_name=group_name,
         deps=deps,
         partitions_def=partitions_def,
         backfill_policy=RANGE,
         pool=POOL,
         kinds={"duckdb"},
+        check_specs=specs(name, checks_),
         **kwargs,
     )
 
 
-def _result(
-    con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str, start: date, end: date, **extra: object
-) -> dg.MaterializeResult:
-    """Row count and a Markdown preview of what the run wrote."""
-    target, col = qualified(table), q(date_col)
-    df: pl.DataFrame = con.sql(
-        f"SELECT * FROM {target} WHERE {col} >= ? AND {col} < ? ORDER BY ALL LIMIT 10",  # noqa: S608
-        params=[start, end],
-    ).pl()
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": rows,
-            "period": f"{start} … {end}",
-            **extra,
-            "preview": dg.MetadataValue.md(markdown.preview(df)),
-        }
-    )
+_TX_CHECKS = _checks_of(suites.transactions_rules(0, [], date.min, date.max), checks.QUARANTINE_SHARE)
+_EXPORT_CHECKS = _checks_of(suites.exports_rules([]), checks.QUARANTINE_SHARE)
 
 
-def _whole_table(name: str, deps: list[str], doc: str) -> dg.AssetsDefinition:
-    @dg.asset(name=name, group_name="stg", deps=deps, pool=POOL, kinds={"duckdb"}, description=doc)
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        with warehouse.connection() as con:
-            rows = replace_table(con, name.replace("_", ".", 1), sql(name))
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-    return _asset
+def _registry(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return con.sql("SELECT producer_id FROM stg.producers").pl()["producer_id"].to_list()
 
 
-stg_producers = _whole_table("stg_producers", ["raw_producers"], "The current producer registry.")
-stg_fx_rates = _whole_table("stg_fx_rates", ["raw_fx_rates"], "Current reference rates, one per (date, currency).")
-
-
-@_partitioned(partitions.daily, "stg", ["raw_transactions", stg_producers])
-def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Accepted, current transactions of each Asia/Jakarta day, with the producer's category and kecamatan."""
+@_partitioned(partitions.daily, "stg", ["raw_transactions", stg_producers], "stg_transactions", _TX_CHECKS)
+def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
+    """Accepted, current transactions of each Asia/Jakarta day with the producer's category and kecamatan."""
     start, end = dates.window(context)
     with warehouse.connection() as con:
-        rows = replace_partition(con, "stg.transactions", sql("stg_transactions"), start, end)
-        return _result(con, "stg.transactions", rows, "date", start, end)
+        _stage(con, sql("stg_transactions"), [start, end], "date")
+        rules = suites.transactions_rules(quality.amount_ceiling_idr, _registry(con), start, end)
+        outcomes = _validated("transactions", con, rules, ["producer_id", "transaction_id"])
+        outcomes += checks.quarantine_share(
+            con, "transactions", "local_date", "day", start, end, quality.max_quarantine_share
+        )
+        yield from _checked("stg_transactions", con, context.run_id, outcomes)
+        with transaction(con):
+            rows = overwrite(
+                con, "stg.transactions", "SELECT * EXCLUDE (_partition) FROM candidate", start, end, params=[]
+            )
+        yield _preview(con, "stg.transactions", rows, "date", start, end)
 
 
-@_partitioned(partitions.monthly, "stg", ["raw_exports", stg_fx_rates, stg_producers])
-def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+@_partitioned(partitions.monthly, "stg", ["raw_exports", stg_fx_rates, stg_producers], "stg_exports", _EXPORT_CHECKS)
+def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
     """Export items of each month valued in IDR and USD; items with no usable rate are quarantined instead."""
     start, end = dates.window(context)
-    with warehouse.connection() as con, transaction(con):
+    bounds = pl.DataFrame(
+        [(c, lo, hi) for c, (lo, hi) in quality.weight_bounds_kg.items()],
+        schema=["commodity", "lo", "hi"],
+        orient="row",
+    )
+    with warehouse.connection() as con:
         con.execute(f"CREATE OR REPLACE TEMP TABLE valued AS {sql('stg_exports')}", [start, end])
-        rows = overwrite(
-            con,
-            "stg.exports",
-            "SELECT * EXCLUDE (missing_rate) FROM valued WHERE missing_rate IS NULL",
-            start,
-            end,
-            "month",
-            params=[],
+        con.register("weight_bounds", bounds.to_arrow())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql('stg_exports_candidate')}")
+        con.unregister("weight_bounds")
+        outcomes = _validated("exports", con, suites.exports_rules(_registry(con)), ["peb_number", "hs_code"])
+        # Items held for a missing rate join the quarantine before its share is measured.
+        with transaction(con):
+            con.execute(sql("quarantine_unrated_exports_delete"), [start, end])
+            con.execute(f"INSERT INTO quarantine.exports BY NAME {sql('quarantine_unrated_exports')}")
+        outcomes += checks.quarantine_share(
+            con, "exports", "peb_date", "month", start, end, quality.max_quarantine_share
         )
-        held = overwrite(
-            con,
-            "quarantine.exports",
-            sql("quarantine_unrated_exports"),
-            start,
-            end,
-            "partition_date",
-            params=[],
-        )
-        if held:
-            context.log.warning(f"{held} export item(s) in {start} … {end} have no usable reference rate: quarantined")
-        return _result(con, "stg.exports", rows, "month", start, end, rows_quarantined_no_rate=held)
+        yield from _checked("stg_exports", con, context.run_id, outcomes)
+        with transaction(con):
+            rows = overwrite(con, "stg.exports", "SELECT * EXCLUDE (_partition, rate_ok, weight_ok) FROM candidate",
+                             start, end, "month", params=[])  # fmt: skip
+        unrated = con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0]
+        if unrated:
+            context.log.warning(
+                f"{unrated} export item(s) in {start} … {end} have no usable reference rate: quarantined"
+            )
+        yield _preview(con, "stg.exports", rows, "month", start, end, rows_quarantined_no_rate=unrated)
 
 
-def _mart(
-    name: str, upstream: dg.AssetsDefinition, partitions_def: dg.PartitionsDefinition, date_col: str
-) -> dg.AssetsDefinition:
-    doc = sql(name).splitlines()[0].removeprefix("-- ").strip()
+# --- Marts ------------------------------------------------------------------------------------------------
 
-    @_partitioned(partitions_def, "marts", [upstream], name=name, description=doc)
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+_MART_CHECKS = [checks.RECONCILED, checks.NON_NEGATIVE]
+_TOTAL_CHECKS = [*_MART_CHECKS, checks.COVERAGE, checks.NO_MISSING]
+
+
+def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefinition:
+    partitions_def, date_col = (partitions.daily, "date") if grain == "day" else (partitions.monthly, "month")
+    total = name in ("daily_turnover", "monthly_export_value")  # coverage is measured on the totals
+    mart_checks = (
+        [*_TOTAL_CHECKS, checks.FRESH] if name == "daily_turnover" else (_TOTAL_CHECKS if total else _MART_CHECKS)
+    )
+
+    @_partitioned(partitions_def, "marts", [upstream], name, mart_checks, description=sql(name).splitlines()[0][3:])
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
         start, end = dates.window(context)
         with warehouse.connection() as con:
-            rows = replace_partition(con, f"marts.{name}", sql(name), start, end, date_col)
-            return _result(con, f"marts.{name}", rows, date_col, start, end)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql(name)}", [start, end])
+            outcomes = checks.reconcile(con, grain, start, end)
+            if total:
+                minimum = quality.min_daily_coverage if grain == "day" else quality.min_monthly_exporter_coverage
+                outcomes += checks.coverage(con, grain, start, end, minimum)
+            yield from _checked(name, con, context.run_id, outcomes)
+            with transaction(con):
+                rows = overwrite(con, f"marts.{name}", "SELECT * FROM candidate", start, end, date_col, params=[])
+            yield _preview(con, f"marts.{name}", rows, date_col, start, end)
 
     return _asset
 
 
 DAILY_MARTS = ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan")
-MONTHLY_MARTS = (
-    "monthly_export_value",
-    "monthly_export_value_by_commodity",
-    "monthly_export_value_by_destination",
-)
+MONTHLY_MARTS = ("monthly_export_value", "monthly_export_value_by_commodity", "monthly_export_value_by_destination")
 
-mart_assets = [_mart(n, stg_transactions, partitions.daily, "date") for n in DAILY_MARTS] + [
-    _mart(n, stg_exports, partitions.monthly, "month") for n in MONTHLY_MARTS
+mart_assets = [_mart(n, stg_transactions, "day") for n in DAILY_MARTS] + [
+    _mart(n, stg_exports, "month") for n in MONTHLY_MARTS
 ]
 transform_assets = [stg_producers, stg_fx_rates, stg_transactions, stg_exports, *mart_assets]

@@ -1,0 +1,22 @@
+"""Quality thresholds: one resource, configurable per deployment (Dagster resource config) or in tests."""
+
+import dagster as dg
+
+# kg per unit of quantity that an export item may plausibly weigh, per commodity: below or above is
+# a likely typo in the declaration (e.g. a fish declared at 50 kg a tail).
+DEFAULT_WEIGHT_BOUNDS: dict[str, list[float]] = {
+    "ikan_hias": [0.001, 5.0],
+    "boneka": [0.01, 10.0],
+    "lainnya": [0.0001, 2000.0],
+}
+
+
+class QualitySettings(dg.ConfigurableResource):
+    """Thresholds for the quality checks. Defaults suit Kota Bekasi; change them in the resource config."""
+
+    amount_ceiling_idr: int = 1_000_000_000  # one sale above Rp1 miliar is almost surely a typo
+    max_quarantine_share: float = 0.05  # a partition with more rejected rows than this fails its check
+    min_daily_coverage: float = 0.3  # share of registered producers reporting on a day
+    min_monthly_exporter_coverage: float = 0.5  # share of registered exporters with an item in a month
+    max_fx_gap_days: int = 10  # calendar days between rates; Lebaran holidays make gaps of about a week
+    weight_bounds_kg: dict[str, list[float]] = DEFAULT_WEIGHT_BOUNDS
