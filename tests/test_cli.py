@@ -121,3 +121,26 @@ def test_two_runs_at_once_queue_on_the_warehouse(sample: Path, isolated: Path) -
     assert not any("lock" in out.lower() for out in outputs)
     days = _marts(isolated / "warehouse.duckdb")[0]
     assert days == {d: v for d, v in daily_turnover(sample).items() if d in days}
+
+
+def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample: Path, isolated: Path) -> None:
+    assert sentra("run", "--from", START, "--to", END).returncode == 0
+    charts = sorted((isolated / "publish" / "charts").rglob("*.*"))
+    stamps = {p: p.stat().st_mtime_ns for p in charts}
+    before = _marts(isolated / "warehouse.duckdb")
+    # A wrong figure slips into the raw layer (say, a manual edit): the staged check must stop it.
+    con = duckdb.connect(str(isolated / "warehouse.duckdb"))
+    con.execute("UPDATE raw.transactions SET amount_idr = 9000000000 WHERE _is_current AND local_date = ? "
+                "AND transaction_id = (SELECT min(transaction_id) FROM raw.transactions WHERE local_date = ?)",
+                [date.fromisoformat(START), date.fromisoformat(START)])  # fmt: skip
+    con.close()
+    done = sentra("run", "--from", START, "--to", END)
+    assert done.returncode == 1
+    assert "stg_transactions not written, previous data kept" in done.stdout and "amount_idr_range" in done.stdout
+    assert "quality reports:" in done.stdout
+    assert {p: p.stat().st_mtime_ns for p in charts} == stamps  # charts untouched
+    assert _marts(isolated / "warehouse.duckdb") == before
+    quality = sentra("quality", "--from", START, "--to", END)
+    assert quality.returncode == 1
+    assert "amount_idr_range" in quality.stdout and "fail" in quality.stdout
+    assert "quarantine.transactions" in quality.stdout

@@ -6,7 +6,8 @@ from models.contracts import CONTRACTS, Contract
 from pipelines import dates, markdown
 from pipelines.config import settings
 from pipelines.ingest.load import SourceResult, ingest_source
-from pipelines.quality.accounting import CHECK_SPECS, accounting_check, readable_files_check
+from pipelines.quality import accounting, report
+from pipelines.quality.outcome import record, specs, to_results
 from pipelines.resources import POOL, Warehouse
 
 # Rows of a source can only be checked once the sources they refer to are in.
@@ -32,12 +33,14 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         kinds={"duckdb", "csv"},
         description=f"{contract.description} New or changed files from `landing/{contract.source}/` are "
         "ingested (each once, whatever its name); rejected rows go to `quarantine` with their reasons.",
-        check_specs=[dg.AssetCheckSpec(c, asset=name) for c in CHECK_SPECS],
+        check_specs=specs(name, accounting.CHECKS),
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connection() as con:
             result = ingest_source(con, contract, settings().landing, context.run_id, dates.first_day(), dates.today())
-            checks = [accounting_check(con, contract.source), readable_files_check(result)]
+            outcomes = [accounting.accounting(con, contract.source), accounting.readable(result)]
+            record(con, context.run_id, name, outcomes)
+            report.write_run_report(con, context.run_id, settings().publish)
         for f in result.rejected:
             context.log.warning(f.reason)
         touched = sorted(result.touched)
@@ -56,7 +59,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 "files": dg.MetadataValue.md(_files_table(result)),
                 "rejected": dg.MetadataValue.json([f.reason for f in result.rejected]),
             },
-            check_results=checks,
+            check_results=to_results(outcomes),
         )
 
     return _raw

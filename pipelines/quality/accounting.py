@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import dagster as dg
 import duckdb
 
-from pipelines import markdown
 from pipelines.ingest.load import SourceResult
+from pipelines.quality.outcome import Check, Outcome
+
+ACCOUNTED = Check("rows_accounted_for", "Every row read is accepted, quarantined or an exact duplicate.")
+READABLE = Check(
+    "files_readable", "Every new landing file could be read (a rejected file is kept with its reason).",
+    severity="WARN", blocking=False,
+)  # fmt: skip
+CHECKS = [ACCOUNTED, READABLE]
 
 
-def accounting_check(con: duckdb.DuckDBPyConnection, source: str) -> dg.AssetCheckResult:
+def accounting(con: duckdb.DuckDBPyConnection, source: str) -> Outcome:
     """rows read = accepted + quarantined + exact duplicates, for every file of the source ever ingested."""
     rows = con.execute(
         "SELECT name, rows_read, accepted, quarantined, duplicates FROM raw.file_accounting "
@@ -17,32 +23,12 @@ def accounting_check(con: duckdb.DuckDBPyConnection, source: str) -> dg.AssetChe
         [source],
     ).fetchall()
     (files,) = con.execute("SELECT count(*) FROM raw.files WHERE source = ?", [source]).fetchall()[0]
-    table = markdown.table(("file", "read", "accepted", "quarantined", "duplicates"), rows[:20])
-    return dg.AssetCheckResult(
-        check_name="rows_accounted_for",
-        passed=not rows,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "files_checked": files,
-            "unbalanced_files": len(rows),
-            "expectation": "rows_read = accepted + quarantined + duplicates",
-            **({"failing": dg.MetadataValue.md(table)} if rows else {}),
-        },
-    )
+    samples = [dict(zip(("file", "read", "accepted", "quarantined", "duplicates"), r, strict=True)) for r in rows]
+    return Outcome(ACCOUNTED, None, not rows, f"{len(rows)} of {files} files unbalanced",
+                   "rows_read = accepted + quarantined + duplicates", samples[:20])  # fmt: skip
 
 
-def readable_files_check(result: SourceResult) -> dg.AssetCheckResult:
-    """Every new landing file could be read; a rejected file is kept in place with its reason."""
+def readable(result: SourceResult) -> Outcome:
     rejected = result.rejected
-    return dg.AssetCheckResult(
-        check_name="files_readable",
-        passed=not rejected,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "rejected_files": len(rejected),
-            **({"reasons": dg.MetadataValue.md("\n".join(f"- {f.reason}" for f in rejected[:20]))} if rejected else {}),
-        },
-    )
-
-
-CHECK_SPECS = ("rows_accounted_for", "files_readable")
+    return Outcome(READABLE, None, not rejected, f"{len(rejected)} file(s) rejected", "every new file readable",
+                   [{"file": f.name, "reason": f.reason} for f in rejected[:20]])  # fmt: skip

@@ -10,6 +10,7 @@ import polars as pl
 from models.contracts import SOURCES
 from pipelines.config import settings
 from pipelines.resources import connect, render, sql
+from pipelines.transform.assets import MONTHLY_MARTS
 
 
 def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
@@ -20,7 +21,8 @@ def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
         return 2
     con = connect(str(path), read_only=True)
     try:
-        results = con.sql(sql("quality_summary"), params=[first, last]).pl()
+        monthly = ["stg_exports", *MONTHLY_MARTS]
+        results = con.sql(sql("quality_summary"), params=[first, last, monthly, first, last, monthly]).pl()
         quarantine = {
             s: con.sql(render("quality_quarantine", quarantine=f"quarantine.{s}"), params=[first, last]).pl()
             for s in SOURCES
@@ -52,6 +54,11 @@ def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
 
 
 def _print(df: pl.DataFrame, echo: Callable[[str], None]) -> None:
-    with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=70, tbl_hide_dataframe_shape=True,
-                   tbl_hide_column_data_types=True, tbl_formatting="ASCII_MARKDOWN"):  # fmt: skip
-        echo(str(df))
+    """A plain fixed-width table: readable in any terminal and in a CI log."""
+    cells = [[("" if v is None else str(v))[:70] for v in row] for row in df.iter_rows()]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(df.columns)]
+    line = "  ".join
+    echo(line(c.ljust(w) for c, w in zip(df.columns, widths, strict=True)))
+    echo(line("-" * w for w in widths))
+    for row in cells:
+        echo(line(v.ljust(w) for v, w in zip(row, widths, strict=True)))
