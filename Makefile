@@ -10,7 +10,7 @@ DATA_DIR  ?= $(CURDIR)/data
 
 export SENTRA_DATA_DIR ?= $(DATA_DIR)
 
-.PHONY: setup demo test lint format dev lock clean
+.PHONY: setup demo test lint format dev bench lock clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ format: setup
 
 dev: setup
 	DAGSTER_HOME=$$($(BIN)/python -m pipelines.instance) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+# Benchmarks (figures in docs/BENCHMARKS.md); timings never go into tests.
+bench: setup
+	$(BIN)/python -m pipelines.quality.bench --rows 1000000 --repeat 5
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: setup

@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.ingest.assets import raw_assets
 from pipelines.jobs import JOBS
 from pipelines.publish.assets import publish_assets
-from pipelines.quality.settings import QualitySettings
+from pipelines.quality import settings as quality_settings
 from pipelines.resources import Warehouse
 from pipelines.schedules import SCHEDULES
 from pipelines.sensors import SENSORS
@@ -18,5 +18,5 @@ defs = dg.Definitions(
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,
-    resources={"warehouse": Warehouse(), "quality": QualitySettings()},
+    resources={"warehouse": Warehouse(), "quality": quality_settings.from_environment()},
 )

@@ -32,7 +32,10 @@ def run_range(start: date, end: date, echo: Echo) -> int:
     last_day = dates.today() - timedelta(days=1)
     _validate(start, end, last_day)
     instance = get_instance()
-    from pipelines.definitions import defs  # after DAGSTER_HOME is settled
+    try:
+        from pipelines.definitions import defs  # after DAGSTER_HOME is settled
+    except ValueError as exc:  # a setting from the environment
+        raise UserError(str(exc)) from None
 
     try:
         ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo)

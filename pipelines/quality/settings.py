@@ -1,6 +1,10 @@
-"""Quality thresholds: one resource, configurable per deployment (Dagster resource config) or in tests."""
+"""Quality thresholds: one resource, configurable per deployment (Dagster resource config or SENTRA_QUALITY)."""
+
+import json
+import os
 
 import dagster as dg
+from pydantic import ValidationError
 
 # kg per unit of quantity that an export item may plausibly weigh, per commodity: below or above is
 # a likely typo in the declaration (e.g. a fish declared at 50 kg a tail).
@@ -20,3 +24,16 @@ class QualitySettings(dg.ConfigurableResource):
     min_monthly_exporter_coverage: float = 0.5  # share of registered exporters with an item in a month
     max_fx_gap_days: int = 10  # calendar days between rates; Lebaran holidays make gaps of about a week
     weight_bounds_kg: dict[str, list[float]] = DEFAULT_WEIGHT_BOUNDS
+
+
+def from_environment() -> QualitySettings:
+    """Defaults overridden by the JSON object in SENTRA_QUALITY, e.g. '{"max_quarantine_share": 0.1}'."""
+    text = os.environ.get("SENTRA_QUALITY", "").strip()
+    try:
+        overrides = json.loads(text) if text else {}
+        return QualitySettings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"SENTRA_QUALITY: {problems}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"SENTRA_QUALITY: not a JSON object of quality settings ({exc})") from None
