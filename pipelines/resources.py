@@ -28,9 +28,14 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def render(name: str, **identifiers: str) -> str:
-    """`sql/<name>.sql` with `$name` identifiers filled in from contracts (quoted); values stay `?`."""
-    return Template(sql(name)).substitute({k: ddl.qualified(v) for k, v in identifiers.items()})
+def render(name: str, **identifiers: str | tuple[str, ...]) -> str:
+    """`sql/<name>.sql` with `$name` identifiers from the code filled in, quoted (a tuple: a column list).
+
+    Only identifiers are templated, never values: those stay `?` parameters.
+    """
+    return Template(sql(name)).substitute(
+        {k: ", ".join(map(ddl.q, v)) if isinstance(v, tuple) else ddl.qualified(v) for k, v in identifiers.items()}
+    )
 
 
 def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -97,26 +102,3 @@ def overwrite(
     con.execute(f"INSERT INTO {target} BY NAME {select_sql}", [start, end] if params is None else params)
     count = f"SELECT count(*) FROM {target} WHERE {col} >= ? AND {col} < ?"  # noqa: S608
     return int(con.execute(count, [start, end]).fetchall()[0][0])
-
-
-def replace_partition(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    select_sql: str,
-    start: object,
-    end: object,
-    date_col: str = "date",
-) -> int:
-    """`overwrite` in a transaction of its own: a re-run replaces exactly the partition's rows, or nothing."""
-    with transaction(con):
-        return overwrite(con, table, select_sql, start, end, date_col)
-
-
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> int:
-    """Replace the whole of a small, unpartitioned table in one transaction."""
-    target = ddl.qualified(table)
-    with transaction(con):
-        con.execute(f"DELETE FROM {target}")  # noqa: S608
-        con.execute(f"INSERT INTO {target} BY NAME {select_sql}")
-        (rows,) = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0]  # noqa: S608
-    return int(rows)

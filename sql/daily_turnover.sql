@@ -1,5 +1,5 @@
--- Daily turnover of [start, end): days with no accepted transaction have no row.
-SELECT date,
+-- Daily turnover of [start, end) per $keys: days with no accepted transaction have no row.
+SELECT $keys,
        sum(amount_idr)::BIGINT AS turnover_idr,
        count(*) AS transactions,
        count(DISTINCT producer_id) AS active_producers

@@ -1,5 +1,5 @@
--- Monthly export value of [start, end), over accepted items valued with a reference rate.
-SELECT month,
+-- Monthly export value of [start, end) per $keys, over accepted items valued with a reference rate.
+SELECT $keys,
        sum(value_idr)::DECIMAL(38,2) AS export_value_idr,
        sum(value_usd)::DECIMAL(38,2) AS export_value_usd,
        count(*) AS items,

@@ -8,7 +8,7 @@ import pytest
 from conftest import REGISTRY
 from helpers import build, ingest, query
 
-from pipelines.resources import connect, replace_partition
+from pipelines.resources import connect, overwrite, transaction
 
 
 def _tx(tid: str, producer: str, at: str, amount: int, category: str = "", channel: str = "tunai") -> list:
@@ -227,13 +227,10 @@ def test_export_values_use_the_latest_rate_on_or_before_the_date(write_landing) 
 def test_replacing_a_partition_is_all_or_nothing(isolated) -> None:
     con = connect(str(isolated / "warehouse.duckdb"))
     con.execute("INSERT INTO marts.daily_turnover VALUES ('2025-03-01', 5, 1, 1)")
-    with pytest.raises(duckdb.Error):
-        replace_partition(
-            con,
-            "marts.daily_turnover",
-            "SELECT ?::DATE AS date, ?::DATE AS turnover_idr",
-            "2025-03-01",
-            "2025-03-02",
+    # The delete succeeds, then the insert fails (a date is no turnover): the delete must not survive.
+    with pytest.raises(duckdb.Error), transaction(con):
+        overwrite(
+            con, "marts.daily_turnover", "SELECT ?::DATE AS date, ?::DATE AS turnover_idr", "2025-03-01", "2025-03-02"
         )
     assert con.execute("SELECT turnover_idr FROM marts.daily_turnover").fetchall() == [(5,)]
     con.close()

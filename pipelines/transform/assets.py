@@ -16,7 +16,7 @@ from pipelines.config import settings
 from pipelines.quality import checks, gx, report, suites
 from pipelines.quality.outcome import Check, Outcome, blocking_failures, record, specs, to_results
 from pipelines.quality.settings import QualitySettings
-from pipelines.resources import POOL, Warehouse, overwrite, sql, transaction
+from pipelines.resources import POOL, Warehouse, overwrite, render, sql, transaction
 
 RANGE = dg.BackfillPolicy.single_run()
 Events = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
@@ -210,18 +210,36 @@ _MART_CHECKS = [checks.RECONCILED, checks.NON_NEGATIVE]
 _TOTAL_CHECKS = [*_MART_CHECKS, checks.COVERAGE, checks.NO_MISSING]
 
 
+# Each mart: the family's SQL template and its key columns.
+MARTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "daily_turnover": ("daily_turnover", ("date",)),
+    "daily_turnover_by_category": ("daily_turnover", ("date", "category")),
+    "daily_turnover_by_kecamatan": ("daily_turnover", ("date", "kecamatan")),
+    "monthly_export_value": ("monthly_export_value", ("month",)),
+    "monthly_export_value_by_commodity": ("monthly_export_value", ("month", "commodity")),
+    "monthly_export_value_by_destination": ("monthly_export_value", ("month", "destination_country")),
+}
+DAILY_MARTS = tuple(n for n, (family, _) in MARTS.items() if family == "daily_turnover")
+MONTHLY_MARTS = tuple(n for n, (family, _) in MARTS.items() if family == "monthly_export_value")
+
+
 def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefinition:
     partitions_def, date_col = (partitions.daily, "date") if grain == "day" else (partitions.monthly, "month")
-    total = name in ("daily_turnover", "monthly_export_value")  # coverage is measured on the totals
+    family, keys = MARTS[name]
+    query = render(family, keys=keys)
+    total = len(keys) == 1  # coverage is measured on the totals
     mart_checks = (
-        [*_TOTAL_CHECKS, checks.FRESH] if name == "daily_turnover" else (_TOTAL_CHECKS if total else _MART_CHECKS)
+        [*_TOTAL_CHECKS, checks.FRESH] if grain == "day" and total else (_TOTAL_CHECKS if total else _MART_CHECKS)
     )
 
-    @_partitioned(partitions_def, "marts", [upstream], name, mart_checks, description=sql(name).splitlines()[0][3:])
+    measures = "turnover, transactions and active producers" if grain == "day" else "export value, items and exporters"
+    doc = f"Marts: {measures} per {', '.join(keys)}, from the accepted rows of each partition."
+
+    @_partitioned(partitions_def, "marts", [upstream], name, mart_checks, description=doc)
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
         start, end = dates.window(context)
         with warehouse.connection() as con:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql(name)}", [start, end])
+            con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {query}", [start, end])
             outcomes = checks.reconcile(con, grain, start, end)
             if total:
                 minimum = quality.min_daily_coverage if grain == "day" else quality.min_monthly_exporter_coverage
@@ -233,9 +251,6 @@ def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefi
 
     return _asset
 
-
-DAILY_MARTS = ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan")
-MONTHLY_MARTS = ("monthly_export_value", "monthly_export_value_by_commodity", "monthly_export_value_by_destination")
 
 mart_assets = [_mart(n, stg_transactions, "day") for n in DAILY_MARTS] + [
     _mart(n, stg_exports, "month") for n in MONTHLY_MARTS

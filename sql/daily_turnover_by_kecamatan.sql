@@ -1,8 +1,0 @@
--- Daily turnover by kecamatan of [start, end): days with no accepted transaction have no row.
-SELECT date, kecamatan,
-       sum(amount_idr)::BIGINT AS turnover_idr,
-       count(*) AS transactions,
-       count(DISTINCT producer_id) AS active_producers
-FROM stg.transactions
-WHERE date >= ? AND date < ?
-GROUP BY ALL

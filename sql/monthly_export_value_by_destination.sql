@@ -1,9 +1,0 @@
--- Monthly export value by destination of [start, end), over accepted items valued with a reference rate.
-SELECT month, destination_country,
-       sum(value_idr)::DECIMAL(38,2) AS export_value_idr,
-       sum(value_usd)::DECIMAL(38,2) AS export_value_usd,
-       count(*) AS items,
-       count(DISTINCT producer_id) AS exporters
-FROM stg.exports
-WHERE month >= ? AND month < ?
-GROUP BY ALL
