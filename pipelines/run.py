@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 
@@ -17,7 +17,7 @@ from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
 from pipelines.instance import get_instance
 from pipelines.resources import connect
-from pipelines.runs import month_start, periods, range_tags, segments
+from pipelines.runs import periods, range_tags, segments
 
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
@@ -29,8 +29,7 @@ class RunFailed(Exception):
 
 
 def run_range(start: date, end: date, echo: Echo) -> int:
-    last_day = dates.today() - timedelta(days=1)
-    _validate(start, end, last_day)
+    _validate(start, end, dates.last_complete("day"))
     instance = get_instance()
     try:
         from pipelines.definitions import defs  # after DAGSTER_HOME is settled
@@ -42,11 +41,8 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         meta = _metadata(ingest)
         rejected = _report_ingest(meta, echo)
         _require_rows(start, end)
-        days = {d for d in _touched(meta, "touched_days") if dates.first_day() <= d <= last_day}
-        days |= set(periods(start, end, "day"))
-        last_month = month_start(month_start(dates.today()) - timedelta(days=1))
-        months = {m for m in _touched(meta, "touched_months") if m <= last_month}
-        months |= {m for m in periods(start, end, "month") if m <= last_month}
+        days = dates.buildable(_touched(meta, "touched_days") | set(periods(start, end, "day")), "day")
+        months = dates.buildable(_touched(meta, "touched_months") | set(periods(start, end, "month")), "month")
         for grain, job, chosen in (("day", "daily_job", days), ("month", "monthly_job", months)):
             for first, last in segments(chosen, grain):
                 label = f"{grain}s {first} … {last}" if first != last else f"{grain} {first}"

@@ -10,6 +10,7 @@ from datetime import date
 import dagster as dg
 
 from models.contracts import SOURCES
+from pipelines import dates
 from pipelines.config import settings
 from pipelines.ingest.landing import scan
 from pipelines.jobs import daily_job, ingest_job, monthly_job, publish_job
@@ -51,9 +52,11 @@ def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]
 def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
     """Rebuild every day and month the ingested files touched, one run per contiguous range."""
     run_id = context.dagster_run.run_id
-    return range_run_requests(
-        daily_job.name, _touched(context.instance, run_id, "touched_days"), "day", run_id
-    ) + range_run_requests(monthly_job.name, _touched(context.instance, run_id, "touched_months"), "month", run_id)
+    days = dates.buildable(_touched(context.instance, run_id, "touched_days"), "day")
+    months = dates.buildable(_touched(context.instance, run_id, "touched_months"), "month")
+    return range_run_requests(daily_job.name, days, "day", run_id) + range_run_requests(
+        monthly_job.name, months, "month", run_id
+    )
 
 
 @dg.run_status_sensor(
