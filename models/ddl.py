@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from models.contracts import CONTRACTS, Contract
 
-SCHEMAS = ("raw", "quarantine", "stg", "marts", "quality")
+SCHEMAS = ("raw", "quarantine", "stg", "marts", "quality", "publish")
 
 # Lineage carried by every stored row: which file, which line, what content, which run.
 LINEAGE = (

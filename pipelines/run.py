@@ -47,7 +47,7 @@ def run_range(start: date, end: date, echo: Echo) -> int:
             for first, last in segments(chosen, grain):
                 label = f"{grain}s {first} … {last}" if first != last else f"{grain} {first}"
                 _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
-        published = _execute(defs, instance, "publish_job", {}, "publish charts", echo)
+        published = _execute(defs, instance, "publish_job", {}, "publish charts and the portal", echo)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
         echo(f"  quality reports: {settings().publish / 'quality' / 'index.html'}")
@@ -138,5 +138,7 @@ def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInP
     s = settings()
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
     echo(f"  warehouse: {s.warehouse}")
-    echo(f"  charts:    {s.publish / 'charts'} ({len(_metadata(published))} charts, Indonesian and English)")
+    charts = sum(name.startswith("chart_") for name in _metadata(published))
+    echo(f"  portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
+    echo(f"  charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
     echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")

@@ -132,3 +132,20 @@ CREATE TABLE IF NOT EXISTS quality.check_results (
     expected   VARCHAR NOT NULL,
     samples    VARCHAR NOT NULL  -- JSON: up to 20 failing rows
 );
+
+-- What has been published, cell by cell, so that a later correction shows as a revision (old -> new).
+CREATE TABLE IF NOT EXISTS publish.published_cells (
+    chart_id     VARCHAR NOT NULL,
+    cell         VARCHAR NOT NULL,  -- the cell's keys as JSON
+    value        DOUBLE,
+    published_at TIMESTAMP NOT NULL,
+    run_id       VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publish.revisions (
+    chart_id   VARCHAR NOT NULL,
+    cell       VARCHAR NOT NULL,
+    old_value  DOUBLE,
+    new_value  DOUBLE,
+    revised_at TIMESTAMP NOT NULL,
+    run_id     VARCHAR NOT NULL
+);

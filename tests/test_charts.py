@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.publish import charts
+from pipelines.publish import charts, files
 from pipelines.publish.charts import (
     chart_data,
     daily_turnover_chart,
@@ -270,7 +270,7 @@ def test_specs_use_naive_dates_no_si_format_and_stable_colours() -> None:
 # Saving (renders with vl-convert; one module-scoped render per chart keeps this quick)
 # ---------------------------------------------------------------------------------------------
 
-EXTS = ("png", "svg", "pdf", "html", "csv")
+EXTS = ("png", "print.png", "svg", "pdf", "html", "csv", "xlsx")
 
 
 def _daily_sample() -> pl.DataFrame:
@@ -317,6 +317,11 @@ def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]]
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (charts.CHART_WIDTH * 2, charts.CHART_HEIGHT * 2)
     assert (out_dir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    # For print: A4 landscape at 300 dpi (3508 x 2480 px, within a pixel of rounding).
+    a4 = (out_dir / f"{name}.print.png").read_bytes()
+    assert abs(struct.unpack(">II", a4[16:24])[0] - 3508) <= 2 and abs(struct.unpack(">II", a4[16:24])[1] - 2480) <= 2
+    sheet = pl.read_excel(out_dir / f"{name}.xlsx")
+    assert sheet.columns == pl.read_csv(out_dir / f"{name}.csv").columns and sheet.height > 0
 
     html = (out_dir / f"{name}.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]*src\s*=\s*[\"']?https?://", html)
@@ -385,9 +390,9 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch:
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(charts.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        charts._write_atomic(target, b"new")
+        files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in target.parent.iterdir()] == ["chart.png"]  # temp file cleaned up
 
@@ -397,6 +402,15 @@ def test_a_single_month_or_day_still_renders(tmp_path: Path, lang: str) -> None:
     month = pl.DataFrame({"month": [date(2025, 3, 1)] * 2, "commodity": ["ikan_hias", "boneka"],
                           "export_value_idr": [20_700_500, 1_700_000]})  # fmt: skip
     chart = monthly_export_chart(month, lang)
-    assert len(save_chart(chart, chart_data(chart), tmp_path, "m", lang=lang)) == 5
+    assert len(save_chart(chart, chart_data(chart), tmp_path, "m", lang=lang)) == len(EXTS)
     day = daily_turnover_chart(_daily({1: 5_000_000}), lang)
-    assert len(save_chart(day, chart_data(day), tmp_path, "d", lang=lang)) == 5
+    assert len(save_chart(day, chart_data(day), tmp_path, "d", lang=lang)) == len(EXTS)
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
+    df = pl.DataFrame({"name": ["=1+1", "+SUM(A1)", "-2", "@cmd", "UD Biasa"], "value": [1, 2, 3, 4, 5]})
+    safe = files.neutralise_formulas(df)
+    assert safe["name"].to_list() == ["'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "UD Biasa"]
+    assert safe["value"].to_list() == [1, 2, 3, 4, 5]  # numbers stay numbers
+    files.write_csv(df, tmp_path / "x.csv")
+    assert "'=1+1" in (tmp_path / "x.csv").read_text()

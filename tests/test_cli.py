@@ -54,10 +54,14 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
     assert set(months) == {date(2025, 3, 1), date(2025, 4, 1)}
 
     charts = isolated / "publish" / "charts"
-    for lang in ("id", "en"):
-        for stem in ("daily_turnover", "monthly_export_value"):
-            for ext in ("png", "svg", "pdf", "html", "csv"):
-                assert (charts / lang / f"{stem}.{ext}").stat().st_size > 0
+    for stem in ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan",
+                 "monthly_export_value", "exports_by_destination", "kecamatan_evidence"):  # fmt: skip
+        assert (charts / stem / "latest" / "metadata.json").exists()
+        for lang in ("id", "en"):
+            for ext in ("png", "print.png", "svg", "pdf", "html", "csv", "xlsx"):
+                assert (charts / stem / "latest" / lang / f"{stem}.{ext}").stat().st_size > 0
+    index = (isolated / "publish" / "index.html").read_text()
+    assert "charts/monthly_export_value/latest/id/monthly_export_value.png" in index
 
     # Running again is safe: nothing new is ingested and the marts do not change.
     again = sentra("run", "--from", START, "--to", END)

@@ -1,56 +1,61 @@
-"""Publish layer: charts of the marts under `publish/charts/<lang>/`, in every format officials use."""
+"""Publish layer: chart exports for officials, reports for economists, and the portal that lists them.
 
-from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+Charts are drawn from the staged and mart tables, which hold only partitions whose blocking checks
+passed: a partition that fails keeps its previous figures, so the charts keep them too, and the portal
+says the data is delayed.
+"""
 
-import altair as alt
 import dagster as dg
-import polars as pl
 
-from models.codes import TIMEZONE
 from pipelines.config import settings
-from pipelines.publish import charts
-from pipelines.resources import POOL, Warehouse, sql
+from pipelines.publish import disclosure, exports, manifest, portal
+from pipelines.publish.exports import ChartDef
+from pipelines.resources import POOL, Warehouse
 
-LANGS = ("id", "en")  # Indonesian first: it is the default everywhere
 
-
-def _chart_asset(name: str, mart: str, draw: Callable[..., alt.TopLevelMixin], doc: str) -> dg.AssetsDefinition:
-    @dg.asset(name=name, group_name="publish", deps=[mart], pool=POOL, kinds={"altair"}, description=doc)
+def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"chart_{chart.id}",
+        group_name="publish",
+        deps=list(chart.assets[1:]) or list(chart.assets),
+        pool=POOL,
+        kinds={"altair"},
+        description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
+        "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/.",
+    )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connection() as con:
-            data: pl.DataFrame = con.sql(sql(name)).pl()
-        if data.is_empty():
-            raise dg.Failure(f"{name}: {mart} has no rows yet — build a range of partitions with data first")
-        as_of = datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
-        written = []
-        for lang in LANGS:
-            chart = draw(data, lang=lang, as_of=as_of)
-            out = settings().publish / "charts" / lang
-            written += charts.save_chart(chart, charts.chart_data(chart), out, name.removeprefix("chart_"), lang=lang)
+            window = exports.window(con)
+            if window is None:
+                raise dg.Failure(
+                    f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
+                )
+            entry = exports.publish_chart(con, chart, window, settings().publish, context.run_id, disclosure.Rule())
         return dg.MaterializeResult(
             metadata={
-                "dagster/row_count": data.height,
-                "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written)),
-                "png": dg.MetadataValue.path(str(written[0])),
+                "period": entry["period"],
+                "files": len(entry["files"]),
+                "revised_figures": entry["revisions"],
+                "png": dg.MetadataValue.path(str(settings().publish / entry["files"][0]["path"])),
             }
         )
 
     return _asset
 
 
-publish_assets = [
-    _chart_asset(
-        "chart_daily_turnover",
-        "daily_turnover",
-        charts.daily_turnover_chart,
-        "Daily turnover with its 7-day moving average: PNG, SVG, PDF, offline HTML and CSV, id and en.",
-    ),
-    _chart_asset(
-        "chart_monthly_export_value",
-        "monthly_export_value_by_commodity",
-        charts.monthly_export_chart,
-        "Monthly export value stacked by commodity: PNG, SVG, PDF, offline HTML and CSV, id and en.",
-    ),
-]
+chart_assets = [_chart_asset(c) for c in exports.CHARTS]
+
+
+@dg.asset(group_name="publish", deps=chart_assets, pool=POOL, kinds={"html"})
+def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """The download portal: publish/index.html (static, offline) listing the latest charts and reports with
+    their downloads, an archive by period, the revisions changelog and whether the data is delayed."""
+    with warehouse.connection() as con:
+        path = manifest.write_manifest(con, settings().publish)
+    index = portal.write_portal(settings().publish)
+    return dg.MaterializeResult(
+        metadata={"manifest": dg.MetadataValue.path(str(path)), "index": dg.MetadataValue.path(str(index))}
+    )
+
+
+publish_assets = [*chart_assets, portal_index]

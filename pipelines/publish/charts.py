@@ -15,10 +15,10 @@ so the CSV published next to the chart carries exactly the figures drawn, moving
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +29,7 @@ import polars as pl
 import vl_convert as vlc
 
 from models.codes import CATEGORIES, CATEGORY_LABELS_EN, CATEGORY_LABELS_ID
+from pipelines.publish.files import neutralise_formulas, write_atomic
 from pipelines.publish.formatting import (
     as_of_label,
     check_lang,
@@ -42,6 +43,7 @@ from pipelines.publish.formatting import (
 CHART_WIDTH = 960
 CHART_HEIGHT = 540
 PNG_SCALE = 2
+PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 1169, 827, 3  # x3 = 3507 x 2481 px: A4 landscape at 300 dpi
 
 # Moving average: a calendar window of 7 days ending on (and including) the day. Days with no
 # record are left out of the mean, not counted as zero; with fewer than MA_MIN_DAYS recorded days
@@ -253,15 +255,13 @@ def _title(title: str, period: str, lang: str, as_of: date | datetime) -> alt.Ti
 
 def _finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
     """Size, fonts and metadata common to every chart."""
+    # "fit" makes the *whole* graphic 960x540, so the PNG is a predictable 16:9; concatenated
+    # panels size themselves instead (Vega-Lite allows no width on a concat).
+    size = {} if isinstance(chart, alt.HConcatChart) else {
+        "width": CHART_WIDTH, "height": CHART_HEIGHT, "autosize": alt.AutoSizeParams(type="fit", contains="padding")
+    }  # fmt: skip
     chart = (
-        chart.properties(
-            width=CHART_WIDTH,
-            height=CHART_HEIGHT,
-            # "fit" makes the *whole* graphic 960x540, so the PNG is a predictable 16:9.
-            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
-            padding=16,
-            usermeta={_META_KEY: {"lang": lang}},
-        )
+        chart.properties(**size, padding=16, usermeta={_META_KEY: {"lang": lang}})
         .configure(font=_FONT)
         .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", titleColor="#333333")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="top", direction="horizontal")
@@ -439,21 +439,6 @@ def _vl_version() -> str | None:
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
 
 
-def _write_atomic(path: Path, payload: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; published files must be readable by the web server
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _chart_lang(spec: dict[str, Any]) -> str | None:
     meta = spec.get("usermeta") or {}
     return (meta.get(_META_KEY) or {}).get("lang")
@@ -466,10 +451,11 @@ def save_chart(
     stem: str,
     lang: str | None = None,
 ) -> list[Path]:
-    """Write `<stem>.png/.svg/.pdf/.html/.csv` into `out_dir` (created if missing); return the paths.
+    """Write `<stem>.png/.print.png/.svg/.pdf/.html/.csv/.xlsx` into `out_dir` (created if missing).
 
-    PNG is 2x scale; the HTML inlines Vega so it works offline; the CSV is `data` (UTF-8, header,
-    ISO dates). `lang` picks the number/date locale; by default the language the chart was built in
+    PNG is 16:9 at 2x for slides; `.print.png` is A4 landscape at 300 dpi; the HTML inlines Vega so it
+    works offline; the CSV (UTF-8, header, ISO dates) and XLSX are `data`, with text cells that start
+    like a formula neutralised. `lang` picks the number/date locale; by default the language the chart was built in
     (a mismatch is an error: an English chart with Indonesian decimal commas misleads). Each file is
     replaced atomically, one by one.
     """
@@ -503,19 +489,44 @@ def save_chart(
     )
     if _EXTERNAL_SCRIPT.search(html) or "vegaEmbed" not in html:
         raise RuntimeError("HTML export is not self-contained (external script or no inlined Vega)")
-    csv = data.write_csv(date_format="%Y-%m-%d")
+    # The print version: A4 landscape at 300 dpi (297 x 210 mm = 3508 x 2480 px), same design.
+    # A concat keeps its panel sizes and is scaled up to the same pixel width instead.
+    sized = {**spec, "width": PRINT_WIDTH, "height": PRINT_HEIGHT} if "width" in spec else spec
+    print_scale = PRINT_SCALE if "width" in spec else PRINT_SCALE * PRINT_WIDTH / CHART_WIDTH
+    print_png = vlc.vegalite_to_png(
+        sized, vl_version=vl_version, scale=print_scale, format_locale=fmt, time_format_locale=time_fmt
+    )
+    safe = neutralise_formulas(data)
+    csv = safe.write_csv(date_format="%Y-%m-%d")
+    xlsx = io.BytesIO()
+    safe.write_excel(xlsx, worksheet="data", autofit=True)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = {
         "png": png,
+        "print.png": print_png,
         "svg": svg.encode("utf-8"),
         "pdf": pdf,
         "html": html.encode("utf-8"),
         "csv": csv.encode("utf-8"),
+        "xlsx": xlsx.getvalue(),
     }
     paths = []
     for ext, payload in outputs.items():
         path = out_dir / f"{stem}.{ext}"
-        _write_atomic(path, payload)
+        write_atomic(path, payload)
         paths.append(path)
     return paths
+
+
+def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
+    """Extra subtitle lines (confidentiality, revisions, changes) on a chart built here; data kept."""
+    if not notes:
+        return chart
+    data = chart_data(chart)
+    title = chart.title.to_dict() if hasattr(chart.title, "to_dict") else {"text": chart.title}
+    subtitle = title.get("subtitle") or []
+    title["subtitle"] = [*([subtitle] if isinstance(subtitle, str) else subtitle), *notes]
+    noted = chart.properties(title=alt.TitleParams(**title))
+    object.__setattr__(noted, "_sentra_data", data)
+    return noted

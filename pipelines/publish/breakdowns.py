@@ -1,0 +1,158 @@
+"""Breakdown charts: turnover by category or kecamatan, exports by destination, and the kecamatan evidence.
+
+Same conventions as `charts.py` (whose shared pieces they use): Indonesian by default, Rupiah in named
+units (juta, miliar), dates as naive local dates, one definition per chart for both languages.
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import cache
+
+import altair as alt
+import polars as pl
+import pycountry
+
+from models.codes import CATEGORY_LABELS_EN, CATEGORY_LABELS_ID
+from pipelines.publish.charts import CHART_HEIGHT, CHART_WIDTH, _finish, _money_unit, _records, _scaled, _title
+from pipelines.publish.formatting import check_lang, date_label, month_label
+
+OTHER = "lainnya"
+_OTHER_LABEL = {"id": "Lainnya", "en": "Other"}
+_PALETTE = "tableau20"  # 12 kecamatan and 7 categories need more than 10 distinguishable colours
+
+
+@cache
+def _country_names(lang: str) -> gettext.NullTranslations:
+    # pycountry ships the ISO 3166 names translated (Indonesian included), so this works offline.
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def country_name(code: str, lang: str) -> str:
+    if code == OTHER:
+        return _OTHER_LABEL[lang]
+    country = pycountry.countries.get(alpha_2=code)
+    return _country_names(lang).gettext(country.name) if country else code
+
+
+def label(dim: str, value: str, lang: str) -> str:
+    """A category, kecamatan, commodity or country as readers know it."""
+    if dim in ("category", "commodity"):
+        return (CATEGORY_LABELS_ID if lang == "id" else CATEGORY_LABELS_EN).get(value, value)
+    if dim == "destination_country":
+        return country_name(value, lang)
+    return _OTHER_LABEL[lang] if value == OTHER else value
+
+
+def _labelled(df: pl.DataFrame, dim: str, lang: str) -> pl.DataFrame:
+    names = {v: label(dim, v, lang) for v in df[dim].unique().to_list()}
+    return df.with_columns(pl.col(dim).replace_strict(names, return_dtype=pl.String).alias("label"))
+
+
+def _period(first: date, last: date, lang: str, monthly: bool) -> str:
+    show = month_label if monthly else date_label
+    return f"{show(first, lang)} – {show(last, lang)}" if first != last else show(first, lang)
+
+
+def stacked_area_chart(
+    df: pl.DataFrame, dim: str, title: str, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.Chart:
+    """Daily turnover stacked by `dim` (category or kecamatan). `df`: date, <dim>, turnover_idr."""
+    lang = check_lang(lang)
+    data = _labelled(df.sort("date", dim), dim, lang)
+    first, last = data["date"].min(), data["date"].max()
+    totals = data.group_by("date").agg(pl.col("turnover_idr").cast(pl.Float64).sum())
+    divisor, unit = _money_unit(float(totals["turnover_idr"].max() or 0), lang)
+    legend = "Kategori" if dim == "category" else "Kecamatan"
+    chart = (
+        alt.Chart(alt.InlineData(values=_records(data)))
+        .transform_calculate(value_scaled=_scaled("turnover_idr", divisor))
+        .mark_area()
+        .encode(
+            x=alt.X("date:T", title="Tanggal" if lang == "id" else "Date", axis=alt.Axis(format="%b")),
+            y=alt.Y("value_scaled:Q", stack="zero", title=f"{'Omzet' if lang == 'id' else 'Turnover'} ({unit})"),
+            color=alt.Color(
+                "label:N",
+                legend=alt.Legend(title=legend if lang == "id" else legend.title()),
+                scale=alt.Scale(scheme=_PALETTE),
+            ),  # fmt: skip
+            tooltip=[
+                alt.Tooltip("date:T", title="Tanggal" if lang == "id" else "Date", format="%-d %B %Y"),
+                alt.Tooltip("label:N", title=legend),
+                alt.Tooltip("turnover_idr:Q", title="Omzet" if lang == "id" else "Turnover", format="$,.0f"),
+            ],
+        )
+        .properties(title=_title(title, _period(first, last, lang, False), lang, as_of or last))
+    )
+    return _finish(chart, lang, data.drop("label"))
+
+
+def destination_chart(
+    df: pl.DataFrame, title: str, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.Chart:
+    """Export value over the period by destination (top 10 and the rest). `df`: destination_country,
+    export_value_idr, first_month, last_month (the same on every row)."""
+    lang = check_lang(lang)
+    data = _labelled(df, "destination_country", lang)
+    first, last = data["first_month"][0], data["last_month"][0]
+    divisor, unit = _money_unit(float(data["export_value_idr"].cast(pl.Float64).max() or 0), lang)
+    order = data.sort(pl.col("destination_country") == OTHER, pl.col("export_value_idr"), descending=[False, True])
+    chart = (
+        alt.Chart(alt.InlineData(values=_records(data)))
+        .transform_calculate(value_scaled=_scaled("export_value_idr", divisor))
+        .mark_bar(color="#0072B2")
+        .encode(
+            y=alt.Y("label:N", sort=order["label"].to_list(), title=None),
+            x=alt.X("value_scaled:Q", title=f"{'Nilai ekspor' if lang == 'id' else 'Export value'} ({unit})"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Negara tujuan" if lang == "id" else "Destination"),
+                alt.Tooltip(
+                    "export_value_idr:Q", title="Nilai ekspor" if lang == "id" else "Export value", format="$,.0f"
+                ),
+            ],
+        )
+        .properties(title=_title(title, _period(first, last, lang, True), lang, as_of or last))
+    )
+    return _finish(chart, lang, data.drop("label"))
+
+
+def kecamatan_chart(
+    df: pl.DataFrame, title: str, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.HConcatChart:
+    """Registered producers, turnover and exporters per kecamatan: where a sentra IKM would serve most.
+    `df`: kecamatan, producers, turnover_idr (null when suppressed), exporters, first_day, last_day."""
+    lang = check_lang(lang)
+    data = df.sort("producers", descending=True)
+    first, last = data["first_day"][0], data["last_day"][0]
+    divisor, unit = _money_unit(float(data["turnover_idr"].cast(pl.Float64).max() or 0), lang)
+    order = data["kecamatan"].to_list()
+    words = {
+        "producers": ("Produsen terdaftar", "Registered producers"),
+        "turnover": (f"Omzet ({unit})", f"Turnover ({unit})"),
+        "exporters": ("Eksportir", "Exporters"),
+    }
+    base = alt.Chart(alt.InlineData(values=_records(data))).transform_calculate(
+        turnover_scaled=_scaled("turnover_idr", divisor)
+    )
+    width = (CHART_WIDTH - 260) // 3
+
+    def panel(field: str, key: str, colour: str, fmt: str) -> alt.Chart:
+        name = words[key][0 if lang == "id" else 1]
+        return (
+            base.mark_bar(color=colour)
+            .encode(
+                y=alt.Y("kecamatan:N", sort=order, title=None, axis=alt.Axis(labels=key == "producers")),
+                x=alt.X(f"{field}:Q", title=name, axis=alt.Axis(tickMinStep=1) if fmt == ",.0f" else alt.Axis()),
+                tooltip=[alt.Tooltip("kecamatan:N"), alt.Tooltip(f"{field}:Q", title=name, format=fmt)],
+            )
+            .properties(width=width, height=CHART_HEIGHT - 170)
+        )
+
+    chart = alt.hconcat(
+        panel("producers", "producers", "#0072B2", ",.0f"),
+        panel("turnover_scaled", "turnover", "#009E73", ",.1f"),
+        panel("exporters", "exporters", "#E69F00", ",.0f"),
+        spacing=12,
+    ).properties(title=_title(title, _period(first, last, lang, False), lang, as_of or last))
+    return _finish(chart, lang, data)

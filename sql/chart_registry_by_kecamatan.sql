@@ -1,0 +1,4 @@
+-- Registered producers and exporters per kecamatan (counts reveal no producer's figures).
+SELECT kecamatan, count(*) AS producers, count(*) FILTER (WHERE exporter) AS exporters
+FROM stg.producers
+GROUP BY ALL

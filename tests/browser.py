@@ -1,0 +1,82 @@
+"""A real browser for tests: the system Chromium driven by Playwright, with no network beyond localhost.
+
+Playwright's own browser downloads are not used (no internet in CI); Debian's `chromium` package is.
+Tests that need it are marked `requires_chromium` and skip, with the reason, when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+
+if TYPE_CHECKING:  # playwright is a dev dependency; import it only when a browser is launched
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+CHROMIUM = Path(os.environ.get("SENTRA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI containers run as root, where Chromium's sandbox cannot start
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",  # small /dev/shm in containers makes tabs crash
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+requires_chromium = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK),
+    reason=f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests",
+)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """The system Chromium, headless; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline(context: BrowserContext) -> list[str]:
+    """Abort every request that is not to localhost or a local file; return the list of blocked URLs.
+
+    Blocking (rather than only watching) proves the page works without internet: anything it needed
+    from outside would be missing and the test's assertions would fail, on top of the list being non-empty.
+    """
+    blocked: list[str] = []
+
+    def route(r) -> None:  # type: ignore[no-untyped-def]
+        url = r.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("file", "data", "blob") or parts.hostname in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
+def collect_errors(page: Page) -> list[str]:
+    """Console errors, uncaught exceptions and failed requests of `page`, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("requestfailed", lambda req: errors.append(f"requestfailed: {req.url} {req.failure}"))
+    # A script injected through a title would most likely call alert(); fail loudly if anything does.
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    return errors

@@ -1,0 +1,534 @@
+"""The publication portal (index.html from manifest.json) and the read-only server, in a real browser too."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+import pytest
+import vl_convert as vlc
+from browser import chromium, collect_errors, offline, requires_chromium
+
+from pipelines.publish.portal import ManifestError, load_manifest, period_label, write_portal
+from pipelines.publish.serve import CONTENT_TYPES, make_server
+
+XSS_TITLE = '<script>alert("x")</script> Ekspor & "impor"'
+CHART_ID = "Omzet harian IKM Kota Bekasi"
+CHART_EN = "Daily IKM turnover, Kota Bekasi"
+SECRET = "top-secret-outside-publish"
+
+# A one-page PDF, written by hand: the content-type checks need a file, not a rendering.
+TINY_PDF = b"""%PDF-1.4
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj
+trailer<</Root 1 0 R>>
+%%EOF
+"""
+
+
+def _chart(lang: str) -> alt.Chart:
+    df = pl.DataFrame({"tanggal": ["2025-12-01", "2025-12-02", "2025-12-03"], "omzet": [3.0, 1.5, 2.25]})
+    title = CHART_ID if lang == "id" else CHART_EN
+    return (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(x=alt.X("tanggal:T"), y=alt.Y("omzet:Q"))
+        .properties(width=160, height=90, title=title)
+    )
+
+
+def _files(base: str, stem: str, formats: dict[str, str], langs: tuple[str, ...] = ("id", "en")) -> list[dict]:
+    """File entries `base/<lang>/<stem><suffix>` for each format (suffix by format)."""
+    return [
+        {"lang": lang, "format": fmt, "path": f"{base}/{lang}/{stem}{suffix}"}
+        for lang in langs
+        for fmt, suffix in formats.items()
+    ]
+
+
+def build_site(publish: Path, *, delayed: bool = True) -> dict[str, Any]:
+    """A small publish folder with real files of every format and a manifest pointing at them."""
+    chart_formats = {"png": ".png", "png_print": "_print.png", "svg": ".svg", "pdf": ".pdf", "html": ".html"}
+    base = "charts/daily_turnover/latest"
+    for lang in ("id", "en"):
+        chart = _chart(lang)
+        folder = publish / base / lang
+        folder.mkdir(parents=True)
+        png = vlc.vegalite_to_png(chart.to_dict(), scale=1)
+        (folder / "daily_turnover.png").write_bytes(png)
+        (folder / "daily_turnover_print.png").write_bytes(png)
+        (folder / "daily_turnover.svg").write_text(vlc.vegalite_to_svg(chart.to_dict()), encoding="utf-8")
+        (folder / "daily_turnover.pdf").write_bytes(TINY_PDF)
+        # inline=True puts Vega into the page: it must draw with no network at all.
+        chart.save(folder / "daily_turnover.html", inline=True)
+    data = pl.DataFrame({"tanggal": ["2025-12-01", "2025-12-02"], "omzet": [3_000_000, 1_500_000]})
+    data.write_csv(publish / base / "daily_turnover.csv")
+    data.write_excel(publish / base / "daily_turnover.xlsx")
+    (publish / base / "metadata.json").write_text(json.dumps({"id": "daily_turnover"}), encoding="utf-8")
+
+    # A second chart whose title tries to inject markup; only its PNG exists (one language).
+    (publish / "charts/tricky").mkdir(parents=True)
+    (publish / "charts/tricky/tricky.png").write_bytes((publish / base / "id/daily_turnover.png").read_bytes())
+
+    (publish / "reports/2025-12").mkdir(parents=True)
+    for lang in ("id", "en"):
+        (publish / f"reports/2025-12/laporan_{lang}.pdf").write_bytes(TINY_PDF)
+    data.write_excel(publish / "reports/2025-12/laporan.xlsx")
+
+    for period in ("2025-09", "2025-10", "2025-11"):
+        folder = publish / "charts/daily_turnover" / period
+        folder.mkdir(parents=True)
+        (folder / "daily_turnover.csv").write_text("tanggal,omzet\n2025-01-01,1\n", encoding="utf-8")
+        (folder / "laporan.pdf").write_bytes(TINY_PDF)
+
+    # Something outside the folder, and a symlink inside pointing at it: neither may be served.
+    (publish.parent / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (publish / "leak.txt").symlink_to(publish.parent / "secret.txt")
+    (publish / ".index.html.tmp123").write_text("half-written", encoding="utf-8")
+    (publish / "empty-dir").mkdir()
+
+    manifest = {
+        "generated_at": "2026-11-28T13:45:00+07:00",
+        "data_status": {
+            "delayed": delayed,
+            "message_id": "Data transaksi dari 2 produsen belum masuk.",
+            "message_en": "Transactions from 2 producers have not arrived.",
+        },
+        "items": [
+            {
+                "kind": "chart",
+                "id": "daily_turnover",
+                "title": {"id": CHART_ID, "en": CHART_EN},
+                "description": {"id": "Omzet per hari, rata-rata 7 hari.", "en": "Turnover per day, 7-day average."},
+                "period": "2025-12",
+                "latest": True,
+                "files": [
+                    *_files(base, "daily_turnover", chart_formats),
+                    {"lang": None, "format": "csv", "path": f"{base}/daily_turnover.csv"},
+                    {"lang": None, "format": "xlsx", "path": f"{base}/daily_turnover.xlsx"},
+                ],
+                "metadata": f"{base}/metadata.json",
+            },
+            {
+                "kind": "chart",
+                "id": "tricky",
+                "title": {"id": XSS_TITLE, "en": XSS_TITLE + " (en)"},
+                "period": "2025-12",
+                "files": [{"lang": "id", "format": "png", "path": "charts/tricky/tricky.png"}],
+            },
+            {
+                "kind": "report",
+                "id": "monthly_report",
+                "title": {"id": "Laporan bulanan IKM", "en": "Monthly IKM report"},
+                "period": "2025-12",
+                "latest": True,
+                "files": [
+                    {"lang": "id", "format": "pdf", "path": "reports/2025-12/laporan_id.pdf"},
+                    {"lang": "en", "format": "pdf", "path": "reports/2025-12/laporan_en.pdf"},
+                    {"lang": None, "format": "xlsx", "path": "reports/2025-12/laporan.xlsx"},
+                ],
+            },
+        ],
+        # Deliberately out of order: the page sorts newest first.
+        "archive": [
+            {
+                "kind": "chart",
+                "id": "daily_turnover",
+                "period": period,
+                "files": [
+                    {"lang": None, "format": "csv", "path": f"charts/daily_turnover/{period}/daily_turnover.csv"}
+                ],
+            }
+            for period in ("2025-10", "2025-09", "2025-11")
+        ]
+        + [
+            {
+                "kind": "report",
+                "id": "monthly_report",
+                "period": "2025-11",
+                "files": [{"lang": "id", "format": "pdf", "path": "charts/daily_turnover/2025-11/laporan.pdf"}],
+            }
+        ],
+        "changelog": [
+            {
+                "date": "2026-11-20",
+                "item": "daily_turnover",
+                "period": "2025-03-01",
+                "old": 1000,
+                "new": 1500,
+                "note_id": "Data terlambat dari produsen P2.",
+                "note_en": "Late data from producer P2.",
+            },
+            {"date": "2026-11-28", "item": "gone_chart", "period": "2025-04", "old": 2000.5, "new": None},
+        ],
+    }
+    (publish / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake publish folder with its index.html written; shared by the module (building takes ~2 s)."""
+    publish = tmp_path_factory.mktemp("site") / "publish"
+    publish.mkdir()
+    build_site(publish)
+    write_portal(publish)
+    return publish
+
+
+@pytest.fixture(scope="module")
+def index_html(site: Path) -> str:
+    return (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The read-only server on an ephemeral port, in a thread; yields its base URL."""
+    srv = make_server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def request(base: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A raw request: http.client sends the path as given (urllib would tidy up the '..')."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def links(page_html: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'<a href="([^"#][^"]*)"', page_html)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The page as text
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_title_in_both_languages(index_html: str) -> None:
+    for text_id, text_en in [
+        (CHART_ID, CHART_EN),
+        ("Laporan bulanan IKM", "Monthly IKM report"),
+    ]:
+        assert f'<h3 class="only-id" lang="id">{text_id}</h3>' in index_html
+        assert f'<h3 class="only-en" lang="en">{text_en}</h3>' in index_html
+    assert "Omzet per hari, rata-rata 7 hari." in index_html and "Turnover per day, 7-day average." in index_html
+    assert '<html lang="id" data-lang="id"' in index_html  # Indonesian unless the reader switches
+    assert "Desember 2025" in index_html and "December 2025" in index_html
+    assert "28 November 2026, 13.45 WIB" in index_html and "28 November 2026, 13:45 WIB" in index_html
+
+
+def test_titles_are_escaped(index_html: str) -> None:
+    assert "<script>alert" not in index_html
+    assert html.escape(XSS_TITLE) in index_html
+    # Only the page's own script, which the Content-Security-Policy pins by hash.
+    assert index_html.count("<script>") == 1
+    assert "script-src 'sha256-" in html.unescape(index_html)
+
+
+def test_offline_and_relative(index_html: str, site: Path) -> None:
+    assert '<link rel="icon" href="data:,">' in index_html
+    assert not re.search(r"""(?:href|src)=["']?(?:https?:)?//""", index_html)
+    hrefs = links(index_html)
+    assert hrefs, "no download links"
+    for href in hrefs:
+        assert not href.startswith("/") and ".." not in href
+        assert (site / href).is_file(), href
+
+
+def test_format_labels_and_download_attribute(index_html: str) -> None:
+    for label in ("PNG (slide)", "PNG (cetak A4)", "SVG", "PDF", "HTML interaktif", "CSV", "Excel (XLSX)", "Metadata"):
+        assert f">{html.escape(label)}</span>" in index_html, label
+    assert ">Interactive HTML</span>" in index_html and ">PNG (A4 print)</span>" in index_html
+    for ext in ("csv", "xlsx", "json"):
+        assert re.search(rf'<a href="[^"]+\.{ext}" download>', index_html), ext
+    # The interactive chart opens in the browser rather than downloading.
+    assert re.search(r'<a href="[^"]+/id/daily_turnover\.html">', index_html)
+    # Metadata is listed once, not once per language.
+    assert index_html.count('metadata.json"') == 1
+
+
+def test_delayed_banner(tmp_path: Path) -> None:
+    publish = tmp_path / "publish"
+    publish.mkdir()
+    build_site(publish, delayed=True)
+    page = write_portal(publish).read_text(encoding="utf-8")
+    assert 'id="data-delayed"' in page
+    assert "Data tertunda" in page and "Data delayed" in page
+    assert "Data transaksi dari 2 produsen belum masuk." in page
+
+    manifest = json.loads((publish / "manifest.json").read_text(encoding="utf-8"))
+    manifest["data_status"]["delayed"] = False
+    (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    page = write_portal(publish).read_text(encoding="utf-8")
+    assert "Data tertunda" not in page and 'id="data-delayed"' not in page
+
+
+def test_archive_newest_first(index_html: str) -> None:
+    archive = index_html[index_html.index('<section id="arsip"') : index_html.index('<section id="revisi"')]
+    assert re.findall(r'data-period="([^"]+)"', archive) == ["2025-11", "2025-10", "2025-09"]
+    # Archive entries without a title borrow the current item's, in both languages.
+    assert archive.count(f">{CHART_EN}</span>") == 3
+    assert "Laporan bulanan IKM" in archive and "November 2025" in archive
+
+
+def test_changelog(index_html: str) -> None:
+    revisi = index_html[index_html.index('<section id="revisi"') :]
+    assert ">Revisi</span>" in revisi and ">Revisions</span>" in revisi
+    rows = re.findall(r'<tr data-item="([^"]+)">', revisi)
+    assert rows == ["gone_chart", "daily_turnover"]  # newest revision first
+    assert "1.000" in revisi and "1.500" in revisi and "1,500" in revisi  # id and en number formats
+    assert "+50,0%" in revisi and "+50.0%" in revisi
+    assert "1 Maret 2025" in revisi and "Data terlambat dari produsen P2." in revisi
+    assert "2.000,50" in revisi  # a decimal figure keeps its decimals
+
+
+def test_period_labels() -> None:
+    assert period_label("2025-12") == "Desember 2025"
+    assert period_label("2025-12", "en") == "December 2025"
+    assert period_label("2025-03-01") == "1 Maret 2025"
+    assert period_label("2025-Q2") == "Triwulan II 2025" and period_label("2025-Q2", "en") == "Q2 2025"
+    assert period_label("2025-13") == "2025-13"
+
+
+def test_missing_manifest_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as err:
+        write_portal(tmp_path)
+    message = str(err.value)
+    assert "\n" not in message and str(tmp_path / "manifest.json") in message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda m: m["items"][0]["files"][0].update(path="../../etc/passwd"), "items[0].files[0].path"),
+        (lambda m: m["items"][0]["files"][0].update(path="/etc/passwd"), "items[0].files[0].path"),
+        (lambda m: m["items"][0]["files"][0].update(path="javascript:alert(1)"), "items[0].files[0].path"),
+        (lambda m: m["items"][0].update(metadata="a/../../b.json"), "items[0].metadata"),
+        (lambda m: m["items"][0]["files"][0].update(format="gif"), "items[0].files[0].format"),
+        (lambda m: m["items"][1].update(kind="video"), "items[1].kind"),
+        (lambda m: m["items"][0]["title"].pop("en"), "items[0].title.en"),
+        (lambda m: m["changelog"][0].update(old="1000"), "changelog[0].old"),
+        (lambda m: m.update(generated_at="yesterday"), "generated_at"),
+    ],
+)
+def test_bad_manifest_names_the_field(tmp_path: Path, change: Any, field: str) -> None:
+    publish = tmp_path / "publish"
+    publish.mkdir()
+    manifest = build_site(publish)
+    change(manifest)
+    (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ManifestError, match=re.escape(field)):
+        write_portal(publish)
+    assert not (publish / "index.html").exists()
+
+
+def test_missing_file_is_left_off(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    publish = tmp_path / "publish"
+    publish.mkdir()
+    build_site(publish)
+    (publish / "reports/2025-12/laporan.xlsx").unlink()
+    page = write_portal(publish).read_text(encoding="utf-8")
+    assert "reports/2025-12/laporan.xlsx" not in page
+    assert "reports/2025-12/laporan.xlsx" in caplog.text
+    assert load_manifest(publish)["items"][2]["files"][2]["path"] == "reports/2025-12/laporan.xlsx"
+
+
+def test_rewrite_is_atomic_and_idempotent(site: Path, index_html: str) -> None:
+    assert write_portal(site).read_text(encoding="utf-8") == index_html
+    assert not [p for p in site.iterdir() if p.name.startswith(".index.html.") and p.name != ".index.html.tmp123"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fsecret.txt",
+        "/charts/../../x",
+        "/charts/../../secret.txt",
+        "/..%2fsecret.txt",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/leak.txt",  # symlink to a file outside the folder
+        "/.index.html.tmp123",  # a half-written temporary file
+        "/%00index.html",
+        "http://evil.example/../secret.txt",
+    ],
+)
+def test_no_way_out(server: str, path: str) -> None:
+    status, _, body = request(server, "GET", path)
+    assert status in (400, 403, 404), (path, status)
+    assert SECRET.encode() not in body and b"root:" not in body
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])
+def test_only_get_and_head(server: str, method: str) -> None:
+    status, headers, _ = request(server, method, "/index.html")
+    assert status == 405
+    assert headers["allow"] == "GET, HEAD"
+
+
+def test_directories(server: str) -> None:
+    assert request(server, "GET", "/empty-dir/")[0] == 404  # no listing
+    assert request(server, "GET", "/charts/")[0] == 404
+    status, headers, _ = request(server, "GET", "/charts")
+    assert status == 301 and headers["location"] == "/charts/"
+    status, headers, body = request(server, "GET", "/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8" and b"Sentra" in body
+
+
+def test_content_types_and_head(server: str, site: Path) -> None:
+    expected = {
+        "/index.html": "text/html; charset=utf-8",
+        "/charts/daily_turnover/latest/id/daily_turnover.png": "image/png",
+        "/charts/daily_turnover/latest/id/daily_turnover.svg": "image/svg+xml",
+        "/charts/daily_turnover/latest/id/daily_turnover.pdf": "application/pdf",
+        "/charts/daily_turnover/latest/daily_turnover.csv": "text/csv; charset=utf-8",
+        "/charts/daily_turnover/latest/daily_turnover.xlsx": (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+        "/charts/daily_turnover/latest/metadata.json": "application/json",
+    }
+    for path, ctype in expected.items():
+        status, headers, body = request(server, "GET", path)
+        assert status == 200, path
+        assert headers["content-type"] == ctype, path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert body == (site / path.lstrip("/")).read_bytes()
+        status, headers, body = request(server, "HEAD", path)
+        assert (
+            status == 200 and body == b"" and int(headers["content-length"]) == (site / path.lstrip("/")).stat().st_size
+        )
+    assert CONTENT_TYPES[".js"].startswith("text/javascript") and CONTENT_TYPES[".css"].startswith("text/css")
+
+
+def test_binds_localhost_by_default(site: Path) -> None:
+    srv = make_server(site, port=0)
+    try:
+        assert srv.server_address[0] == "127.0.0.1"
+    finally:
+        srv.server_close()
+    with pytest.raises(FileNotFoundError, match="publish folder not found"):
+        make_server(site / "nope", port=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# A real browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@requires_chromium
+def test_browser_index_has_no_errors_and_every_link_works(browser: Any, server: str, site: Path) -> None:
+    context = browser.new_context()
+    blocked = offline(context)
+    page = context.new_page()
+    errors = collect_errors(page)
+    page.goto(f"{server}/", wait_until="load")
+    # Scroll through so lazy previews load, then let the network settle.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    broken = page.evaluate(
+        "[...document.images].filter(i => i.checkVisibility() && !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert broken == []
+    assert page.locator("#data-delayed").is_visible()
+
+    hrefs = page.eval_on_selector_all("a[href]:not([href^='#'])", "els => els.map(e => e.href)")
+    assert len(hrefs) >= 15
+    for href in set(hrefs):
+        resp = page.request.get(href)
+        suffix = Path(href).suffix.lower()
+        assert resp.status == 200, href
+        assert resp.headers["content-type"] == CONTENT_TYPES[suffix], href
+    assert errors == [] and blocked == []
+    context.close()
+
+
+@requires_chromium
+def test_browser_interactive_chart_renders_offline(browser: Any, server: str) -> None:
+    context = browser.new_context()
+    blocked = offline(context)
+    page = context.new_page()
+    errors = collect_errors(page)
+    page.goto(f"{server}/charts/daily_turnover/latest/en/daily_turnover.html")
+    page.wait_for_selector("#vis svg, #vis canvas", state="attached", timeout=15_000)
+    assert blocked == [], "the chart tried to load something from the internet"
+    assert errors == []
+    context.close()
+
+
+@requires_chromium
+def test_browser_language_switch_is_remembered(browser: Any, server: str) -> None:
+    context = browser.new_context()
+    offline(context)
+    page = context.new_page()
+    errors = collect_errors(page)
+    page.goto(f"{server}/")
+    english = page.locator("h3", has_text=CHART_EN)
+    indonesian = page.locator("h3", has_text=CHART_ID)
+    assert indonesian.is_visible() and not english.is_visible()
+    assert page.title().startswith("Sentra — Portal Data")
+
+    page.click("#lang-switch")
+    assert english.is_visible() and not indonesian.is_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.title() == "Sentra — IKM Data Portal, Kota Bekasi"
+    assert page.locator("#lang-switch").inner_text() == "Bahasa Indonesia"
+
+    page.reload()
+    assert english.is_visible() and not indonesian.is_visible()
+    assert page.locator("text=Data delayed").first.is_visible()
+
+    page.click("#lang-switch")
+    assert indonesian.is_visible() and not english.is_visible()
+    assert errors == []
+    context.close()
+
+
+@requires_chromium
+def test_browser_opens_from_disk(browser: Any, site: Path) -> None:
+    """Officials may open index.html straight from a shared folder: no server, still no errors."""
+    context = browser.new_context()
+    blocked = offline(context)
+    page = context.new_page()
+    errors = collect_errors(page)
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.images[0].complete && document.images[0].naturalWidth > 0")
+    page.click("#lang-switch")
+    assert page.locator("h3", has_text=CHART_EN).is_visible()
+    assert errors == [] and blocked == []
+    context.close()
