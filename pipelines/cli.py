@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     qc.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     qc.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     qc.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    sv = sub.add_parser("serve", help="serve the portal (publish/) read-only over HTTP")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost only)")
+    sv.add_argument("--port", type=int, default=8080)
+    sv.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     return p
 
 
@@ -54,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sample(args)
         if args.data_dir:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
+        if args.command == "serve":
+            return _serve(args)
         if args.start > args.end:
             raise UserError(f"--from {args.start} is after --to {args.end}")
         if args.command == "quality":
@@ -71,6 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"sentra: internal error: {type(exc).__name__}: {exc} (set SENTRA_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipelines.config import settings
+    from pipelines.publish.serve import serve
+
+    publish = settings().publish
+    if not publish.is_dir():
+        raise UserError(f"{publish}: nothing published yet (run `make demo` or `sentra run` first)")
+    try:
+        serve(publish, args.host, args.port)
+    except OSError as exc:
+        raise UserError(f"cannot serve on {args.host}:{args.port} ({exc.strerror or exc})") from None
+    return 0
 
 
 def _echo(msg: str) -> None:

@@ -400,6 +400,8 @@ def test_directories(server: str) -> None:
     assert request(server, "GET", "/charts/")[0] == 404
     status, headers, _ = request(server, "GET", "/charts")
     assert status == 301 and headers["location"] == "/charts/"
+    status, headers, _ = request(server, "GET", "//charts")  # not a protocol-relative "//charts/"
+    assert status == 301 and headers["location"] == "/charts/"
     status, headers, body = request(server, "GET", "/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8" and b"Sentra" in body
 

@@ -31,6 +31,9 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
             entry = exports.publish_chart(con, chart, window, settings().publish, context.run_id, disclosure.Rule())
+        if entry is None:
+            context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
+            return dg.MaterializeResult(metadata={"files": 0, "note": "no data yet"})
         return dg.MaterializeResult(
             metadata={
                 "period": entry["period"],

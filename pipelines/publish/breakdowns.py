@@ -143,7 +143,11 @@ def kecamatan_chart(
             base.mark_bar(color=colour)
             .encode(
                 y=alt.Y("kecamatan:N", sort=order, title=None, axis=alt.Axis(labels=key == "producers")),
-                x=alt.X(f"{field}:Q", title=name, axis=alt.Axis(tickMinStep=1) if fmt == ",.0f" else alt.Axis()),
+                x=alt.X(
+                    f"{field}:Q",
+                    title=name,
+                    axis=alt.Axis(tickMinStep=1, format=",.0f") if fmt == ",.0f" else alt.Axis(),
+                ),
                 tooltip=[alt.Tooltip("kecamatan:N"), alt.Tooltip(f"{field}:Q", title=name, format=fmt)],
             )
             .properties(width=width, height=CHART_HEIGHT - 170)

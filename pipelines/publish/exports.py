@@ -189,15 +189,17 @@ CHARTS_BY_ID = {c.id: c for c in CHARTS}
 
 
 def window(con: duckdb.DuckDBPyConnection) -> Window | None:
-    last_day, last_month = con.execute(sql("chart_window")).fetchall()[0]
+    """The last year of days and the last two years of months that the marts hold (or less, if they hold less)."""
+    first_day, last_day, first_month, last_month = con.execute(sql("chart_window")).fetchall()[0]
     if last_day is None and last_month is None:
         return None
     last_day = last_day or last_month
+    first_day = max(first_day or last_day, last_day - timedelta(days=DAILY_WINDOW_DAYS - 1))
     last_month = last_month or last_day.replace(day=1)
-    first_month = last_month
+    earliest = last_month
     for _ in range(MONTHLY_WINDOW_MONTHS - 1):
-        first_month = (first_month - timedelta(days=1)).replace(day=1)
-    return Window(last_day - timedelta(days=DAILY_WINDOW_DAYS - 1), last_day, first_month, last_month)
+        earliest = (earliest - timedelta(days=1)).replace(day=1)
+    return Window(first_day, last_day, max(first_month or last_month, earliest), last_month)
 
 
 def _cell(chart: ChartDef) -> pl.Expr:
@@ -256,9 +258,11 @@ def _change_line(data: pl.DataFrame, lang: str) -> str:
 
 
 def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,
-                  rule: disclosure.Rule) -> dict:  # fmt: skip
+                  rule: disclosure.Rule) -> dict | None:  # fmt: skip
     """Write one chart in every language and format, its metadata, and its `latest` copy; return its manifest entry."""
     data = chart.data(con, w, rule)
+    if data.is_empty() or data.select(pl.col("^(turnover|export_value)_idr$").is_not_null().any()).row(0) == (False,):
+        return None  # nothing to draw yet (e.g. no exports): the previous files, if any, stay
     value = next(c for c in data.columns if c in ("turnover_idr", "export_value_idr"))
     revised = _revisions(con, chart, data, value, run_id)
     revisions = revised.rename({"cell": "_cell", "old_value": "revised_from"})

@@ -39,6 +39,9 @@ The pipeline writes `<publish>/manifest.json`; `write_portal` only reads it. Sch
       ]
     }
 
+Texts: `title` needs both languages; `description` is optional but, when given, needs both too;
+`note_id`/`note_en` and the status messages may be empty (the other language is shown instead).
+
 File entries: `format` is one of `FORMATS` (png = slide, png_print = A4 at 300 dpi, svg, pdf,
 html = interactive chart, csv, xlsx, json = metadata); `lang` is "id", "en", or null/absent for a
 file that has no language (e.g. one CSV for both). Paths are relative to the publish folder, use
@@ -450,10 +453,16 @@ class _Page:
     # -- files ---------------------------------------------------------------------------------
 
     def exists(self, rel: str) -> bool:
-        ok = (self.publish / rel).is_file()
+        path = self.publish / rel
+        # A symlink leading out of the folder counts as missing: the server would refuse it anyway.
+        ok = path.is_file() and path.resolve().is_relative_to(self.publish.resolve())
         if not ok and rel not in self._missing_logged:
             self._missing_logged.add(rel)
-            log.warning("portal: %s lists %s but the file is missing; left off the page", MANIFEST_NAME, rel)
+            log.warning(
+                "portal: %s lists %s but the file is missing (or outside the folder); left off the page",
+                MANIFEST_NAME,
+                rel,
+            )
         return ok
 
     def files_of(self, entry: Item | ArchiveEntry) -> list[FileEntry]:
@@ -683,8 +692,11 @@ class _Page:
             "Every file on this page is stored in the same folder and opens without internet access.",
             "p",
         )
+        # Only the page's own CSS and script (pinned by hash) may run: if escaping ever missed a spot,
+        # injected markup still could not execute. Images are not restricted: 'self' does not match
+        # file:// in every browser, and the page is meant to be opened straight from a folder.
         csp = (
-            "default-src 'none'; img-src 'self' data:; "
+            "object-src 'none'; "
             f"style-src '{_sha256(CSS)}'; script-src '{_sha256(SCRIPT)}'; "
             "base-uri 'none'; form-action 'none'"
         )
@@ -776,8 +788,8 @@ flex-direction:column}
 .period{margin:0 0 .4rem;color:var(--muted);font-size:.9rem}
 .desc{margin:0 0 .6rem}
 .downloads{display:grid;gap:.4rem}
-.dl-row{display:grid;grid-template-columns:9.5rem 1fr;gap:.5rem;align-items:start}
-.dl-lang{margin:.2rem 0 0;font-size:.85rem;font-weight:600;color:var(--muted)}
+.dl-row{display:grid;gap:.2rem}
+.dl-lang{margin:0;font-size:.85rem;font-weight:600;color:var(--muted)}
 .downloads ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
 .downloads a{display:inline-block;padding:.15rem .6rem;border:1px solid var(--line);border-radius:999px;
 text-decoration:none;font-size:.875rem;background:#fff}
@@ -795,10 +807,11 @@ th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);v
 th{background:#eaeef2}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 footer{color:var(--muted);font-size:.875rem;padding-bottom:2rem}
-@media (max-width:40rem){.head{flex-direction:column}.dl-row{grid-template-columns:1fr}h1{font-size:1.4rem}}
+@media (max-width:40rem){.head{flex-direction:column}h1{font-size:1.4rem}}
 @media print{
 html{background:#fff}header.site{background:none;color:#000;border-bottom:2px solid #000}
-#lang-switch,nav,.skip{display:none}
+#lang-switch,nav,.skip,.downloads,.card h4{display:none}
+.table-wrap{overflow:visible}
 .card,.archive-entry,tr{break-inside:avoid}
 .cards{grid-template-columns:1fr 1fr}
 a{color:#000}.downloads a{border-color:#999}

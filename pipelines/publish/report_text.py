@@ -32,8 +32,7 @@ _T: dict[str, tuple[str, str]] = {
     "weekly_kind": ("Ringkasan Mingguan Sentra", "Sentra Weekly Brief"),
     "highlights": ("Ringkasan", "Highlights"),
     "headline": ("Angka utama", "Headline figures"),
-    "charts": ("Grafik", "Charts"),
-    "tables": ("Tabel", "Tables"),
+    "exports_section": ("Ekspor IKM", "IKM exports"),
     "turnover_section": ("Omzet IKM", "IKM turnover"),
     "quality_section": ("Cakupan dan kualitas data", "Data coverage and quality"),
     "method_section": ("Metodologi", "Methodology"),
@@ -68,6 +67,11 @@ _T: dict[str, tuple[str, str]] = {
     "days_with_data": ("Hari berdata", "Days with data"),
     "avg_active": ("Rata-rata produsen aktif per hari", "Average active producers per day"),
     "producer_coverage": ("Cakupan produsen (% terdaftar)", "Producer coverage (% of registered)"),
+    "weekly_source": (
+        "Sumber: Sentra, diolah dari catatan penjualan produsen IKM",
+        "Source: Sentra, from IKM producers' sales records",
+    ),
+    "not_available": ("tidak tersedia", "not available"),
     "no_data": ("tidak ada data", "no data"),
     "others_n": ("Lainnya ({n} negara)", "Others ({n} countries)"),
     "period": ("Periode", "Period"),
@@ -101,7 +105,7 @@ _T: dict[str, tuple[str, str]] = {
         "Tidak ada hasil pemeriksaan kualitas untuk periode ini.",
         "There are no quality-check results for this period.",
     ),
-    "no_turnover": ("Tidak ada data omzet untuk periode ini.", "There are no turnover data for this period."),
+    "no_turnover": ("Tidak ada data omzet untuk {period}.", "There are no turnover data for {period}."),
 }
 
 
@@ -326,7 +330,9 @@ def commodity_sentence(month: date, shares: Sequence[tuple[str, Decimal, Decimal
 
 
 def category_sentence(period: str, shares: Sequence[tuple[str, Decimal]], lang: str) -> str:
-    """Turnover shares by category, largest first: `shares` = (category code, share in percent)."""
+    """Turnover shares by category, largest first: `shares` = (category code, share in percent).
+
+    `period` follows "omzet" / "of turnover": "minggu ini" / "this week", "Maret 2025" / "in March 2025"."""
     lang = check_lang(lang)
     (code, share), rest = shares[0], shares[1:3]
     # After "Menurut kategori," / "By category," the category stays lower case.
@@ -336,7 +342,7 @@ def category_sentence(period: str, shares: Sequence[tuple[str, Decimal]], lang: 
         follow = f", diikuti {others}" if rest else ""
         return f"Menurut kategori, {head} menyumbang {percent(share, lang)} omzet {period}{follow}."
     follow = f", followed by {others}" if rest else ""
-    return f"By category, {head} accounted for {percent(share, lang)} of turnover in {period}{follow}."
+    return f"By category, {head} accounted for {percent(share, lang)} of turnover {period}{follow}."
 
 
 def destination_sentence(month: date, top: Sequence[tuple[str, Decimal]], combined: Decimal, lang: str) -> str:
@@ -392,7 +398,8 @@ def turnover_sentence(
             else f"data tersedia untuk {number(days, 0, lang)} dari {number(calendar_days, 0, lang)} hari"
         )
         cover = (
-            f" atau {percent(avg_active * 100 / registered, lang)} dari {number(registered, 0, lang)} produsen terdaftar"
+            f" atau {percent(avg_active * 100 / registered, lang)} dari "
+            f"{number(registered, 0, lang)} produsen terdaftar"
             if registered
             else ""
         )
@@ -447,7 +454,7 @@ def quality_sentence(warnings: int, checks: int, lang: str) -> str:
             f"pemeriksaan untuk periode ini; rinciannya ada di bagian {t('quality_section', lang)}."
         )
     return (
-        f"{number(warnings, 0, lang)} of {number(checks, 0, lang)} data-quality check results for this period "
+        f"Of {number(checks, 0, lang)} data-quality check results for this period, {number(warnings, 0, lang)} "
         f"raised a note; see {t('quality_section', lang)}."
     )
 

@@ -27,7 +27,7 @@ import sys
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -63,9 +63,10 @@ class PublishHandler(http.server.BaseHTTPRequestHandler):
     """Serves files from `root` (set through functools.partial in `make_server`)."""
 
     # Not SimpleHTTPRequestHandler: it lists directories and maps paths with less care than we want.
-    server_version = "Sentra"
-    sys_version = ""  # do not advertise the Python version
     protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        return "Sentra"  # no Python version in the Server header
 
     def __init__(self, *args: Any, root: Path, **kwargs: Any) -> None:
         self.root = root
@@ -117,8 +118,9 @@ class PublishHandler(http.server.BaseHTTPRequestHandler):
 
         if resolved.is_dir():
             if not raw_path.endswith("/"):
-                # Redirect /charts -> /charts/ so the index's relative links resolve inside it.
-                return None, None, raw_path + "/"
+                # Redirect /charts -> /charts/ so the index's relative links resolve inside it. Built
+                # from the checked parts, so "//host" cannot turn into an off-site redirect.
+                return None, None, "/" + "".join(quote(p) + "/" for p in parts)
             index = (candidate / INDEX).resolve()
             if not index.is_file() or not index.is_relative_to(root):
                 return None, HTTPStatus.NOT_FOUND, None  # no listings
@@ -219,7 +221,7 @@ def serve(publish: Path, host: str = "127.0.0.1", port: int = 8080) -> None:
     """Serve `publish` read-only until Ctrl-C."""
     server = make_server(publish, host, port)
     root = Path(publish).resolve()
-    print(f"serving {root} on {_url(server)} (read-only); Ctrl-C to stop", file=sys.stderr, flush=True)
+    print(f"serving {root} on {_url(server)} (read-only); Ctrl-C to stop", flush=True)
     try:
         if not ipaddress.ip_address(host).is_loopback:
             print("warning: reachable from other machines on this network", file=sys.stderr, flush=True)

@@ -1,0 +1,120 @@
+"""Tier 2: publishing through the real assets — disclosure control, provenance, revisions, gating."""
+
+import json
+from datetime import date
+
+import dagster as dg
+import polars as pl
+from conftest import REGISTRY
+from helpers import ASSETS, RESOURCES, build, ingest, instance, query
+
+from pipelines.config import settings
+from pipelines.publish import disclosure
+
+PUBLISH = dg.AssetSelection.groups("publish")
+MORE = [
+    [f"P{i}", f"UD {i}", f"12345678901{i:02d}", "Jatiasih", "", "makanan", "10792", "2020-01-01", "tidak"]
+    for i in range(3, 8)
+]
+
+
+def _tx(tid: str, producer: str, day: str, amount: int, category: str = "") -> list:
+    return [tid, producer, f"{day}T10:00", amount, 1, category, "tunai"]
+
+
+def _publish() -> dg.ExecuteInProcessResult:
+    return dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=RESOURCES)
+
+
+def _latest(chart: str, lang: str = "id", ext: str = "csv") -> pl.DataFrame:
+    return pl.read_csv(settings().publish / "charts" / chart / "latest" / lang / f"{chart}.{ext}")
+
+
+def test_disclosure_merges_then_suppresses() -> None:
+    contrib = pl.DataFrame({
+        "day": [1] * 7, "cat": ["a", "a", "a", "b", "b", "c", "d"],
+        "producer_id": ["p1", "p2", "p3", "p4", "p5", "p6", "p6"], "value": [10, 10, 10, 5, 1, 1, 1],
+    })  # fmt: skip
+    cells = disclosure.protect(contrib, ["day", "cat"], disclosure.Rule(), merge_dim="cat")
+    assert cells.select("cat", "value", "producers", "merged").rows() == [("a", 30, 3, False), ("lainnya", 8, 3, True)]
+    # A total with one dominant producer (> 85%) cannot be merged anywhere: it is suppressed.
+    dominant = pl.DataFrame({"day": [1, 1, 1], "producer_id": ["p1", "p2", "p3"], "value": [90, 5, 5]})
+    assert disclosure.protect(dominant, ["day"], disclosure.Rule())["value"].to_list() == [None]
+    assert "disembunyikan" in disclosure.note(
+        disclosure.protect(dominant, ["day"], disclosure.Rule()), disclosure.Rule(), "id"
+    )
+
+
+def test_charts_publish_every_format_with_provenance_and_confidentiality(write_landing) -> None:
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    rows = [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000, "makanan") for i in range(3, 8)]
+    rows += [_tx("b1", "P1", "2025-03-01", 500)]  # the only boneka seller that day: merged into "lainnya"
+    write_landing("transactions", "t.csv", rows)
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    by_category = _latest("daily_turnover_by_category")
+    assert set(by_category["category"]) == {"makanan", "lainnya"}  # no cell reveals P1's boneka sales
+    assert by_category.filter(pl.col("category") == "lainnya")["merged"].to_list() == [True]
+    # by kecamatan: Bekasi Barat has only P1 -> suppressed
+    by_kec = _latest("daily_turnover_by_kecamatan")
+    assert by_kec.filter(pl.col("kecamatan") == "lainnya")["turnover_idr"].to_list() == [None]
+    meta = json.loads(
+        (settings().publish / "charts" / "daily_turnover_by_category" / "latest" / "metadata.json").read_text()
+    )
+    assert meta["title"]["en"] == "Daily turnover by category" and meta["period"]["label"] == "2025-03-01"
+    assert {i["name"] for i in meta["inputs"]} == {"p.csv", "t.csv"} and all(
+        len(i["sha256"]) == 64 for i in meta["inputs"]
+    )
+    assert meta["dagster_run_id"] and meta["confidentiality"]["merged_cells"] == 1
+    assert any(c["check"] == "reconciles" and c["passed"] for c in meta["checks"])
+    dated = settings().publish / "charts" / "daily_turnover" / "2025-03-01" / "en" / "daily_turnover.xlsx"
+    assert dated.exists() and pl.read_excel(dated).height == 1
+    manifest = json.loads((settings().publish / "manifest.json").read_text())
+    assert {i["id"] for i in manifest["items"]} >= {"daily_turnover", "kecamatan_evidence"}
+    assert (settings().publish / "index.html").exists()
+
+
+def test_a_correction_is_published_as_a_revision(write_landing) -> None:
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    write_landing("transactions", "koreksi.csv", [_tx("t3", "P3", "2025-03-01", 1500)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    daily = _latest("daily_turnover")
+    assert daily.select("turnover_idr", "revised_from").row(0) == (5500, 5000.0)
+    assert query("SELECT chart_id, old_value, new_value FROM publish.revisions WHERE chart_id = 'daily_turnover'") == [
+        ("daily_turnover", 5000.0, 5500.0)
+    ]
+    svg = (settings().publish / "charts" / "daily_turnover" / "latest" / "id" / "daily_turnover.svg").read_text()
+    assert "Revisi: 1 angka berubah" in svg
+    changelog = json.loads((settings().publish / "manifest.json").read_text())["changelog"]
+    entry = next(e for e in changelog if e["item"] == "daily_turnover")
+    assert (entry["old"], entry["new"], entry["period"]) == (5000.0, 5500.0, "2025-03-01")
+
+
+def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_delayed(write_landing) -> None:
+    from pipelines.quality.settings import QualitySettings
+    from pipelines.runs import range_tags
+
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    write_landing("transactions", "koreksi.csv", [_tx("t3", "P3", "2025-03-01", 900_000)])
+    ingest()
+    strict = {**RESOURCES, "quality": QualitySettings(amount_ceiling_idr=100_000)}
+    failed = dg.materialize(ASSETS, selection=dg.AssetSelection.assets("stg_transactions").downstream() - PUBLISH,
+                            instance=instance(), resources=strict, raise_on_error=False,
+                            tags=range_tags(date(2025, 3, 1), date(2025, 3, 1), "day"))  # fmt: skip
+    assert not failed.success
+    assert _publish().success  # the charts redraw from what passed: the old figures
+    assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]
+    status = json.loads((settings().publish / "manifest.json").read_text())["data_status"]
+    assert status["delayed"] and "2025-03-01" in status["message_id"]
+    assert "tertunda" in (settings().publish / "index.html").read_text()

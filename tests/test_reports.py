@@ -1,0 +1,468 @@
+"""Monthly report and weekly brief (pipelines.publish.reports): figures, wording, files, determinism.
+
+The data are small synthetic mart frames with totals chosen so every change is known by hand:
+March 2025 Rp15.207.000.000, February 2025 Rp14.580.000.000 (m-to-m +4,30 %), March 2024
+Rp13.565.000.000 (y-on-y +12,10 %), January–March 2025 Rp43.787.000.000 against Rp38.565.000.000
+in January–March 2024 (c-to-c +13,54 %).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from PIL import Image
+
+from pipelines.publish import reports
+from pipelines.publish.reports import MonthlyReportData, key_points, write_monthly_report, write_weekly_brief
+
+MARCH = date(2025, 3, 1)
+AS_OF = datetime(2025, 4, 5, 6, 0)
+USD_RATE = 16_000
+
+# A number followed by an SI suffix: "100M", "1.5 B", "950k".
+SI_SUFFIX = re.compile(r"\d\s?[kKMGBT]\b")
+
+FIXED_TOTALS = {
+    date(2024, 1, 1): 12_000_000_000,
+    date(2024, 2, 1): 13_000_000_000,
+    date(2024, 3, 1): 13_565_000_000,
+    date(2025, 1, 1): 14_000_000_000,
+    date(2025, 2, 1): 14_580_000_000,
+    date(2025, 3, 1): 15_207_000_000,
+}
+# Shares per mille: ornamental fish 85,3 %, dolls 10,2 %, the rest "lainnya".
+COMMODITY_SPLIT = (("ikan_hias", 853), ("boneka", 102))
+DESTINATIONS = (
+    ("JP", 400), ("US", 200), ("SG", 150), ("CN", 80), ("HK", 50), ("TW", 30), ("KR", 20),
+    ("NL", 20), ("DE", 15), ("GB", 10), ("AE", 10), ("FR", 8), ("AU", 7),
+)  # fmt: skip
+
+
+def _months(first: date, last: date) -> list[date]:
+    out = [first]
+    while out[-1] < last:
+        d = out[-1]
+        out.append(date(d.year + d.month // 12, d.month % 12 + 1, 1))
+    return out
+
+
+def _money(value: int) -> tuple[Decimal, Decimal]:
+    # As the mart holds them: DECIMAL(38,2) rupiah and dollars.
+    return Decimal(value).quantize(Decimal("0.01")), (Decimal(value) / USD_RATE).quantize(Decimal("0.01"))
+
+
+def _monthly_frames(months: list[date]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    totals = {m: FIXED_TOTALS.get(m, 13_000_000_000 + i * 100_000_000) for i, m in enumerate(months)}
+    exports, commodities, destinations = [], [], []
+    for i, m in enumerate(months):
+        idr, usd = _money(totals[m])
+        exports.append(
+            {"month": m, "export_value_idr": idr, "export_value_usd": usd, "items": 100 + i, "exporters": 25}
+        )
+        rest = totals[m]
+        for code, per_mille in COMMODITY_SPLIT:
+            value = totals[m] * per_mille // 1000
+            rest -= value
+            commodities.append({"month": m, "commodity": code, "value": value})
+        commodities.append({"month": m, "commodity": "lainnya", "value": rest})
+        rest = totals[m]
+        for j, (code, per_mille) in enumerate(DESTINATIONS):
+            value = rest if j == len(DESTINATIONS) - 1 else totals[m] * per_mille // 1000
+            rest -= value
+            destinations.append({"month": m, "destination_country": code, "value": value})
+
+    def with_money(rows: list[dict]) -> pl.DataFrame:
+        out = []
+        for r in rows:
+            idr, usd = _money(r.pop("value"))
+            out.append({**r, "export_value_idr": idr, "export_value_usd": usd, "items": 5, "exporters": 3})
+        return pl.DataFrame(out)
+
+    return pl.DataFrame(exports), with_money(commodities), with_money(destinations)
+
+
+def _turnover(first: date, days: int, base: int = 130_000_000) -> list[dict]:
+    return [
+        {
+            "date": first + timedelta(days=i),
+            "turnover_idr": base + (i + 1) * 1_000_000,
+            "transactions": 700,
+            "active_producers": 210,
+        }
+        for i in range(days)
+    ]
+
+
+def _coverage(first: date, days: int, low: tuple[int, ...] = (2, 9)) -> pl.DataFrame:
+    rows = [
+        {
+            "period": first + timedelta(days=i),
+            "check_name": "coverage",
+            "passed": i + 1 not in low,
+            "observed": "25.0% (75 of 300 registered producers reported)"
+            if i + 1 in low
+            else "70.0% (210 of 300 registered producers reported)",
+        }
+        for i in range(days)
+    ]
+    rows.append(
+        {"period": first + timedelta(days=14), "check_name": "quarantine_share", "passed": False,
+         "observed": "6.2% (62 of 1,000 rows)"}
+    )  # fmt: skip
+    rows.append(
+        {"period": first, "check_name": "coverage", "passed": True,
+         "observed": "62.5% (25 of 40 registered exporters reported)"}
+    )  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def make_data(first: date = date(2024, 1, 1), drop: tuple[date, ...] = ()) -> MonthlyReportData:
+    """Monthly data up to March 2025 from `first`, without the months in `drop`."""
+    months = [m for m in _months(first, MARCH) if m not in drop]
+    exports, commodities, destinations = _monthly_frames(months)
+    turnover = pl.DataFrame(_turnover(date(2025, 3, 1), 31) + _turnover(date(2024, 3, 1), 31, base=120_000_000))
+    return MonthlyReportData(
+        month=MARCH,
+        exports=exports,
+        by_commodity=commodities,
+        by_destination=destinations,
+        turnover=turnover,
+        coverage=_coverage(MARCH, 31),
+        registered_producers=300,
+        registered_exporters=40,
+        as_of=AS_OF,
+        run_id="run-0123abcd",
+    )
+
+
+def _visible_text(page: str) -> str:
+    """The HTML's text as a reader sees it: without the stylesheet, inline images and tags."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", " ", page)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The four monthly files and two weekly files, written once for the module (charts rendered)."""
+    out = tmp_path_factory.mktemp("reports")
+    paths = write_monthly_report(make_data(), out)
+    paths += _write_weekly(out)
+    return {p.name: p for p in paths}
+
+
+def _write_weekly(out: Path) -> list[Path]:
+    turnover = pl.DataFrame(_turnover(date(2025, 3, 3), 14))
+    categories = pl.DataFrame(
+        [
+            {"date": date(2025, 3, 3) + timedelta(days=i), "category": c, "turnover_idr": v + i * 1_000_000,
+             "transactions": 100, "active_producers": 30}
+            for i in range(14)
+            for c, v in (("makanan", 60_000_000), ("boneka", 40_000_000), ("ikan_hias", 30_000_000))
+        ]
+    )  # fmt: skip
+    return write_weekly_brief(
+        date(2025, 3, 10),
+        turnover,
+        categories,
+        _coverage(date(2025, 3, 10), 7, low=(3,)),
+        datetime(2025, 3, 17, 6),
+        out,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Key points: the figures
+# ---------------------------------------------------------------------------------------------
+
+
+def test_changes_known_by_hand() -> None:
+    # The fixture's totals give these changes; the report must print them rounded to one decimal.
+    assert round((15_207 - 14_580) / 14_580 * 100, 2) == 4.30
+    assert round((15_207 - 13_565) / 13_565 * 100, 2) == 12.10
+    assert round((43_787 - 38_565) / 38_565 * 100, 2) == 13.54
+
+
+def test_key_points_indonesian() -> None:
+    points = key_points(make_data(), "id")
+    assert points[0] == (
+        "Nilai ekspor IKM Kota Bekasi pada Maret 2025 mencapai Rp15,2 miliar atau US$0,95 juta, naik 4,3 persen "
+        "dibanding Februari 2025 (month-to-month) dan naik 12,1 persen dibanding Maret 2024 (year-on-year)."
+    )
+    text = "\n".join(points)
+    assert "Secara kumulatif, nilai ekspor IKM Januari–Maret 2025 mencapai Rp43,8 miliar" in text
+    assert "naik 13,5 persen dibanding periode yang sama tahun 2024" in text
+    assert "Ikan hias menyumbang 85,3 persen nilai ekspor Maret 2025 (Rp13,0 miliar)" in text
+    assert "boneka (10,2 persen)" in text
+    assert "Jepang (40,0 persen), Amerika Serikat (20,0 persen) dan Singapura (15,0 persen)" in text
+    assert "25 dari 40 eksportir IKM terdaftar (62,5 persen)" in text
+    # Turnover: 31 days of 131..161 juta = 4.526 juta; last March 31 days of 121..151 juta = 4.216 juta.
+    assert "Omzet IKM Kota Bekasi pada Maret 2025 tercatat Rp4,5 miliar, rata-rata Rp146,0 juta per hari" in text
+    assert "naik 7,4 persen dibanding Maret 2024" in text
+    assert "Terdapat 3 catatan kualitas data" in text
+
+
+def test_key_points_english() -> None:
+    points = key_points(make_data(), "en")
+    assert points[0] == (
+        "IKM exports from Kota Bekasi in March 2025 were valued at IDR 15.2 billion or US$0.95 million, up 4.3 "
+        "percent from February 2025 (month-to-month) and up 12.1 percent from March 2024 (year-on-year)."
+    )
+    text = "\n".join(points)
+    assert "up 13.5 percent from the same period of 2024" in text
+    assert "Ornamental fish accounted for 85.3 percent of exports in March 2025 (IDR 13.0 billion)" in text
+    assert "Japan (40.0 percent)" in text
+    assert "IDR 4.5 billion, an average of IDR 146.0 million per day" in text
+    assert "persen" not in text and "miliar" not in text
+
+
+def test_a_fall_reads_turun_and_down() -> None:
+    data = make_data()
+    lower = data.exports.with_columns(
+        pl.when(pl.col("month") == MARCH)
+        .then(pl.lit(Decimal("13948500000.00")))  # 14.580 * 0.9567: -4,33 %
+        .otherwise(pl.col("export_value_idr"))
+        .alias("export_value_idr")
+    )
+    data = replace(data, exports=lower)
+    assert "turun 4,3 persen dibanding Februari 2025 (month-to-month)" in key_points(data, "id")[0]
+    assert "down 4.3 percent from February 2025 (month-to-month)" in key_points(data, "en")[0]
+
+
+def test_missing_previous_month_is_said_not_invented() -> None:
+    data = make_data(drop=(date(2025, 2, 1),))
+    id_points, en_points = key_points(data, "id"), key_points(data, "en")
+    assert "naik 12,1 persen dibanding Maret 2024 (year-on-year)" in id_points[0]
+    assert "Perubahan month-to-month tidak dapat dihitung karena data Februari 2025 tidak tersedia." in id_points[0]
+    assert "dibanding Februari 2025" not in id_points[0]
+    assert (
+        "The month-to-month change cannot be computed because no data are available for February 2025."
+        in (en_points[0])
+    )
+    # The year to date is not summed over a hole either.
+    assert "Nilai ekspor kumulatif Januari–Maret 2025 tidak dihitung karena data Februari 2025 tidak tersedia." in (
+        id_points
+    )
+
+
+def test_missing_last_year_is_said_not_invented() -> None:
+    data = make_data(first=date(2024, 4, 1))  # history starts after March 2024
+    text = "\n".join(key_points(data, "id"))
+    assert "naik 4,3 persen dibanding Februari 2025 (month-to-month)" in text
+    assert "Perubahan year-on-year tidak dapat dihitung karena data Maret 2024 tidak tersedia." in text
+    assert (
+        "Perubahan c-to-c tidak dapat dihitung karena data Januari 2024, Februari 2024 dan Maret 2024 tidak tersedia."
+        in text
+    )
+    en = "\n".join(key_points(data, "en"))
+    assert "no data are available for January 2024, February 2024 and March 2024" in en
+
+
+def test_missing_month_of_report_and_later_months_ignored() -> None:
+    data = make_data()
+    assert key_points(replace(data, month=date(2025, 5, 1)), "id")[0] == (
+        "Tidak ada data ekspor IKM Kota Bekasi untuk Mei 2025."
+    )
+    # Rows after the report month (a regenerated past report) change nothing.
+    later = pl.DataFrame(
+        {"month": [date(2025, 4, 1)], "export_value_idr": [Decimal("99000000000.00")],
+         "export_value_usd": [Decimal("1.00")], "items": [1], "exporters": [1]}
+    )  # fmt: skip
+    assert key_points(replace(data, exports=pl.concat([data.exports, later])), "id") == key_points(data, "id")
+
+
+def test_no_si_suffix_in_indonesian_key_points() -> None:
+    for data in (make_data(), make_data(drop=(date(2025, 2, 1),))):
+        text = "\n".join(key_points(data, "id"))
+        assert not SI_SUFFIX.search(text), SI_SUFFIX.search(text)
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        key_points(make_data(), "fr")
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------------------------
+
+
+def test_monthly_file_names(written: dict[str, Path]) -> None:
+    for name in (
+        "laporan-bulanan-2025-03.id.html",
+        "laporan-bulanan-2025-03.id.pdf",
+        "monthly-report-2025-03.en.html",
+        "monthly-report-2025-03.en.pdf",
+    ):
+        assert written[name].stat().st_size > 0
+
+
+def test_html_indonesian(written: dict[str, Path]) -> None:
+    page = written["laporan-bulanan-2025-03.id.html"].read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="id">' in page
+    assert '<link rel="icon" href="data:,">' in page
+    # Offline: no external resource of any kind.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    text = _visible_text(page)
+    assert "Perkembangan Ekspor dan Omzet IKM Kota Bekasi, Maret 2025" in text
+    assert "Data per 5 April 2025, 06.00 WIB" in text
+    assert "Rp15,2 miliar" in text and "+4,3 persen" in text and "+12,1 persen" in text
+    # Tables: by commodity, cumulative, top destinations (with the remainder), monthly trend, turnover.
+    for caption in (
+        "Tabel 1. Nilai ekspor IKM menurut komoditas, Maret 2025 (Rp juta)",
+        "Tabel 2. Nilai ekspor IKM kumulatif menurut komoditas, Januari–Maret 2025 (Rp juta)",
+        "Tabel 3. Nilai ekspor IKM menurut negara tujuan utama, Maret 2025 (Rp juta)",
+        "Tabel 4. Perkembangan nilai ekspor IKM bulanan, Maret 2024–Maret 2025",
+        "Tabel 5. Omzet IKM Kota Bekasi, Maret 2025",
+    ):
+        assert caption in text
+    assert "15.207,0" in text and "12.971,6" in text  # the month's total and ornamental fish, Rp juta
+    assert "Lainnya (3 negara)" in text and "Tiongkok" in text
+    # Quality notes, translated.
+    assert "Cakupan dan kualitas data" in text
+    assert "25,0 persen (75 dari 300 produsen terdaftar melapor)" in text
+    assert "6,2 persen (62 dari 1.000 baris)" in text
+    assert "pada tanggal 2 dan 9 Maret 2025" in text
+    # Methodology.
+    assert "Metodologi" in text and "JISDOR" in text and "Asia/Jakarta" in text and "dikarantina" in text
+    assert text.count("data:image/png") == 0 and page.count("data:image/png;base64,") == 2  # two charts
+    assert not SI_SUFFIX.search(text), SI_SUFFIX.search(text)
+
+
+def test_html_english(written: dict[str, Path]) -> None:
+    text = _visible_text(written["monthly-report-2025-03.en.html"].read_text("utf-8"))
+    assert "IKM Exports and Turnover, Kota Bekasi, March 2025" in text
+    assert "Table 1. IKM export value by commodity, March 2025 (IDR million)" in text
+    assert "15,207.0" in text and "Methodology" in text and "Data coverage and quality" in text
+    assert "25.0 percent (75 of 300 registered producers reported)" in text
+    assert "persen" not in text
+
+
+def _pdftotext(path: Path) -> str | None:
+    if shutil.which("pdftotext") is None:
+        return None
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return " ".join(out.split())  # lines wrap where the layout does
+
+
+def test_pdf(written: dict[str, Path]) -> None:
+    for name, title in (
+        ("laporan-bulanan-2025-03.id.pdf", "Perkembangan Ekspor dan Omzet IKM Kota Bekasi"),
+        ("monthly-report-2025-03.en.pdf", "IKM Exports and Turnover, Kota Bekasi"),
+    ):
+        pdf = written[name].read_bytes()
+        assert pdf.startswith(b"%PDF")
+        # Page objects, counted in the file itself (reportlab writes them uncompressed).
+        assert len(re.findall(rb"/Type /Page\b", pdf)) >= 2
+        text = _pdftotext(written[name])
+        if text is not None:
+            assert title in text
+            assert "Metodologi" in text or "Methodology" in text
+    id_text = _pdftotext(written["laporan-bulanan-2025-03.id.pdf"])
+    if id_text is not None:
+        assert "Rp15,2 miliar" in id_text and "naik 4,3 persen" in id_text
+        assert not SI_SUFFIX.search(id_text), SI_SUFFIX.search(id_text)
+
+
+def test_regenerating_is_byte_identical(written: dict[str, Path], tmp_path: Path) -> None:
+    again = write_monthly_report(make_data(), tmp_path)
+    assert [p.name for p in again] == [
+        "laporan-bulanan-2025-03.id.html",
+        "laporan-bulanan-2025-03.id.pdf",
+        "monthly-report-2025-03.en.html",
+        "monthly-report-2025-03.en.pdf",
+    ]
+    for path in again:
+        assert path.read_bytes() == written[path.name].read_bytes(), path.name
+    weekly = _write_weekly(tmp_path)
+    for path in weekly:
+        assert path.read_bytes() == written[path.name].read_bytes(), path.name
+
+
+def test_given_charts_are_embedded_and_not_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    png_path = tmp_path / "chart.png"
+    Image.new("RGB", (32, 18), "#0b4f8a").save(png_path)
+
+    def no_render(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a given chart must not be rendered again")
+
+    monkeypatch.setattr(reports, "_render_png", no_render)
+    charts = {"monthly_export_value": png_path, "id/daily_turnover": png_path, "en/daily_turnover": png_path}
+    paths = write_monthly_report(make_data(), tmp_path / "out", charts=charts)
+    encoded = base64.b64encode(png_path.read_bytes()).decode()
+    page = paths[0].read_text("utf-8")
+    assert page.count(encoded) == 2
+    assert "Gambar 1. Nilai ekspor IKM Kota Bekasi menurut komoditas, Maret 2024–Maret 2025" in page
+    assert paths[1].read_bytes().startswith(b"%PDF")
+
+
+def test_report_without_exports_or_turnover(tmp_path: Path) -> None:
+    data = make_data()
+    empty = replace(
+        data,
+        month=date(2026, 6, 1),
+        turnover=data.turnover.clear(),
+        coverage=pl.DataFrame({"period": [], "check_name": [], "passed": [], "observed": []}),
+    )
+    paths = write_monthly_report(empty, tmp_path)
+    text = _visible_text(paths[0].read_text("utf-8"))
+    assert "Tidak ada data ekspor IKM Kota Bekasi untuk Juni 2026." in text
+    assert "Tidak ada hasil pemeriksaan kualitas untuk periode ini." in text
+    assert "Tidak ada data omzet untuk Juni 2026." in text
+    assert paths[1].read_bytes().startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekly brief
+# ---------------------------------------------------------------------------------------------
+
+
+def test_weekly_brief_both_languages(written: dict[str, Path]) -> None:
+    page = written["ringkasan-mingguan-2025-W11.id.html"].read_text("utf-8")
+    assert '<link rel="icon" href="data:,">' in page and '<html lang="id">' in page
+    text = _visible_text(page)
+    # 10..16 March: 138..144 juta = 987 juta; the week before 131..137 juta = 938 juta (+5,2 %).
+    assert "Minggu ke-11 2025" in text and "10–16 Maret 2025" in text
+    assert "tercatat Rp987,0 juta, rata-rata Rp141,0 juta per hari (7 hari berdata)" in text
+    assert "naik 5,2 persen dibanding minggu sebelumnya (3–9 Maret 2025)" in text
+    assert "Senin, 10 Maret 2025" in text and "987,0" in text
+    assert "Tabel 2. Omzet IKM menurut kategori (Rp juta)" in text and "Makanan" in text
+    assert "25,0 persen (75 dari 300 produsen terdaftar melapor)" in text  # 12 March, low coverage
+    assert not SI_SUFFIX.search(text)
+
+    en = _visible_text(written["weekly-brief-2025-W11.en.html"].read_text("utf-8"))
+    assert "Week 11 of 2025" in en and "10–16 March 2025" in en
+    assert "up 5.2 percent from the previous week (3–9 March 2025)" in en
+    assert "Monday, 10 March 2025" in en and "987.0" in en and "Food" in en
+
+
+def test_weekly_brief_without_previous_week(tmp_path: Path) -> None:
+    turnover = pl.DataFrame(_turnover(date(2025, 3, 10), 5))  # Monday to Friday only
+    categories = pl.DataFrame(
+        {"date": [date(2025, 3, 10)], "category": ["boneka"], "turnover_idr": [5_000_000], "transactions": [3],
+         "active_producers": [2]}
+    )  # fmt: skip
+    coverage = pl.DataFrame(schema={"period": pl.Date, "check_name": pl.String, "passed": pl.Boolean,
+                                    "observed": pl.String})  # fmt: skip
+    paths = write_weekly_brief(date(2025, 3, 10), turnover, categories, coverage, AS_OF, tmp_path)
+    text = _visible_text(paths[0].read_text("utf-8"))
+    assert "data tersedia untuk 5 dari 7 hari" in text
+    assert "Perbandingan dengan minggu sebelumnya (3–9 Maret 2025) tidak tersedia" in text
+    assert "Sabtu, 15 Maret 2025" in text and "tidak ada data" in text
+    en = _visible_text(paths[1].read_text("utf-8"))
+    assert "data for 5 of 7 days" in en and "no data" in en
+
+
+def test_weekly_brief_needs_a_monday(tmp_path: Path) -> None:
+    empty = pl.DataFrame()
+    with pytest.raises(ValueError, match="Monday"):
+        write_weekly_brief(date(2025, 3, 11), empty, empty, empty, AS_OF, tmp_path)
