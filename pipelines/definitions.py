@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.ingest.assets import raw_assets
 from pipelines.jobs import JOBS
 from pipelines.publish.assets import publish_assets
+from pipelines.publish.report_assets import report_assets
 from pipelines.quality import settings as quality_settings
 from pipelines.resources import Warehouse
 from pipelines.schedules import SCHEDULES
@@ -14,7 +15,7 @@ from pipelines.sensors import SENSORS
 from pipelines.transform.assets import transform_assets
 
 defs = dg.Definitions(
-    assets=[*raw_assets, *transform_assets, *publish_assets],
+    assets=[*raw_assets, *transform_assets, *report_assets, *publish_assets],
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,

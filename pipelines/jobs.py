@@ -13,17 +13,25 @@ ingest_job = dg.define_asset_job(
 )
 daily_job = dg.define_asset_job(
     "daily_job",
-    selection=dg.AssetSelection.assets("stg_transactions").downstream() - dg.AssetSelection.groups("publish"),
+    selection=dg.AssetSelection.assets("stg_transactions").downstream() & dg.AssetSelection.groups("stg", "marts"),
     partitions_def=partitions.daily,
     description="Staging and marts of transactions for a range of days.",
 )
 monthly_job = dg.define_asset_job(
     "monthly_job",
-    selection=dg.AssetSelection.assets("stg_exports").downstream() - dg.AssetSelection.groups("publish"),
+    selection=dg.AssetSelection.assets("stg_exports").downstream() & dg.AssetSelection.groups("stg", "marts"),
     partitions_def=partitions.monthly,
     description="Staging and marts of exports for a range of months.",
 )
 publish_job = dg.define_asset_job(
     "publish_job", selection=dg.AssetSelection.groups("publish"), description="Charts from the marts."
 )
-JOBS = [ingest_job, daily_job, monthly_job, publish_job]
+monthly_report_job = dg.define_asset_job(
+    "monthly_report_job", selection=dg.AssetSelection.assets("report_monthly"), partitions_def=partitions.monthly,
+    description="The monthly report of a range of months.",
+)  # fmt: skip
+weekly_report_job = dg.define_asset_job(
+    "weekly_report_job", selection=dg.AssetSelection.assets("report_weekly"), partitions_def=partitions.weekly,
+    description="The weekly turnover brief of a range of weeks.",
+)  # fmt: skip
+JOBS = [ingest_job, daily_job, monthly_job, monthly_report_job, weekly_report_job, publish_job]

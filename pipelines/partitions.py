@@ -14,3 +14,4 @@ monthly = dg.MonthlyPartitionsDefinition(start_date=PARTITIONS_START, timezone=T
 
 # Single-run backfill policies are "beta" in this Dagster; we rely on them knowingly (see STACK-NOTES).
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
+weekly = dg.WeeklyPartitionsDefinition(start_date=PARTITIONS_START, timezone=TIMEZONE, day_offset=1)  # Monday

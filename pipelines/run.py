@@ -17,7 +17,7 @@ from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
 from pipelines.instance import get_instance
 from pipelines.resources import connect
-from pipelines.runs import periods, range_tags, segments
+from pipelines.runs import complete_weeks, periods, range_tags, segments
 
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
@@ -43,9 +43,13 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         _require_rows(start, end)
         days = dates.buildable(_touched(meta, "touched_days") | set(periods(start, end, "day")), "day")
         months = dates.buildable(_touched(meta, "touched_months") | set(periods(start, end, "month")), "month")
-        for grain, job, chosen in (("day", "daily_job", days), ("month", "monthly_job", months)):
+        weeks = {w for w in complete_weeks(days, dates.last_complete("day")) if w >= dates.first_day()}
+        steps = (("day", "daily_job", days, ""), ("month", "monthly_job", months, ""),
+                 ("month", "monthly_report_job", months, "monthly report "),
+                 ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
+        for grain, job, chosen, what in steps:
             for first, last in segments(chosen, grain):
-                label = f"{grain}s {first} … {last}" if first != last else f"{grain} {first}"
+                label = f"{what}{grain}s {first} … {last}" if first != last else f"{what}{grain} {first}"
                 _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
         published = _execute(defs, instance, "publish_job", {}, "publish charts and the portal", echo)
     except RunFailed as exc:
@@ -141,4 +145,5 @@ def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInP
     charts = sum(name.startswith("chart_") for name in _metadata(published))
     echo(f"  portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
     echo(f"  charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
+    echo(f"  reports:   {s.publish / 'reports'} (monthly report HTML and PDF, weekly brief; Indonesian and English)")
     echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")

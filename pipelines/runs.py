@@ -14,8 +14,8 @@ def month_start(d: date) -> date:
 
 
 def next_period(d: date, grain: str) -> date:
-    if grain == "day":
-        return d + timedelta(days=1)
+    if grain in ("day", "week"):
+        return d + timedelta(days=1 if grain == "day" else 7)
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
@@ -40,7 +40,7 @@ def segments(dates: Iterable[date], grain: str) -> list[tuple[date, date]]:
 
 
 def partition_key(d: date, grain: str) -> str:
-    return d.isoformat() if grain == "day" else d.replace(day=1).isoformat()
+    return d.replace(day=1).isoformat() if grain == "month" else d.isoformat()
 
 
 def range_tags(first: date, last: date, grain: str) -> dict[str, str]:
@@ -55,3 +55,9 @@ def range_run_requests(job: str, dates: Iterable[date], grain: str, key_prefix: 
         dg.RunRequest(run_key=f"{key_prefix}:{first}:{last}", job_name=job, tags=range_tags(first, last, grain))
         for first, last in segments(dates, grain)
     ]
+
+
+def complete_weeks(days: set[date], last_day: date) -> set[date]:
+    """Mondays of the weeks that touch `days` and are over by `last_day` (weeks start on Monday)."""
+    mondays = {d - timedelta(days=d.weekday()) for d in days}
+    return {m for m in mondays if m + timedelta(days=6) <= last_day}

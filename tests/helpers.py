@@ -13,8 +13,8 @@ from pipelines.runs import range_tags
 
 ASSETS = list(defs.assets or [])
 INGEST = dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates")
-DAILY = dg.AssetSelection.assets("stg_transactions").downstream() - dg.AssetSelection.groups("publish")
-MONTHLY = dg.AssetSelection.assets("stg_exports").downstream() - dg.AssetSelection.groups("publish")
+DAILY = dg.AssetSelection.assets("stg_transactions").downstream() & dg.AssetSelection.groups("stg", "marts")
+MONTHLY = dg.AssetSelection.assets("stg_exports").downstream() & dg.AssetSelection.groups("stg", "marts")
 RESOURCES = dict(defs.resources)
 
 

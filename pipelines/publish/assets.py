@@ -49,7 +49,7 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
 chart_assets = [_chart_asset(c) for c in exports.CHARTS]
 
 
-@dg.asset(group_name="publish", deps=chart_assets, pool=POOL, kinds={"html"})
+@dg.asset(group_name="publish", deps=[*chart_assets, "report_monthly", "report_weekly"], pool=POOL, kinds={"html"})
 def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The download portal: publish/index.html (static, offline) listing the latest charts and reports with
     their downloads, an archive by period, the revisions changelog and whether the data is delayed."""

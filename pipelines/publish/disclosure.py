@@ -20,10 +20,11 @@ class Rule:
     max_share: float = 0.85
 
 
-def _cells(contrib: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    per_producer = contrib.group_by([*keys, "producer_id"]).agg(pl.col("value").sum())
+def _cells(contrib: pl.DataFrame, keys: list[str], extra: list[str]) -> pl.DataFrame:
+    per_producer = contrib.group_by([*keys, "producer_id"]).agg(pl.col("value", *extra).sum())
     return per_producer.group_by(keys).agg(
         pl.col("value").sum().alias("value"),
+        *(pl.col(c).sum() for c in extra),
         pl.col("producer_id").n_unique().alias("producers"),
         pl.col("value").max().alias("top"),
     )
@@ -34,12 +35,17 @@ def _risky(rule: Rule) -> pl.Expr:
     return (pl.col("producers") < rule.min_producers) | (share > rule.max_share)
 
 
-def protect(contrib: pl.DataFrame, keys: list[str], rule: Rule, merge_dim: str | None = None) -> pl.DataFrame:
+def protect(
+    contrib: pl.DataFrame, keys: list[str], rule: Rule, merge_dim: str | None = None, extra: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Cells of `contrib` (one row per keys…, producer_id, value) made safe to publish.
 
-    Returns keys…, value (null when suppressed), producers, suppressed, merged.
+    The risk is judged on `value`; `extra` columns (e.g. the USD value, item counts) follow the same
+    merging and suppression. Returns keys…, value and extras (null when suppressed), producers,
+    suppressed, merged.
     """
-    cells = _cells(contrib, keys)
+    extra_cols = list(extra)
+    cells = _cells(contrib, keys, extra_cols)
     merged_keys: pl.DataFrame | None = None
     if merge_dim is not None:
         risky = cells.filter(_risky(rule)).select(keys)
@@ -49,7 +55,7 @@ def protect(contrib: pl.DataFrame, keys: list[str], rule: Rule, merge_dim: str |
             .with_columns(pl.when(pl.col("_move")).then(pl.lit(OTHER)).otherwise(pl.col(merge_dim)).alias(merge_dim))
             .drop("_move")
         )
-        cells = _cells(contrib, keys)
+        cells = _cells(contrib, keys, extra_cols)
     out = cells.with_columns(_risky(rule).alias("suppressed"))
     merged = (
         out.join(merged_keys.with_columns(pl.lit(True).alias("merged")), on=keys, how="left")["merged"].fill_null(False)
@@ -58,7 +64,9 @@ def protect(contrib: pl.DataFrame, keys: list[str], rule: Rule, merge_dim: str |
     )
     return (
         out.with_columns(merged.alias("merged"))
-        .with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
+        .with_columns(
+            pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ["value", *extra_cols]
+        )
         .drop("top")
         .sort(keys)
     )
