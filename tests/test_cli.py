@@ -62,6 +62,11 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
                 assert (charts / stem / "latest" / lang / f"{stem}.{ext}").stat().st_size > 0
     index = (isolated / "publish" / "index.html").read_text()
     assert "charts/monthly_export_value/latest/id/monthly_export_value.png" in index
+    for name in ("laporan-bulanan-2025-03.id.html", "laporan-bulanan-2025-03.id.pdf", "monthly-report-2025-03.en.pdf"):
+        assert (isolated / "publish" / "reports" / "monthly" / "2025-03" / name).stat().st_size > 0
+        assert f"reports/monthly/2025-03/{name}" in index or "2025-03" in index
+    assert (isolated / "publish" / "reports" / "weekly" / "2025-W13" / "weekly-brief-2025-W13.en.html").exists()
+    assert "reports/monthly/2025-04/laporan-bulanan-2025-04.id.pdf" in index  # the latest report
 
     # Running again is safe: nothing new is ingested and the marts do not change.
     again = sentra("run", "--from", START, "--to", END)

@@ -14,7 +14,7 @@ from pipelines.sensors import ingested_partitions_sensor, landing_sensor
 def test_definitions_load_with_every_layer() -> None:
     graph = defs.resolve_asset_graph()
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert groups == {"raw", "stg", "marts", "publish"}
+    assert groups == {"raw", "stg", "marts", "reports", "publish"}
     names = {k.to_user_string() for k in graph.get_all_asset_keys()}
     for mart in ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan", "monthly_export_value",
                  "monthly_export_value_by_commodity", "monthly_export_value_by_destination"):  # fmt: skip
@@ -37,6 +37,10 @@ def test_schedules_run_in_wib() -> None:
     assert (daily.cron_schedule, daily.execution_timezone) == ("0 6 * * *", "Asia/Jakarta")
     assert (monthly.cron_schedule, monthly.execution_timezone) == ("0 6 5 * *", "Asia/Jakarta")
     assert {s.name for s in defs.sensors} == {"landing_sensor", "ingested_partitions_sensor", "publish_sensor"}
+    reports = defs.resolve_schedule_def("monthly_report_schedule"), defs.resolve_schedule_def("weekly_report_schedule")
+    assert [(r.cron_schedule, r.execution_timezone) for r in reports] == [
+        ("0 7 6 * *", "Asia/Jakarta"), ("0 7 * * 1", "Asia/Jakarta")
+    ]  # fmt: skip
 
 
 def test_landing_sensor_requests_an_ingest_once_per_change(write_landing) -> None:
