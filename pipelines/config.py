@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = REPO_ROOT / "sql"
@@ -34,3 +38,18 @@ def settings() -> Settings:
 
 # First day that has a partition; rows dated earlier are quarantined rather than silently dropped.
 PARTITIONS_START = os.environ.get("SENTRA_PARTITIONS_START", "2020-01-01")
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def settings_from_env(cls: type[Model], variable: str) -> Model:
+    """`cls` with its defaults overridden by the JSON object in the environment variable, if set."""
+    text = os.environ.get(variable, "").strip()
+    try:
+        return cls(**(json.loads(text) if text else {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"{variable}: {problems}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{variable}: not a JSON object of settings ({exc})") from None

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.ingest.assets import raw_assets
 from pipelines.jobs import JOBS
+from pipelines.publish import settings as publish_settings
 from pipelines.publish.assets import publish_assets
 from pipelines.publish.report_assets import report_assets
 from pipelines.quality import settings as quality_settings
@@ -19,5 +20,9 @@ defs = dg.Definitions(
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,
-    resources={"warehouse": Warehouse(), "quality": quality_settings.from_environment()},
+    resources={
+        "warehouse": Warehouse(),
+        "quality": quality_settings.from_environment(),
+        "publishing": publish_settings.from_environment(),
+    },
 )

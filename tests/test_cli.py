@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from browser import CHROMIUM, chromium, collect_errors, offline
 from independent import daily_turnover, monthly_exports
+
+from pipelines.publish.serve import CONTENT_TYPES, make_server
 
 START, END = "2025-03-24", "2025-04-06"  # across Lebaran 2025 and a month boundary
 
@@ -67,6 +71,8 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
         assert f"reports/monthly/2025-03/{name}" in index or "2025-03" in index
     assert (isolated / "publish" / "reports" / "weekly" / "2025-W13" / "weekly-brief-2025-W13.en.html").exists()
     assert "reports/monthly/2025-04/laporan-bulanan-2025-04.id.pdf" in index  # the latest report
+
+    _portal_works_in_a_browser(isolated / "publish")
 
     # Running again is safe: nothing new is ingested and the marts do not change.
     again = sentra("run", "--from", START, "--to", END)
@@ -153,3 +159,31 @@ def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample:
     assert quality.returncode == 1
     assert "amount_idr_range" in quality.stdout and "fail" in quality.stdout
     assert "quarantine.transactions" in quality.stdout
+
+
+def _portal_works_in_a_browser(publish: Path) -> None:
+    """The real portal, served as `sentra serve` does: no errors, every link answers, charts work offline."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run the browser checks")
+    server = make_server(publish, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with chromium() as browser:
+            context = browser.new_context()
+            blocked = offline(context)
+            page = context.new_page()
+            errors = collect_errors(page)
+            page.goto(f"{base}/", wait_until="load")
+            hrefs = set(page.eval_on_selector_all("a[href]:not([href^='#'])", "els => els.map(e => e.href)"))
+            assert len(hrefs) >= 6 * 15  # six charts, two languages, seven formats and metadata; reports
+            for href in hrefs:
+                response = page.request.get(href)
+                assert response.status == 200, href
+                assert response.headers["content-type"] == CONTENT_TYPES[Path(href).suffix.lower()], href
+            page.goto(f"{base}/charts/monthly_export_value/latest/id/monthly_export_value.html")
+            page.wait_for_selector("svg, canvas", state="attached", timeout=15_000)
+            assert errors == [] and blocked == []
+            context.close()
+    finally:
+        server.shutdown()

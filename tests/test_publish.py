@@ -118,3 +118,20 @@ def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_del
     status = json.loads((settings().publish / "manifest.json").read_text())["data_status"]
     assert status["delayed"] and "2025-03-01" in status["message_id"]
     assert "tertunda" in (settings().publish / "index.html").read_text()
+
+
+def test_confidentiality_thresholds_are_configurable(write_landing) -> None:
+    from pipelines.publish.settings import PublishSettings
+
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]  # 5 producers >= 3
+    strict = {**RESOURCES, "publishing": PublishSettings(min_producers=6)}
+    assert dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=strict).success
+    # 5 producers < 6: the only cell is confidential, so the chart is withdrawn rather than left up.
+    assert not (settings().publish / "charts" / "daily_turnover" / "latest").exists()
+    manifest = json.loads((settings().publish / "manifest.json").read_text())
+    assert "daily_turnover" not in {i["id"] for i in manifest["items"]}

@@ -8,8 +8,9 @@ says the data is delayed.
 import dagster as dg
 
 from pipelines.config import settings
-from pipelines.publish import disclosure, exports, manifest, portal
+from pipelines.publish import exports, manifest, portal
 from pipelines.publish.exports import ChartDef
+from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse
 
 
@@ -23,14 +24,16 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
         "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/.",
     )
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _asset(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+    ) -> dg.MaterializeResult:
         with warehouse.connection() as con:
             window = exports.window(con)
             if window is None:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
-            entry = exports.publish_chart(con, chart, window, settings().publish, context.run_id, disclosure.Rule())
+            entry = exports.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule())
         if entry is None:
             context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
             return dg.MaterializeResult(metadata={"files": 0, "note": "no data yet"})

@@ -261,9 +261,13 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
                   rule: disclosure.Rule) -> dict | None:  # fmt: skip
     """Write one chart in every language and format, its metadata, and its `latest` copy; return its manifest entry."""
     data = chart.data(con, w, rule)
-    if data.is_empty() or data.select(pl.col("^(turnover|export_value)_idr$").is_not_null().any()).row(0) == (False,):
-        return None  # nothing to draw yet (e.g. no exports): the previous files, if any, stay
+    if data.is_empty():
+        return None  # nothing to draw yet (e.g. no exports)
     value = next(c for c in data.columns if c in ("turnover_idr", "export_value_idr"))
+    if data[value].is_null().all():
+        # Every cell is confidential: nothing may be shown, and an older `latest` must not stay up.
+        shutil.rmtree(publish / "charts" / chart.id / "latest", ignore_errors=True)
+        return None
     revised = _revisions(con, chart, data, value, run_id)
     revisions = revised.rename({"cell": "_cell", "old_value": "revised_from"})
     published = data.with_columns(_cell(chart).alias("_cell")).join(revisions, on="_cell", how="left")
@@ -278,7 +282,7 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
         for path in charts.save_chart(drawn, charts.chart_data(drawn), folder / lang, chart.id, lang=lang):
             suffix = path.name.removeprefix(f"{chart.id}.")
             files.append({"lang": lang, "format": FORMATS[suffix][0], "path": str(path.relative_to(publish))})
-    meta = _metadata(con, chart, w, period, as_of, run_id, published, revised)
+    meta = _metadata(con, chart, w, period, as_of, run_id, published, revised, rule)
     write_atomic(folder / "metadata.json", json.dumps(meta, indent=2, ensure_ascii=False, default=str).encode())
     latest = publish / "charts" / chart.id / "latest"
     _replace_folder(folder, latest)
@@ -290,7 +294,7 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
 
 
 def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period: str, as_of: datetime, run_id: str,
-              data: pl.DataFrame, revised: pl.DataFrame) -> dict:  # fmt: skip
+              data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule) -> dict:  # fmt: skip
     first, last = (w.first_day, w.last_day) if chart.grain == "day" else (w.first_month, w.last_month)
     inputs = con.execute(sql("chart_inputs"), [w.first_day, w.last_day, w.first_month, w.last_month]).fetchall()
     checks = con.execute(sql("chart_checks"), [list(chart.assets), first, last]).fetchall()
@@ -301,7 +305,7 @@ def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period
         "inputs": [{"source": s, "name": n, "sha256": h} for s, n, h in inputs],
         "checks": [{"asset": a, "check": c, "partitions": n, "passed": ok} for a, c, n, ok in checks],
         "confidentiality": {
-            "min_producers": disclosure.Rule().min_producers, "max_share": disclosure.Rule().max_share,
+            "min_producers": rule.min_producers, "max_share": rule.max_share,
             "merged_cells": int(data["merged"].sum()) if "merged" in data.columns else 0,
             "suppressed_cells": int(data["suppressed"].sum()) if "suppressed" in data.columns else 0,
         },

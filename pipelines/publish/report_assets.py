@@ -19,6 +19,7 @@ from pipelines import dates, partitions, runs
 from pipelines.config import settings
 from pipelines.publish import disclosure, reports
 from pipelines.publish.files import write_atomic
+from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse, sql
 
 HISTORY_MONTHS = 25  # the month, the twelve before it for year-on-year, and January of last year for year-to-date
@@ -34,14 +35,16 @@ def _months_back(month: date, n: int) -> date:
     return month
 
 
-def _protected(contrib: pl.DataFrame, keys: list[str], merge: str | None = None) -> pl.DataFrame:
-    cells = disclosure.protect(contrib, keys, disclosure.Rule(), merge_dim=merge, extra=("usd", "items"))
+def _protected(contrib: pl.DataFrame, keys: list[str], rule: disclosure.Rule, merge: str | None = None) -> pl.DataFrame:
+    cells = disclosure.protect(contrib, keys, rule, merge_dim=merge, extra=("usd", "items"))
     # A suppressed cell is left out: the report then calls that figure unavailable, and reveals nothing.
     cells = cells.filter(~pl.col("suppressed"))
     return cells.rename({"value": "export_value_idr", "usd": "export_value_usd", "producers": "exporters"})
 
 
-def monthly_data(con: duckdb.DuckDBPyConnection, month: date, run_id: str) -> reports.MonthlyReportData:
+def monthly_data(
+    con: duckdb.DuckDBPyConnection, month: date, run_id: str, rule: disclosure.Rule
+) -> reports.MonthlyReportData:
     first = _months_back(month, HISTORY_MONTHS - 1)
     contrib = con.sql(sql("chart_contrib_monthly"), params=[first, month]).pl()
     last_day = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
@@ -50,10 +53,10 @@ def monthly_data(con: duckdb.DuckDBPyConnection, month: date, run_id: str) -> re
     registry = con.execute(sql("report_registry")).fetchall()[0]
     return reports.MonthlyReportData(
         month=month,
-        exports=_protected(contrib, ["month"]),
-        by_commodity=_protected(contrib, ["month", "commodity"], "commodity"),
-        by_destination=_protected(contrib, ["month", "destination_country"], "destination_country"),
-        turnover=_daily_totals(con, month, last_day, year_ago, year_ago_end),
+        exports=_protected(contrib, ["month"], rule),
+        by_commodity=_protected(contrib, ["month", "commodity"], rule, "commodity"),
+        by_destination=_protected(contrib, ["month", "destination_country"], rule, "destination_country"),
+        turnover=_daily_totals(con, rule, month, last_day, year_ago, year_ago_end),
         coverage=con.sql(sql("report_coverage"), params=[month, last_day]).pl(),
         registered_producers=registry[0],
         registered_exporters=registry[1],
@@ -62,13 +65,13 @@ def monthly_data(con: duckdb.DuckDBPyConnection, month: date, run_id: str) -> re
     )
 
 
-def _daily_totals(con: duckdb.DuckDBPyConnection, *bounds: date) -> pl.DataFrame:
+def _daily_totals(con: duckdb.DuckDBPyConnection, rule: disclosure.Rule, *bounds: date) -> pl.DataFrame:
     """Protected daily turnover with the marts' counts, for the days within the two (first, last) bounds."""
     parts = [
         con.sql(sql("chart_contrib_daily"), params=[a, b]).pl() for a, b in zip(bounds[::2], bounds[1::2], strict=True)
     ]
     contrib = pl.concat(parts)
-    safe = disclosure.protect(contrib, ["date"], disclosure.Rule()).filter(~pl.col("suppressed"))
+    safe = disclosure.protect(contrib, ["date"], rule).filter(~pl.col("suppressed"))
     safe = safe.select("date", pl.col("value").alias("turnover_idr"))
     counts = con.sql(sql("report_turnover"), params=list(bounds)).pl()
     return counts.join(safe, on="date", how="inner").sort("date")
@@ -94,7 +97,9 @@ def _write(kind: str, period: str, paths: list[Path]) -> None:
     pool=POOL,
     kinds={"html", "pdf"},
 )
-def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def report_monthly(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+) -> dg.MaterializeResult:
     """The monthly report (HTML and PDF, Indonesian and English) in the style of BPS's export release:
     headline figures with month-on-month, year-on-year and year-to-date changes, key points, charts,
     tables, coverage and quality notes, methodology. Under publish/reports/monthly/<YYYY-MM>/."""
@@ -102,7 +107,7 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     written, skipped = [], []
     for month in runs.periods(start, end - timedelta(days=1), "month"):
         with warehouse.connection() as con:
-            data = monthly_data(con, month, context.run_id)
+            data = monthly_data(con, month, context.run_id, publishing.rule())
         if data.exports.filter(pl.col("month") == month).is_empty():
             skipped.append(f"{month:%Y-%m}")  # no accepted export item yet: nothing to report
             continue
@@ -120,28 +125,30 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
 @dg.asset(group_name="reports", deps=["daily_turnover", "daily_turnover_by_category"],
           partitions_def=partitions.weekly, backfill_policy=dg.BackfillPolicy.single_run(), pool=POOL,
           kinds={"html"})  # fmt: skip
-def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def report_weekly(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+) -> dg.MaterializeResult:
     """The weekly turnover brief (HTML, Indonesian and English): the week's turnover against the week
     before, by day and by category, with coverage notes. Under publish/reports/weekly/<YYYY-Www>/."""
     start, end = dates.window(context)
     written = []
     for monday in (start + timedelta(days=7 * i) for i in range((end - start).days // 7)):
-        paths = _weekly(warehouse, monday)
+        paths = _weekly(warehouse, monday, publishing.rule())
         written += paths
     return dg.MaterializeResult(
         metadata={"briefs": len(written) // 2, "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written))}
     )
 
 
-def _weekly(warehouse: Warehouse, monday: date) -> list[Path]:
+def _weekly(warehouse: Warehouse, monday: date, rule: disclosure.Rule) -> list[Path]:
     before, sunday = monday - timedelta(days=7), monday + timedelta(days=6)
     with warehouse.connection() as con:
-        turnover = _daily_totals(con, before, sunday, before, sunday)
+        turnover = _daily_totals(con, rule, before, sunday, before, sunday)
         contrib = con.sql(sql("chart_contrib_daily"), params=[before, sunday]).pl()
         coverage = con.sql(sql("report_coverage"), params=[monday, sunday]).pl()
     if turnover.filter(pl.col("date") >= monday).is_empty():
         return []  # no accepted transaction that week: nothing to brief
-    cells = disclosure.protect(contrib, ["date", "category"], disclosure.Rule(), merge_dim="category",
+    cells = disclosure.protect(contrib, ["date", "category"], rule, merge_dim="category",
                                extra=("transactions",))  # fmt: skip
     by_category = cells.filter(~pl.col("suppressed"))
     by_category = by_category.select("date", "category", pl.col("value").alias("turnover_idr"), "transactions")

@@ -1,10 +1,8 @@
 """Quality thresholds: one resource, configurable per deployment (Dagster resource config or SENTRA_QUALITY)."""
 
-import json
-import os
-
 import dagster as dg
-from pydantic import ValidationError
+
+from pipelines.config import settings_from_env
 
 # kg per unit of quantity that an export item may plausibly weigh, per commodity: below or above is
 # a likely typo in the declaration (e.g. a fish declared at 50 kg a tail).
@@ -28,12 +26,4 @@ class QualitySettings(dg.ConfigurableResource):
 
 def from_environment() -> QualitySettings:
     """Defaults overridden by the JSON object in SENTRA_QUALITY, e.g. '{"max_quarantine_share": 0.1}'."""
-    text = os.environ.get("SENTRA_QUALITY", "").strip()
-    try:
-        overrides = json.loads(text) if text else {}
-        return QualitySettings(**overrides)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ValueError(f"SENTRA_QUALITY: {problems}") from None
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"SENTRA_QUALITY: not a JSON object of quality settings ({exc})") from None
+    return settings_from_env(QualitySettings, "SENTRA_QUALITY")
