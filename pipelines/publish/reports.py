@@ -635,6 +635,29 @@ def _cards(data: MonthlyReportData, fig: _ExportFigures, lang: str) -> _Cards:
     return _Cards(tuple(cards))
 
 
+def _figure_cells(
+    ly: Decimal | None, prev: Decimal | None, cur: Decimal | None, usd: Decimal | None, whole: Decimal | None, lang: str
+) -> tuple[str, ...]:
+    """A table row's figures: last year, last month, this month (Rp juta), this month (ribu US$), share, changes."""
+    share = _num(_share(cur, whole), lang, 1) if whole is not None else number(100, 1, lang)
+    return (_juta(ly, lang), _juta(prev, lang), _juta(cur, lang), _ribu_usd(usd, lang), share,
+            rt.signed(_pct(cur, prev), lang), rt.signed(_pct(cur, ly), lang))  # fmt: skip
+
+
+def _total_cells(fig: _ExportFigures, lang: str) -> tuple[str, ...]:
+    """The total row's figures: the shares add up to 100 and the changes are the headline ones."""
+    ly = fig.rows[fig.last_year].idr if fig.last_year in fig.rows else None
+    prev = fig.rows[fig.prev].idr if fig.prev in fig.rows else None
+    cells = _figure_cells(ly, prev, fig.cur.idr if fig.cur else None, fig.cur.usd if fig.cur else None, None, lang)
+    return (*cells[:5], rt.signed(fig.mom.pct, lang), rt.signed(fig.yoy.pct, lang))
+
+
+def _figure_headers(fig: _ExportFigures, lang: str) -> tuple[str, ...]:
+    return (month_label(fig.last_year, lang), month_label(fig.prev, lang), month_label(fig.month, lang),
+            f"{month_label(fig.month, lang)} ({rt.t('unit_usd_thousand', lang)})", rt.t("share", lang),
+            rt.t("mtm", lang), rt.t("yoy", lang))  # fmt: skip
+
+
 def _commodity_table(data: MonthlyReportData, fig: _ExportFigures, lang: str, no: int) -> _Table:
     months = {fig.month, fig.prev, fig.last_year}
     parts = _breakdown(data.by_commodity, "commodity", "by_commodity", months)
@@ -651,45 +674,16 @@ def _commodity_table(data: MonthlyReportData, fig: _ExportFigures, lang: str, no
         prev = _value_in(parts, fig.rows, fig.prev, code)
         cur = _value_in(parts, fig.rows, fig.month, code)
         usd_row = parts.get(fig.month, {}).get(code)
-        rows.append(
-            (
-                rt.commodity_label(code, lang),
-                _juta(ly, lang),
-                _juta(prev, lang),
-                _juta(cur, lang),
-                _ribu_usd(usd_row.usd if usd_row else (Decimal(0) if cur is not None else None), lang),
-                _num(_share(cur, cur_total), lang, 1),
-                rt.signed(_pct(cur, prev), lang),
-                rt.signed(_pct(cur, ly), lang),
-            )
-        )
-    total = (
-        rt.t("total", lang),
-        _juta(fig.rows[fig.last_year].idr if fig.last_year in fig.rows else None, lang),
-        _juta(fig.rows[fig.prev].idr if fig.prev in fig.rows else None, lang),
-        _juta(fig.cur.idr if fig.cur else None, lang),
-        _ribu_usd(fig.cur.usd if fig.cur else None, lang),
-        number(100, 1, lang),
-        rt.signed(fig.mom.pct, lang),
-        rt.signed(fig.yoy.pct, lang),
-    )
-    rows.append(total)
+        usd = usd_row.usd if usd_row else (Decimal(0) if cur is not None else None)
+        rows.append((rt.commodity_label(code, lang), *_figure_cells(ly, prev, cur, usd, cur_total, lang)))
+    rows.append((rt.t("total", lang), *_total_cells(fig, lang)))
     unit = rt.t("unit_idr_million", lang)
     caption = (
         f"Tabel {no}. Nilai ekspor IKM menurut komoditas, {month_label(fig.month, lang)} ({unit})"
         if lang == "id"
         else f"Table {no}. IKM export value by commodity, {month_label(fig.month, lang)} ({unit})"
     )
-    headers = (
-        rt.t("commodity", lang),
-        month_label(fig.last_year, lang),
-        month_label(fig.prev, lang),
-        month_label(fig.month, lang),
-        f"{month_label(fig.month, lang)} ({rt.t('unit_usd_thousand', lang)})",
-        rt.t("share", lang),
-        rt.t("mtm", lang),
-        rt.t("yoy", lang),
-    )
+    headers = (rt.t("commodity", lang), *_figure_headers(fig, lang))
     return _Table(
         caption,
         headers,
@@ -770,17 +764,7 @@ def _destination_table(data: MonthlyReportData, fig: _ExportFigures, lang: str, 
         prev = _value_in(parts, fig.rows, fig.prev, code)
         ly = _value_in(parts, fig.rows, fig.last_year, code)
         rows.append(
-            (
-                str(i),
-                rt.country_name(code, lang),
-                _juta(ly, lang),
-                _juta(prev, lang),
-                _juta(row.idr, lang),
-                _ribu_usd(row.usd, lang),
-                _num(_share(row.idr, fig.cur.idr), lang, 1),
-                rt.signed(_pct(row.idr, prev), lang),
-                rt.signed(_pct(row.idr, ly), lang),
-            )
+            (str(i), rt.country_name(code, lang), *_figure_cells(ly, prev, row.idr, row.usd, fig.cur.idr, lang))
         )
     if rest:
         codes = [c for c, _ in rest]
@@ -790,50 +774,17 @@ def _destination_table(data: MonthlyReportData, fig: _ExportFigures, lang: str, 
                 return None
             return sum((parts.get(month, {})[c].idr for c in codes if c in parts.get(month, {})), Decimal(0))
 
-        cur_o, prev_o, ly_o = others(fig.month), others(fig.prev), others(fig.last_year)
-        rows.append(
-            (
-                "",
-                rt.t("others_n", lang).format(n=len(rest)),
-                _juta(ly_o, lang),
-                _juta(prev_o, lang),
-                _juta(cur_o, lang),
-                _ribu_usd(sum((r.usd for _, r in rest), Decimal(0)), lang),
-                _num(_share(cur_o, fig.cur.idr), lang, 1),
-                rt.signed(_pct(cur_o, prev_o), lang),
-                rt.signed(_pct(cur_o, ly_o), lang),
-            )
-        )
-    rows.append(
-        (
-            "",
-            rt.t("total", lang),
-            _juta(fig.rows[fig.last_year].idr if fig.last_year in fig.rows else None, lang),
-            _juta(fig.rows[fig.prev].idr if fig.prev in fig.rows else None, lang),
-            _juta(fig.cur.idr, lang),
-            _ribu_usd(fig.cur.usd, lang),
-            number(100, 1, lang),
-            rt.signed(fig.mom.pct, lang),
-            rt.signed(fig.yoy.pct, lang),
-        )
-    )
+        usd = sum((r.usd for _, r in rest), Decimal(0))
+        cells = _figure_cells(others(fig.last_year), others(fig.prev), others(fig.month), usd, fig.cur.idr, lang)
+        rows.append(("", rt.t("others_n", lang).format(n=len(rest)), *cells))
+    rows.append(("", rt.t("total", lang), *_total_cells(fig, lang)))
     unit = rt.t("unit_idr_million", lang)
     caption = (
         f"Tabel {no}. Nilai ekspor IKM menurut negara tujuan utama, {month_label(fig.month, lang)} ({unit})"
         if lang == "id"
         else f"Table {no}. IKM export value by main destination, {month_label(fig.month, lang)} ({unit})"
     )
-    headers = (
-        rt.t("rank", lang),
-        rt.t("destination", lang),
-        month_label(fig.last_year, lang),
-        month_label(fig.prev, lang),
-        month_label(fig.month, lang),
-        f"{month_label(fig.month, lang)} ({rt.t('unit_usd_thousand', lang)})",
-        rt.t("share", lang),
-        rt.t("mtm", lang),
-        rt.t("yoy", lang),
-    )
+    headers = (rt.t("rank", lang), rt.t("destination", lang), *_figure_headers(fig, lang))
     return _Table(
         caption,
         headers,
