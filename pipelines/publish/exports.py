@@ -60,7 +60,7 @@ class ChartDef:
     assets: tuple[str, ...]  # the checked assets it is built from (for its provenance)
     keys: tuple[str, ...]  # the columns that identify a published cell
     data: Callable[[duckdb.DuckDBPyConnection, Window, disclosure.Rule], pl.DataFrame]
-    draw: Callable[[pl.DataFrame, str, datetime], alt.TopLevelMixin]
+    draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin]  # data, lang, as of, title
 
     def period(self, w: Window) -> str:
         return w.last_day.isoformat() if self.grain == "day" else w.last_month.strftime("%Y-%m")
@@ -130,37 +130,34 @@ def _t(id_: str, en: str) -> dict[str, str]:
     return {"id": id_, "en": en}
 
 
+def _stacked(dim: str, title: dict[str, str], description: dict[str, str]) -> ChartDef:
+    """Daily turnover stacked by a breakdown (category or kecamatan): one definition for both charts."""
+    chart_id = f"daily_turnover_by_{dim}"
+    return ChartDef(
+        chart_id, title, description, _t("Rupiah", "Rupiah"), "day", ("stg_transactions", chart_id), ("date", dim),
+        _daily_by(dim), lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
+    )  # fmt: skip
+
+
 CHARTS: tuple[ChartDef, ...] = (
     ChartDef(
         "daily_turnover", _t("Omzet harian IKM Kota Bekasi", "Daily IKM turnover, Kota Bekasi"),
         _t("Omzet harian seluruh produsen dengan rata-rata bergerak 7 hari.",
            "Daily turnover of all producers with its 7-day moving average."),
         _t("Rupiah", "Rupiah"), "day", ("stg_transactions", "daily_turnover"), ("date",),
-        daily_turnover_data, lambda df, lang, as_of: charts.daily_turnover_chart(df, lang, as_of),
+        daily_turnover_data, lambda df, lang, as_of, _: charts.daily_turnover_chart(df, lang, as_of),
     ),
-    ChartDef(
-        "daily_turnover_by_category", _t("Omzet harian per kategori", "Daily turnover by category"),
-        _t("Omzet harian ditumpuk per kategori produk.", "Daily turnover stacked by product category."),
-        _t("Rupiah", "Rupiah"), "day", ("stg_transactions", "daily_turnover_by_category"), ("date", "category"),
-        _daily_by("category"),
-        lambda df, lang, as_of: breakdowns.stacked_area_chart(
-            df, "category", CHARTS_BY_ID["daily_turnover_by_category"].title[lang], lang, as_of),
-    ),
-    ChartDef(
-        "daily_turnover_by_kecamatan", _t("Omzet harian per kecamatan", "Daily turnover by kecamatan"),
-        _t("Omzet harian ditumpuk per kecamatan.", "Daily turnover stacked by kecamatan."),
-        _t("Rupiah", "Rupiah"), "day", ("stg_transactions", "daily_turnover_by_kecamatan"), ("date", "kecamatan"),
-        _daily_by("kecamatan"),
-        lambda df, lang, as_of: breakdowns.stacked_area_chart(
-            df, "kecamatan", CHARTS_BY_ID["daily_turnover_by_kecamatan"].title[lang], lang, as_of),
-    ),
+    _stacked("category", _t("Omzet harian per kategori", "Daily turnover by category"),
+             _t("Omzet harian ditumpuk per kategori produk.", "Daily turnover stacked by product category.")),
+    _stacked("kecamatan", _t("Omzet harian per kecamatan", "Daily turnover by kecamatan"),
+             _t("Omzet harian ditumpuk per kecamatan.", "Daily turnover stacked by kecamatan.")),
     ChartDef(
         "monthly_export_value", _t("Nilai ekspor bulanan", "Monthly export value"),
         _t("Nilai ekspor (FOB) per bulan ditumpuk per komoditas, dengan perubahan bulanan dan tahunan.",
            "Export value (FOB) per month stacked by commodity, with month-on-month and year-on-year change."),
         _t("Rupiah", "Rupiah"), "month", ("stg_exports", "monthly_export_value_by_commodity"),
         ("month", "commodity"), monthly_export_data,
-        lambda df, lang, as_of: charts.monthly_export_chart(df, lang, as_of),
+        lambda df, lang, as_of, _: charts.monthly_export_chart(df, lang, as_of),
     ),
     ChartDef(
         "exports_by_destination", _t("Nilai ekspor per negara tujuan", "Export value by destination"),
@@ -168,8 +165,7 @@ CHARTS: tuple[ChartDef, ...] = (
            f"The top {TOP_DESTINATIONS} destinations and the rest, last {MONTHLY_WINDOW_MONTHS} months."),
         _t("Rupiah", "Rupiah"), "month", ("stg_exports", "monthly_export_value_by_destination"),
         ("destination_country",), destination_data,
-        lambda df, lang, as_of: breakdowns.destination_chart(
-            df, CHARTS_BY_ID["exports_by_destination"].title[lang], lang, as_of),
+        lambda df, lang, as_of, title: breakdowns.destination_chart(df, title, lang, as_of),
     ),
     ChartDef(
         "kecamatan_evidence", _t("Produsen, omzet dan eksportir per kecamatan",
@@ -178,11 +174,9 @@ CHARTS: tuple[ChartDef, ...] = (
            "Evidence for siting a sentra IKM: registered producers, last year's turnover and exporters."),
         _t("produsen; Rupiah; eksportir", "producers; Rupiah; exporters"), "day",
         ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
-        lambda df, lang, as_of: breakdowns.kecamatan_chart(
-            df, CHARTS_BY_ID["kecamatan_evidence"].title[lang], lang, as_of),
+        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of),
     ),
 )  # fmt: skip
-CHARTS_BY_ID = {c.id: c for c in CHARTS}
 
 
 # --- Publishing ---------------------------------------------------------------------------------------
@@ -277,7 +271,7 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
     folder = publish / "charts" / chart.id / period
     files = []
     for lang in LANGS:
-        drawn = chart.draw(published, lang, as_of)
+        drawn = chart.draw(published, lang, as_of, chart.title[lang])
         drawn = charts.add_notes(drawn, _notes(chart, published, revised, rule, lang))
         for path in charts.save_chart(drawn, charts.chart_data(drawn), folder / lang, chart.id, lang=lang):
             suffix = path.name.removeprefix(f"{chart.id}.")
