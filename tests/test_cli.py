@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from browser import CHROMIUM, chromium, collect_errors, offline
 from independent import daily_turnover, monthly_exports
@@ -72,6 +73,11 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
     assert (isolated / "publish" / "reports" / "weekly" / "2025-W13" / "weekly-brief-2025-W13.en.html").exists()
     assert "reports/monthly/2025-04/laporan-bulanan-2025-04.id.pdf" in index  # the latest report
 
+    exports_csv = pl.read_csv(charts / "monthly_export_value" / "latest" / "en" / "monthly_export_value.csv")
+    totals = dict(exports_csv.group_by("month").agg(pl.col("export_value_idr").sum()).iter_rows())
+    change = round((totals["2025-04-01"] - totals["2025-03-01"]) / totals["2025-03-01"] * 100, 1)
+    assert set(exports_csv.filter(pl.col("month") == "2025-04-01")["mom_change_pct"]) == {change}
+    assert exports_csv["yoy_change_pct"].is_null().all()  # no 2024 data: no year-on-year change
     _portal_works_in_a_browser(isolated / "publish")
 
     # Running again is safe: nothing new is ingested and the marts do not change.

@@ -93,8 +93,26 @@ def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window, disclosu
 
 
 def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
+    """Export value by month and commodity, with each month's total change on the month before and the
+    same month a year earlier (percent; empty when that month has no data)."""
     cells = disclosure.protect(_monthly(con, w), ["month", "commodity"], rule, merge_dim="commodity")
-    return _with_flags(cells, "export_value_idr").with_columns(pl.col("export_value_idr").cast(pl.Float64))
+    data = _with_flags(cells, "export_value_idr").with_columns(pl.col("export_value_idr").cast(pl.Float64))
+    totals = data.group_by("month").agg(pl.col("export_value_idr").sum().alias("total"))
+    earlier = {
+        "mom_change_pct": pl.col("month").dt.offset_by("-1mo"),
+        "yoy_change_pct": pl.col("month").dt.offset_by("-1y"),
+    }
+    for name, month in earlier.items():
+        base = totals.select(pl.col("month").alias("_base"), pl.col("total").alias("_base_total"))
+        totals = (
+            totals.with_columns(month.alias("_base"))
+            .join(base, on="_base", how="left")
+            .with_columns(
+                ((pl.col("total") - pl.col("_base_total")) / pl.col("_base_total") * 100).round(1).alias(name)
+            )
+            .drop("_base", "_base_total")
+        )
+    return data.join(totals.drop("total"), on="month", how="left").sort("month", "commodity")
 
 
 def destination_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
