@@ -16,6 +16,8 @@ LINEAGE = (
     ("_row_hash", "VARCHAR NOT NULL"),
     ("_run_id", "VARCHAR NOT NULL"),
 )
+# Columns a file had beyond its contract, as one JSON object per row: kept, never interpreted.
+EXTRA = ("_extra", "VARCHAR")
 
 
 def q(name: str) -> str:
@@ -33,7 +35,7 @@ def _table(name: str, columns: list[tuple[str, str]]) -> str:
 def raw_table(c: Contract) -> str:
     """Accepted rows, typed, every version (corrections keep the older row, flagged not current)."""
     cols = [(f.name, f.duckdb_type) for f in c.fields] + list(c.extra_columns)
-    cols += [("_key", "VARCHAR NOT NULL"), ("_is_current", "BOOLEAN NOT NULL"), *LINEAGE]
+    cols += [("_key", "VARCHAR NOT NULL"), ("_is_current", "BOOLEAN NOT NULL"), EXTRA, *LINEAGE]
     return _table(f"raw.{q(c.source)}", cols)
 
 
@@ -46,6 +48,7 @@ def quarantine_table(c: Contract) -> str:
         ("partition_date", "DATE"),  # the row's own date when it could be read, for per-partition shares
         ("_key", "VARCHAR"),  # the row's key when it could be read: a corrected row re-sent resolves it
         ("resolved_file_id", "BIGINT"),  # the file whose accepted row replaced it; NULL while open
+        EXTRA,
         *LINEAGE,
     ]
     return _table(f"quarantine.{q(c.source)}", cols)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.ingest import settings as ingest_settings
 from pipelines.ingest.assets import raw_assets
 from pipelines.jobs import JOBS
 from pipelines.publish import settings as publish_settings
@@ -22,6 +23,7 @@ defs = dg.Definitions(
     sensors=SENSORS,
     resources={
         "warehouse": Warehouse(),
+        "ingest": ingest_settings.from_environment(),
         "quality": quality_settings.from_environment(),
         "publishing": publish_settings.from_environment(),
     },

@@ -15,7 +15,7 @@ from models.contracts import SOURCES
 from pipelines import dates
 from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
-from pipelines.instance import get_instance
+from pipelines.instance import get_instance, owner_tags, release_dead_runs
 from pipelines.resources import connect
 from pipelines.runs import complete_weeks, periods, range_tags, segments
 
@@ -31,6 +31,9 @@ class RunFailed(Exception):
 def run_range(start: date, end: date, echo: Echo) -> int:
     _validate(start, end, dates.last_complete("day"))
     instance = get_instance()
+    for run_id in release_dead_runs(instance):
+        echo(f"  recovered run {run_id[:8]}: its process died (DuckDB rolled back what it had not committed); "
+             "marked failed, pool slot freed")  # fmt: skip
     try:
         from pipelines.definitions import defs  # after DAGSTER_HOME is settled
     except ValueError as exc:  # a setting from the environment
@@ -58,7 +61,9 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         return EXIT_FAILED
     _report_outputs(days, months, published, echo)
     if rejected:
-        echo(f"sentra: {rejected} landing file(s) rejected (reasons above; fix and re-send them); the rest went on")
+        folder = settings().landing / "rejected"
+        echo(f"sentra: {rejected} landing file(s) rejected and moved to {folder} with an .error.txt each; "
+             "fix and put them back in landing/ — the rest went on")  # fmt: skip
         return EXIT_REJECTED_FILES
     return 0
 
@@ -79,7 +84,7 @@ def _execute(
     started = time.perf_counter()
     echo(f"▶ {label} …")
     result = defs.resolve_job_def(job).execute_in_process(
-        instance=instance, tags=tags, run_config=QUIET, raise_on_error=False
+        instance=instance, tags={**tags, **owner_tags()}, run_config=QUIET, raise_on_error=False
     )
     if not result.success:
         failures = result.get_step_failure_events()
@@ -116,8 +121,10 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"  {source:<12} files: {m.get('files_ingested', 0)} new, {m.get('files_skipped', 0)} already in, "
             f"{m.get('files_rejected', 0)} rejected | rows: {m.get('rows_accepted', 0):,} accepted, "
             f"{m.get('rows_quarantined', 0):,} quarantined, {m.get('rows_duplicate', 0):,} duplicates, "
-            f"{m.get('rows_corrected', 0):,} corrections"
+            f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
+        for note in m.get("notes", []):
+            echo(f"  warning: {note}")
         for reason in m.get("rejected", []):
             echo(f"  rejected: {reason}")
     return rejected

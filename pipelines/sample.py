@@ -236,9 +236,9 @@ _DIRTY_SPLIT = {  # share of the dirty transaction rows per kind
     "dirty_bad_amounts": 0.15,
     "dirty_bad_dates": 0.15,
 }
-_BAD_AMOUNTS: tuple[str | None, ...] = ("0", "-5000", "abc", None, "Rp25.000")
+_BAD_AMOUNTS: tuple[str | None, ...] = ("0", "-5000", "abc", None, "25rb")
 # strftime patterns applied to the source row's local time ("kemarin" = "yesterday" has no field).
-_BAD_DATES: tuple[str | None, ...] = ("%Y-13-45", "kemarin", None, "%d/%m/%Y %H:%M")
+_BAD_DATES: tuple[str | None, ...] = ("%Y-13-45", "kemarin", None, "%m/%d/%Y %I:%M %p")
 _UNKNOWN_PRODUCER_BASE = 9900
 _ID_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
 

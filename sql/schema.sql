@@ -16,10 +16,14 @@ CREATE TABLE IF NOT EXISTS raw.files (
     accepted     BIGINT NOT NULL,
     quarantined  BIGINT NOT NULL,
     duplicates   BIGINT NOT NULL,
-    corrections  BIGINT NOT NULL
+    corrections  BIGINT NOT NULL,
+    excluded     BIGINT NOT NULL DEFAULT 0,  -- records that are not sales (cancelled marketplace orders)
+    format       VARCHAR,                    -- csv, xlsx, parquet or jsonl
+    notes        VARCHAR                     -- said once per file: extra columns, encoding, rows below the data
 );
 
--- Files that could not be read at all, with the reason; a fixed file under any name is ingested normally.
+-- Files that could not be read at all, with the reason; they are moved to `moved_to` (landing/rejected/)
+-- beside a <name>.error.txt. A fixed file put back in landing under any name is ingested normally.
 CREATE TABLE IF NOT EXISTS raw.rejected_files (
     source      VARCHAR NOT NULL,
     name        VARCHAR NOT NULL,
@@ -27,7 +31,18 @@ CREATE TABLE IF NOT EXISTS raw.rejected_files (
     sha256      VARCHAR NOT NULL,
     reason      VARCHAR NOT NULL,
     run_id      VARCHAR NOT NULL,
-    rejected_at TIMESTAMP NOT NULL
+    rejected_at TIMESTAMP NOT NULL,
+    moved_to    VARCHAR
+);
+
+-- Records read but not sales, kept whole with the reason (e.g. cancelled or returned marketplace orders).
+CREATE TABLE IF NOT EXISTS raw.excluded (
+    source   VARCHAR NOT NULL,
+    _file_id BIGINT NOT NULL,
+    _line    BIGINT NOT NULL,
+    reason   VARCHAR NOT NULL,
+    record   VARCHAR NOT NULL,  -- JSON of the record as mapped to the contract
+    _run_id  VARCHAR NOT NULL
 );
 
 -- Partitions each file changed (its rows' own dates and those of the rows it superseded).
@@ -105,7 +120,7 @@ CREATE TABLE IF NOT EXISTS marts.monthly_export_value_by_destination (
     items BIGINT NOT NULL, exporters BIGINT NOT NULL
 );
 
--- Per-file accounting, live: every row read is accepted, quarantined or an exact duplicate. Export items
+-- Per-file accounting, live: every row read is accepted, quarantined, an exact duplicate or excluded. Export items
 -- accepted at ingest but held for a missing exchange rate count as quarantined until a rate arrives.
 CREATE OR REPLACE VIEW raw.file_accounting AS
 WITH held AS (
@@ -114,8 +129,8 @@ WITH held AS (
 SELECT f.file_id, f.source, f.name, f.rows_read,
        f.accepted - coalesce(h.n, 0) AS accepted,
        f.quarantined + coalesce(h.n, 0) AS quarantined,
-       f.duplicates, f.corrections,
-       f.rows_read = f.accepted + f.quarantined + f.duplicates AS balanced
+       f.duplicates, f.corrections, f.excluded,
+       f.rows_read = f.accepted + f.quarantined + f.duplicates + f.excluded AS balanced
 FROM raw.files f LEFT JOIN held h USING (file_id);
 
 -- Every check outcome, per run, asset, check and partition (NULL for unpartitioned assets).

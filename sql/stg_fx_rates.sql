@@ -1,2 +1,2 @@
 -- Current reference rates, one per (date, currency).
-SELECT * EXCLUDE (_key, _is_current) FROM raw.fx_rates WHERE _is_current
+SELECT * EXCLUDE (_key, _is_current, _extra) FROM raw.fx_rates WHERE _is_current

@@ -89,7 +89,7 @@ def test_rejected_rows_are_quarantined_with_file_line_and_reason(write_landing) 
     ]
     reasons = [r for _, r, _ in rows]
     assert "producer_id 'P9' is not in the registry" in reasons[0]
-    assert "occurred_at 'kemarin' is not an ISO 8601 time" in reasons[1]
+    assert "occurred_at 'kemarin' is not a date and time" in reasons[1]
     assert "amount_idr must be greater than 0" in reasons[2]
     assert "missing transaction_id" in reasons[3]
     assert "outside the partitioned dates" in reasons[4]

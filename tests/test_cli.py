@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -91,15 +94,19 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
     assert len(runs) >= 8
 
 
-def test_a_bad_file_is_named_kept_and_the_rest_go_on(sample: Path, isolated: Path) -> None:
+def test_a_bad_file_is_named_moved_aside_and_the_rest_go_on(sample: Path, isolated: Path) -> None:
     bad = sample / "transactions" / "kiriman 'rusak'.csv"
     bad.write_text("transaction_id,producer_id,amount_idr\nx,BKS-0001,5\n")
     done = sentra("run", "--from", START, "--to", END)
     assert done.returncode == 3
-    assert "kiriman 'rusak'.csv: missing column(s) occurred_at, quantity, category, channel" in done.stdout
-    assert bad.exists()
+    assert "kiriman 'rusak'.csv: missing column(s) occurred_at, quantity, channel" in done.stdout
+    moved = sample / "rejected" / "transactions" / bad.name
+    assert not bad.exists() and moved.read_bytes().startswith(b"transaction_id")
+    error = (moved.parent / f"{bad.name}.error.txt").read_text()
+    assert "missing column(s) occurred_at" in error and f"put it back in {bad.parent}/" in error
+    assert f"moved to {sample / 'rejected'}" in done.stdout
     con = duckdb.connect(str(isolated / "warehouse.duckdb"), read_only=True)
-    assert con.execute("SELECT name FROM raw.rejected_files").fetchall() == [("kiriman 'rusak'.csv",)]
+    assert con.execute("SELECT name, moved_to FROM raw.rejected_files").fetchall() == [(bad.name, str(moved))]
     assert con.execute("SELECT count(*) > 0 FROM marts.daily_turnover").fetchall() == [(True,)]
     con.close()
 
@@ -193,3 +200,64 @@ def _portal_works_in_a_browser(publish: Path) -> None:
             context.close()
     finally:
         server.shutdown()
+
+
+def _every_mart(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]  # fmt: skip
+        marts = {n: con.execute(f'SELECT * FROM marts."{n}" ORDER BY ALL').fetchall() for n in names}  # noqa: S608
+        marts["files"] = con.execute(
+            "SELECT source, name, rows_read, accepted, quarantined, duplicates FROM raw.files ORDER BY ALL"
+        ).fetchall()
+        marts["unbalanced"] = con.execute("SELECT * FROM raw.file_accounting WHERE NOT balanced").fetchall()
+        return marts
+    finally:
+        con.close()
+
+
+def test_killing_a_run_at_any_moment_then_running_again_gives_one_clean_run(
+    sample: Path, isolated: Path, tmp_path: Path
+) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(sample, reference / "landing")
+    assert sentra("run", "--from", START, "--to", END, "--data-dir", str(reference)).returncode == 0
+    expected = _every_mart(reference / "warehouse.duckdb")
+    assert expected["files"] and not expected["unbalanced"]
+
+    exe = str(Path(sys.executable).with_name("sentra"))
+    for delay in (1.0, 3.5, 6.0, 9.0, 13.0, 18.0):  # during start-up, ingest, days, months, reports, publish
+        run = subprocess.Popen([exe, "run", "--from", START, "--to", END], start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(delay)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=60)
+    done = sentra("run", "--from", START, "--to", END)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _every_mart(isolated / "warehouse.duckdb") == expected
+
+
+def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isolated: Path) -> None:
+    assert sentra("run", "--from", START, "--to", END).returncode == 0
+    snapshot = isolated / "publish" / "snapshot" / "sentra.duckdb"
+    session = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
+         "print(con.sql('SELECT count(*) FROM marts.daily_turnover').fetchall()[0][0], flush=True); time.sleep(600)",
+         str(snapshot)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        days = int(session.stdout.readline())
+        again = sentra("run", "--from", START, "--to", END)  # the session still holds the old snapshot
+    finally:
+        session.kill()
+        session.wait()
+    assert again.returncode == 0, again.stdout + again.stderr
+    live = _every_mart(isolated / "warehouse.duckdb")
+    assert days == len(live["daily_turnover"])
+    copy = duckdb.connect(str(snapshot), read_only=True)
+    assert copy.execute("SELECT * FROM marts.daily_turnover ORDER BY ALL").fetchall() == live["daily_turnover"]
+    copy.close()
+    parquet = pl.read_parquet(isolated / "publish" / "snapshot" / "parquet" / "monthly_export_value.parquet")
+    assert parquet.sort("month").rows() == live["monthly_export_value"]

@@ -6,6 +6,7 @@ from models.contracts import CONTRACTS, Contract
 from pipelines import dates, markdown
 from pipelines.config import settings
 from pipelines.ingest.load import SourceResult, ingest_source
+from pipelines.ingest.settings import IngestSettings
 from pipelines.quality import accounting, report
 from pipelines.quality.outcome import record, specs, to_results
 from pipelines.resources import POOL, Warehouse
@@ -15,9 +16,10 @@ _DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
 
 
 def _files_table(result: SourceResult) -> str:
-    headers = ("file", "status", "read", "accepted", "quarantined", "duplicates", "corrections")
+    headers = ("file", "status", "read", "accepted", "quarantined", "duplicates", "excluded", "corrections")
     rows = (
-        (f.name, f.status, f.rows_read, f.accepted, f.quarantined, f.duplicates, f.corrections) for f in result.files
+        (f.name, f.status, f.rows_read, f.accepted, f.quarantined, f.duplicates, f.excluded, f.corrections)
+        for f in result.files
     )
     return markdown.table(headers, rows)
 
@@ -30,19 +32,25 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         group_name="raw",
         deps=_DEPS.get(contract.source, []),
         pool=POOL,
-        kinds={"duckdb", "csv"},
+        kinds={"duckdb", "csv", "excel", "parquet"},
         description=f"{contract.description} New or changed files from `landing/{contract.source}/` are "
-        "ingested (each once, whatever its name); rejected rows go to `quarantine` with their reasons.",
+        "ingested (each once, whatever its name; CSV, Excel, Parquet or JSON Lines); rejected rows go to "
+        "`quarantine` with their reasons, unreadable files to `landing/rejected/` with an explanation.",
         check_specs=specs(name, accounting.CHECKS),
     )
-    def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse, ingest: IngestSettings) -> dg.MaterializeResult:
         with warehouse.connection() as con:
-            result = ingest_source(con, contract, settings().landing, context.run_id, dates.first_day(), dates.today())
+            result = ingest_source(
+                con, contract, settings().landing, context.run_id, dates.first_day(), dates.today(), ingest
+            )
             outcomes = [accounting.accounting(con, contract.source), accounting.readable(result)]
             record(con, context.run_id, name, outcomes)
             report.write_run_report(con, context.run_id, settings().publish)
         for f in result.rejected:
             context.log.warning(f.reason)
+        notes = [f"{f.name}: {n}" for f in result.files for n in f.notes]
+        for note in notes:
+            context.log.warning(note)
         touched = sorted(result.touched)
         return dg.MaterializeResult(
             metadata={
@@ -54,6 +62,8 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 "rows_quarantined": result.total("quarantined"),
                 "rows_duplicate": result.total("duplicates"),
                 "rows_corrected": result.total("corrections"),
+                "rows_excluded": result.total("excluded"),
+                "notes": dg.MetadataValue.json(notes),
                 "touched_days": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "day"]),
                 "touched_months": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "month"]),
                 "files": dg.MetadataValue.md(_files_table(result)),

@@ -10,8 +10,10 @@ import duckdb
 import polars as pl
 
 from models.contracts import Contract
-from pipelines.ingest import parse
+from pipelines.ingest import marketplace, parse, read
 from pipelines.ingest.landing import LandingFile, scan
+from pipelines.ingest.rejected import reject
+from pipelines.ingest.settings import IngestSettings
 from pipelines.resources import render, sql, transaction
 
 # The date that partitions each source's rows, and the grain of that partition.
@@ -27,7 +29,9 @@ class FileResult:
     quarantined: int = 0
     duplicates: int = 0
     corrections: int = 0
+    excluded: int = 0
     reason: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,32 +55,45 @@ def ingest_source(
     run_id: str,
     first_day: date,
     last_day: date,
+    limits: IngestSettings,
 ) -> SourceResult:
-    """Ingest every new or changed file of one source, oldest first. A bad file is recorded and skipped."""
+    """Ingest every new or changed file of one source, oldest first. A bad file is moved aside and skipped."""
     result = SourceResult(contract.source)
     seen = {r[0] for r in con.execute("SELECT sha256 FROM raw.files WHERE source = ?", [contract.source]).fetchall()}
     for lf in scan(landing, contract.source):
         digest = lf.sha256()
         if digest in seen:
-            result.files.append(FileResult(lf.path.name, "skipped"))
+            result.files.append(FileResult(lf.name, "skipped"))
             continue
         try:
-            frame = parse.read_csv(lf.path, contract)
+            records = _records(lf, contract, limits)
         except parse.LandingFileError as exc:
-            _reject_file(con, lf, digest, str(exc), run_id)
-            result.files.append(FileResult(lf.path.name, "rejected", reason=str(exc)))
+            reject(con, landing, lf, digest, str(exc), run_id)
+            result.files.append(FileResult(lf.name, "rejected", reason=str(exc)))
             continue
-        fr = _ingest_file(con, contract, lf, digest, frame, run_id, first_day, last_day, result.touched)
+        fr = _ingest_file(con, contract, lf, digest, records, run_id, first_day, last_day, result.touched)
         seen.add(digest)
         result.files.append(fr)
     return result
 
 
-def _reject_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, digest: str, reason: str, run_id: str) -> None:
-    con.execute(
-        "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [lf.source, lf.path.name, str(lf.path), digest, reason, run_id],
-    )
+@dataclass
+class Records:
+    """A file's records in the contract's text columns, the records set aside as not sales, and notes."""
+
+    frame: pl.DataFrame
+    excluded: pl.DataFrame
+    notes: list[str]
+
+
+def _records(lf: LandingFile, contract: Contract, limits: IngestSettings) -> Records:
+    if lf.producer_id is None:
+        table = read.read(lf, read.Layout.of(contract), limits)
+        none = pl.DataFrame(schema={"_line": pl.Int64, "reason": pl.String, "record": pl.String})
+        return Records(table.frame, none, table.notes)
+    table = read.read(lf, read.MARKETPLACE, limits)
+    sales, excluded, note = marketplace.orders(table.frame, lf.producer_id)
+    return Records(sales, excluded, [*table.notes, note])
 
 
 def _row_rules(
@@ -117,7 +134,7 @@ def _ingest_file(
     contract: Contract,
     lf: LandingFile,
     digest: str,
-    frame: pl.DataFrame,
+    records: Records,
     run_id: str,
     first_day: date,
     last_day: date,
@@ -128,6 +145,7 @@ def _ingest_file(
         f"quarantine.{contract.source}",
         f"raw.{contract.source}_duplicates",
     )
+    frame = records.frame
     typed = _row_rules(con, contract, parse.type_rows(frame, contract), first_day, last_day)
     good = parse.accepted(typed, contract)
     bad = parse.rejected(typed, contract, PARTITION_DATE.get(contract.source, (None,))[0])
@@ -135,8 +153,10 @@ def _ingest_file(
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
         con.register("incoming", good.to_arrow())
         con.register("rejected_rows", bad.to_arrow())
+        con.register("excluded_rows", records.excluded.to_arrow())
         try:
             con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
+            con.execute(sql("ingest_excluded"), [contract.source, file_id, run_id])
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}",
                 [file_id],
@@ -151,18 +171,20 @@ def _ingest_file(
                 "SELECT count(*) FILTER (is_duplicate), "
                 "count(*) FILTER (NOT is_duplicate AND prev_row_hash IS NOT NULL) FROM classified"
             ).fetchall()[0]
+            excluded = records.excluded.height
             result = FileResult(
-                lf.path.name, "ingested", frame.height, good.height - dups, bad.height, dups, corrections
-            )
+                lf.name, "ingested", frame.height + excluded, good.height - dups, bad.height, dups, corrections,
+                excluded, notes=records.notes,
+            )  # fmt: skip
             # The pipeline checks its own accounting: a mismatch aborts the file's transaction.
-            if result.rows_read != result.accepted + result.quarantined + result.duplicates:
+            if result.rows_read != result.accepted + result.quarantined + result.duplicates + result.excluded:
                 raise AssertionError(f"{lf.path}: row accounting does not balance ({result})")
             con.execute(
                 sql("ingest_file"),
                 [
                     file_id,
                     contract.source,
-                    lf.path.name,
+                    lf.name,
                     str(lf.path),
                     digest,
                     lf.size,
@@ -173,6 +195,9 @@ def _ingest_file(
                     result.quarantined,
                     result.duplicates,
                     result.corrections,
+                    result.excluded,
+                    lf.format,
+                    "; ".join(records.notes) or None,
                 ],
             )
             if new_periods.height:
@@ -180,8 +205,8 @@ def _ingest_file(
                 con.execute("INSERT INTO raw.file_partitions BY NAME SELECT * FROM new_periods")
                 con.unregister("new_periods")
         finally:
-            con.unregister("incoming")
-            con.unregister("rejected_rows")
+            for view in ("incoming", "rejected_rows", "excluded_rows"):
+                con.unregister(view)
     touched.update(zip(new_periods["grain"].to_list(), new_periods["period"].to_list(), strict=True))
     return result
 

@@ -5,12 +5,11 @@ Everything is a vectorised Polars expression built from the contract; no Python 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from models import codes
 from models.contracts import Contract, Field
+from pipelines.ingest import normalise
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
 # A date and time, then optionally "Z" or an offset; a bare date has no offset (its "-01" is the day).
@@ -22,26 +21,6 @@ _FALSE = ("false", "f", "tidak", "n", "no", "0")
 
 class LandingFileError(Exception):
     """A whole file cannot be read; the message names the file and the problem in one line."""
-
-
-def read_csv(path: Path, contract: Contract) -> pl.DataFrame:
-    """Read a CSV as text, keep the line number of every record, and require the contract's columns."""
-    try:
-        df = pl.read_csv(path, infer_schema=False, encoding="utf8", raise_if_empty=True, truncate_ragged_lines=False)
-    except pl.exceptions.NoDataError:
-        raise LandingFileError(f"{path}: the file is empty (expected a header row and data rows)") from None
-    except (pl.exceptions.ComputeError, UnicodeDecodeError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LandingFileError(f"{path}: cannot be read as UTF-8 CSV ({first})") from None
-    df = df.rename({c: c.strip().lower() for c in df.columns})
-    missing = [f.name for f in contract.fields if f.name not in df.columns]
-    if missing:
-        raise LandingFileError(
-            f"{path}: missing column(s) {', '.join(missing)} — a {contract.source} file needs "
-            f"{', '.join(contract.names)}"
-        )
-    # Header is line 1, so record i (0-based) is reported as line i + 2.
-    return df.select(*contract.names).with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _text(name: str) -> pl.Expr:
@@ -79,30 +58,52 @@ def parse_timestamp(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return local, utc
 
 
-def _typed(f: Field) -> pl.Expr:
+# Text already in canonical form skips the (costlier) normalisers: checked per column, per file.
+_PLAIN = {
+    "int": r"^-?\d+$",
+    "decimal": r"^-?\d+$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+    "timestamp": r"^\d{4}-\d{2}-\d{2}[T ]",
+}
+
+
+def _plain_columns(df: pl.DataFrame, contract: Contract) -> set[str]:
+    fields = [f for f in contract.fields if f.kind in _PLAIN]
+    if not fields or not df.height:
+        return set()
+    flags = df.select(
+        (_text(f.name).str.contains(_PLAIN[f.kind]) | _text(f.name).is_null()).all().alias(f.name) for f in fields
+    ).row(0, named=True)
+    return {name for name, plain in flags.items() if plain}
+
+
+def _typed(f: Field, plain: bool) -> list[pl.Expr]:
     t = _text(f.name)
     if f.strip:
         t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
     match f.kind:
         case "int":
-            return pl.when(t.str.contains(r"^[+-]?\d+$")).then(t).cast(pl.Int64, strict=False)
+            v = t if plain else normalise.whole_number(t)
+            return [pl.when(v.str.contains(r"^-?\d+$")).then(v).cast(pl.Int64, strict=False)]
         case "decimal":
-            # Plain decimal notation only: "1e3" and the like are not a number a person writes.
-            ok = t.str.contains(r"^-?\d+(\.\d+)?$")
-            return pl.when(ok).then(t).cast(pl.Decimal(18, 4), strict=False)
+            # Decimal notation only: "1e3" and the like are not a number a person writes.
+            v = t if plain else normalise.number(t)
+            return [pl.when(v.str.contains(r"^-?\d+(\.\d+)?$")).then(v).cast(pl.Decimal(18, 4), strict=False)]
         case "date":
-            return t.str.to_date("%Y-%m-%d", strict=False)
+            v = t if plain else normalise.iso_datetime(t)
+            return [pl.coalesce(v.str.to_date("%Y-%m-%d", strict=False), parse_timestamp(v)[0].dt.date())]
         case "timestamp":
-            return parse_timestamp(t)[0]
+            local, utc = parse_timestamp(t if plain else normalise.iso_datetime(t))
+            return [local, utc.alias(f"__{f.name}_utc")]
         case "bool":
             low = t.str.to_lowercase()
-            return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
+            return [pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)]
         case "code":
             if f.case == "lower":
-                return t.str.to_lowercase()
-            return t.str.to_uppercase() if f.case == "upper" else t
+                return [t.str.to_lowercase()]
+            return [t.str.to_uppercase() if f.case == "upper" else t]
         case _:
-            return t
+            return [t]
 
 
 def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
@@ -115,8 +116,8 @@ def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
     kinds = {
         "int": "a whole number",
         "decimal": "a number",
-        "date": "a date (YYYY-MM-DD)",
-        "timestamp": "an ISO 8601 time",
+        "date": "a date (e.g. 2025-06-16, 16/06/2025 or 16 Juni 2025)",
+        "timestamp": "a date and time (e.g. 2025-06-16T14:30, 16/06/2025 14.30)",
         "bool": "true/false",
     }
     if f.kind in kinds:
@@ -136,7 +137,9 @@ def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
 
 def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Add typed columns `__<name>`, derived columns, `_reason` (null when the row passes) and `_key`."""
-    out = df.with_columns(_typed(f).alias(f"__{f.name}") for f in contract.fields)
+    plain = _plain_columns(df, contract)
+    typed = [e for f in contract.fields for e in _first_named(_typed(f, f.name in plain), f"__{f.name}")]
+    out = df.with_columns(typed)
     checks = [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
     out = out.with_columns(pl.concat_str(checks, separator="; ", ignore_nulls=True).alias("_reason"))
     out = out.with_columns(pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason"))
@@ -147,10 +150,13 @@ def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     return out.with_columns(key.alias("_key"), content.alias("_content"), *_derived(contract))
 
 
+def _first_named(exprs: list[pl.Expr], name: str) -> list[pl.Expr]:
+    return [exprs[0].alias(name), *exprs[1:]]
+
+
 def _derived(contract: Contract) -> list[pl.Expr]:
     if contract.source == "transactions":
-        local, utc = parse_timestamp(_text("occurred_at"))
-        return [utc.alias("__occurred_at_utc"), local.dt.date().alias("__local_date")]
+        return [pl.col("__occurred_at").dt.date().alias("__local_date")]
     if contract.source == "exports":
         hs = pl.col("__hs_code")
         heading = hs.str.slice(0, 4)
@@ -167,7 +173,7 @@ def accepted(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Rows that pass every field rule, with contract column names and their derived columns."""
     names = list(contract.names) + [n for n, _ in contract.extra_columns]
     return typed.filter(pl.col("_reason").is_null()).select(
-        *[pl.col(f"__{n}").alias(n) for n in names], "_key", "_content", "_line"
+        *[pl.col(f"__{n}").alias(n) for n in names], "_key", "_content", "_line", *_extra(typed)
     )
 
 
@@ -175,5 +181,10 @@ def rejected(typed: pl.DataFrame, contract: Contract, date_column: str | None = 
     """Rows that fail a rule, as received, with their reason, key and (when readable) partition date."""
     day = pl.col(f"__{date_column}") if date_column else pl.lit(None, dtype=pl.Date)
     return typed.filter(pl.col("_reason").is_not_null()).select(
-        *contract.names, "_reason", "_content", "_line", "_key", day.alias("_partition_date")
+        *contract.names, "_reason", "_content", "_line", "_key", day.alias("_partition_date"), *_extra(typed)
     )
+
+
+def _extra(frame: pl.DataFrame) -> list[str]:
+    """The file's extra columns as one JSON text, when it has any (kept in the raw lineage)."""
+    return ["_extra"] if "_extra" in frame.columns else []

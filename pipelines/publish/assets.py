@@ -8,10 +8,11 @@ says the data is delayed.
 import dagster as dg
 
 from pipelines.config import settings
-from pipelines.publish import exports, manifest, portal
+from pipelines.publish import exports, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse
+from pipelines.transform.assets import MARTS
 
 
 def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
@@ -64,4 +65,23 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     )
 
 
-publish_assets = [*chart_assets, portal_index]
+@dg.asset(
+    group_name="publish",
+    deps=list(MARTS),
+    pool=POOL,
+    kinds={"duckdb", "parquet"},
+)
+def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """A read-only copy of every mart for economists' own sessions: publish/snapshot/sentra.duckdb and one
+    Parquet file per table. Query the copy, never the live warehouse (a session on it blocks the pipeline)."""
+    with warehouse.connection() as con:
+        rows = snapshot.write_snapshot(con, settings().publish, context.run_id)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings().publish / "snapshot" / snapshot.FILE)),
+            "tables": dg.MetadataValue.json(rows),
+        }
+    )
+
+
+publish_assets = [*chart_assets, portal_index, marts_snapshot]

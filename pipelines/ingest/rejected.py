@@ -1,0 +1,48 @@
+"""The rejected-files loop: a file that cannot be read moves to `landing/rejected/<source>/` beside a
+`<name>.error.txt` that says what is wrong; fixed and put back in `landing/<source>/`, it is ingested."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.landing import REJECTED, LandingFile
+
+
+def _free(folder: Path, name: str) -> Path:
+    """`name` in `folder`, numbered when a file of that name was rejected before."""
+    target, n = folder / name, 1
+    while target.exists() or target.with_name(target.name + ".error.txt").exists():
+        stem, dot, suffix = name.rpartition(".")
+        target = folder / (f"{stem}.{n}{dot}{suffix}" if dot else f"{name}.{n}")
+        n += 1
+    return target
+
+
+def reject(
+    con: duckdb.DuckDBPyConnection, landing: Path, lf: LandingFile, digest: str, reason: str, run_id: str
+) -> Path:
+    """Record the rejection, then move the file aside with its explanation. Returns where it went.
+
+    Recorded first: killed before the move, the file is simply rejected again on the next run.
+    """
+    folder = landing / REJECTED / lf.source
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free(folder, lf.path.name)
+    con.execute(
+        "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
+        [lf.source, lf.name, str(lf.path), digest, reason, run_id, str(target)],
+    )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    note = (
+        f"{reason}\n\n"
+        f"Rejected {when} (run {run_id}, sha256 {digest}). Nothing from this file was ingested.\n"
+        f"Fix the file and put it back in {lf.path.parent}/ (any name); it will be ingested on the next run.\n"
+    )
+    error = target.with_name(target.name + ".error.txt")
+    error.write_text(note, encoding="utf-8")
+    os.replace(lf.path, target)
+    return target

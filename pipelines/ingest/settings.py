@@ -1,0 +1,23 @@
+"""Limits that keep a hostile or broken landing file from costing unbounded memory or time.
+
+Configurable per deployment: the `ingest` resource's config, or SENTRA_INGEST, e.g. '{"max_columns": 500}'.
+"""
+
+import dagster as dg
+
+from pipelines.config import settings_from_env
+
+
+class IngestSettings(dg.ConfigurableResource):
+    """A file beyond any limit is rejected with the limit named; raise a limit only for a file you trust."""
+
+    max_file_mb: int = 4096  # any one landing file
+    max_line_kb: int = 1024  # one physical line of a CSV or JSON Lines file
+    max_columns: int = 200  # the contracts have at most 12; extra columns are kept, but not thousands
+    max_xlsx_mb: int = 512  # an .xlsx's content once unzipped (a zip bomb unzips to gigabytes)
+    header_search_rows: int = 30  # rows of a sheet searched for the header (title rows above it)
+    sheets: dict[str, str] = {}  # source -> sheet name to read; default: the first sheet with a header
+
+
+def from_environment() -> IngestSettings:
+    return settings_from_env(IngestSettings, "SENTRA_INGEST")
