@@ -48,7 +48,7 @@ import polars as pl
 from models import codes
 from models.contracts import PRODUCERS, TRANSACTIONS
 from pipelines import sample
-from pipelines.config import REPO_ROOT
+from pipelines.config import REPO_ROOT, settings
 
 DEFAULT_ROWS = 10_000_000
 MIN_ROWS = 1_000  # below this the producers' daily coverage check cannot be met
@@ -374,7 +374,7 @@ def run(
             pandas.add(m, work)
 
         figures = _report(rows, day, made, generated_s, repeat, sentra, startup, floor, pandas, steps, results)
-        json_path = json_path or REPO_ROOT / "data" / "bench" / f"sentra-bench-{rows}.json"
+        json_path = json_path or settings().data_dir / "bench" / f"sentra-bench-{rows}.json"
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         for line in _table(figures):

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="one day of N transactions: Sentra vs one DuckDB query vs pandas (figures)")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
-    b.add_argument("--json", type=Path, help="where to write the figures (default: data/bench/sentra-bench-N.json)")
+    b.add_argument("--json", type=Path, help="figures file (default: <data dir>/bench/sentra-bench-N.json)")
     b.add_argument("--out", type=Path, help="data folder to generate into and keep (default: a temporary one)")
     b.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     b.add_argument("--seed", type=int, default=0)
