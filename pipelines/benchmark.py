@@ -346,6 +346,7 @@ def run(
     day = dates.last_complete("day")
     if out is not None and out.exists() and any(out.iterdir()):
         raise BenchUsageError(f"{out}: not empty (the benchmark needs a fresh data folder)")
+    load_before = os.getloadavg()[0]  # 2 cores shared with others: say how busy the machine was
     data = out or Path(tempfile.mkdtemp(prefix="sentra-bench-"))
     data.mkdir(parents=True, exist_ok=True)
     try:
@@ -374,6 +375,7 @@ def run(
             pandas.add(m, work)
 
         figures = _report(rows, day, made, generated_s, repeat, sentra, startup, floor, pandas, steps, results)
+        figures["machine"]["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]  # before, after
         json_path = json_path or settings().data_dir / "bench" / f"sentra-bench-{rows}.json"
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -443,7 +445,7 @@ def _table(fig: dict) -> list[str]:
     line = "{:<34} {:>9} {:>12} {:>11}"
     out = [
         f"Sentra bench: {rows:,} rows ({fig['file_mb']:,} MB), day {fig['day']}, {fig['producers']:,} producers, "
-        f"{fig['machine']['cpus']} CPUs, median of {fig['repeat']}",
+        f"{fig['machine']['cpus']} CPUs (load {fig['machine'].get('load_avg_1m')}), median of {fig['repeat']}",
         line.format("", "seconds", "rows/s", "peak RSS"),
     ]
     for key, label in (
