@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 DEMO_FROM ?= 2025-01-01
 DEMO_TO   ?= 2025-12-31
 DATA_DIR  ?= $(CURDIR)/data
+BENCH_ROWS ?= 10000000
 
 export SENTRA_DATA_DIR ?= $(DATA_DIR)
 
@@ -42,6 +43,7 @@ dev: setup
 # Benchmarks (figures in docs/BENCHMARKS.md); timings never go into tests.
 bench: setup
 	$(BIN)/python -m pipelines.quality.bench --rows 1000000 --repeat 5
+	$(BIN)/sentra bench --rows $(BENCH_ROWS)
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: setup

@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost only)")
     sv.add_argument("--port", type=int, default=8080)
     sv.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    b = sub.add_parser("bench", help="one day of N transactions: Sentra vs one DuckDB query vs pandas (figures)")
+    b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
+    b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
+    b.add_argument("--json", type=Path, help="figures file (default: <data dir>/bench/sentra-bench-N.json)")
+    b.add_argument("--out", type=Path, help="data folder to generate into and keep (default: a temporary one)")
+    b.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    b.add_argument("--seed", type=int, default=0)
     return p
 
 
@@ -56,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sample":
             return _sample(args)
+        if args.command == "bench":
+            return _bench(args)
         if args.data_dir:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
         if args.command == "serve":
@@ -90,6 +99,19 @@ def _serve(args: argparse.Namespace) -> int:
         serve(publish, args.host, args.port)
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port} ({exc.strerror or exc})") from None
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from pipelines import benchmark
+
+    try:
+        benchmark.run(args.rows, args.repeat, args.json, args.out, args.keep, args.seed, _echo)
+    except benchmark.BenchUsageError as exc:
+        raise UserError(str(exc)) from None
+    except benchmark.BenchError as exc:
+        print(f"sentra: bench failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
