@@ -27,6 +27,11 @@ class Settings:
         return Path(os.environ.get("SENTRA_WAREHOUSE", self.data_dir / "warehouse.duckdb"))
 
     @property
+    def duckdb_memory(self) -> str:
+        """DuckDB's memory limit: beyond it, big joins and inserts spill to disk instead of growing the process."""
+        return os.environ.get("SENTRA_DUCKDB_MEMORY", "1GB")
+
+    @property
     def publish(self) -> Path:
         return self.data_dir / "publish"
 

@@ -44,7 +44,7 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     delay = 0.2
     while True:
         try:
-            con = duckdb.connect(path, read_only=read_only)
+            con = duckdb.connect(path, read_only=read_only, config={"memory_limit": settings().duckdb_memory})
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:

@@ -1,16 +1,25 @@
 -- Classify a file's accepted rows (registered as `incoming`) against the current versions in $raw.
 -- A row equal to the version before it (stored, or an earlier line of this file) is an exact duplicate;
 -- any other row is a new version of its key, and a correction when an older version exists.
--- Parameter: the file_id of the incoming file.
+-- Only keys with history (stored already, or repeated in this file) need the window passes; the rest,
+-- nearly every row of a new day, are new single versions. Parameter: the file_id of the incoming file.
 WITH incoming_rows AS (
-    SELECT _key, md5(_content) AS _row_hash, _line, 1 AS _ord FROM incoming
+    SELECT _key, md5(_content) AS _row_hash, _line FROM incoming
+),
+stored AS (
+    SELECT _key, _row_hash, _file_id, _line FROM $raw
+    WHERE _is_current AND _key IN (SELECT _key FROM incoming_rows)
+),
+repeated AS (
+    SELECT _key FROM incoming_rows GROUP BY _key HAVING count(*) > 1
+    UNION
+    SELECT _key FROM stored
 ),
 all_rows AS (
-    SELECT _key, _row_hash, _file_id, _line, 0 AS _ord
-    FROM $raw
-    WHERE _is_current AND _key IN (SELECT _key FROM incoming_rows)
+    SELECT _key, _row_hash, _file_id, _line, 0 AS _ord FROM stored
     UNION ALL
-    SELECT _key, _row_hash, ?::BIGINT AS _file_id, _line, _ord FROM incoming_rows
+    SELECT _key, _row_hash, ?::BIGINT AS _file_id, _line, 1 AS _ord
+    FROM incoming_rows WHERE _key IN (SELECT _key FROM repeated)
 ),
 flagged AS (
     SELECT *, coalesce(_row_hash = lag(_row_hash) OVER w, false) AS is_duplicate
@@ -32,3 +41,6 @@ SELECT f._key, f._line, f._row_hash, f.is_duplicate, v.prev_file_id, v.prev_line
 FROM flagged f
 LEFT JOIN versions v USING (_key, _ord, _line)
 WHERE f._ord = 1
+UNION ALL
+SELECT _key, _line, _row_hash, false, NULL::BIGINT, NULL::BIGINT, NULL::VARCHAR, true
+FROM incoming_rows WHERE _key NOT IN (SELECT _key FROM repeated)

@@ -101,8 +101,14 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "scan.xlsx": (b"%PDF-1.7\n...", "it is a PDF document"),
     "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "'.xls' files are not accepted"),
     "binary.csv": (b"a,b\n\x00\x01\x02", "NUL bytes"),
-    "garbled.csv": (b"a,b\n\x81\x8d\x8f,1\n", "neither UTF-8 nor Windows-1252"),
-    "ragged.csv": (b"transaction_id,producer_id\n1,2,3,4\n", "cannot be read as csv"),
+    "garbled.csv": (
+        b"transaction_id,producer_id,occurred_at,amount_idr,quantity,channel\n\x81\x8d\x8f,1,2,3,4,5\n",
+        "neither UTF-8 nor Windows-1252",
+    ),
+    "ragged.csv": (
+        b"transaction_id,producer_id,occurred_at,amount_idr,quantity,channel\n1,2,3,4,5,6,7\n",
+        "a row has more fields than the header",
+    ),
     "both.csv": (b"tanggal,occurred_at\n", "columns 'tanggal' and 'occurred_at' both mean occurred_at"),
     "data.parquet": (b"not parquet at all", "not a Parquet file"),
     "bad.jsonl": (b'{"transaction_id": "a"\n', "cannot be read as jsonl"),

@@ -12,9 +12,8 @@ from models.contracts import Contract, Field
 from pipelines.ingest import normalise
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
-# A date and time, then optionally "Z" or an offset; a bare date has no offset (its "-01" is the day).
-_TIME_WITH_ZONE = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$"
-_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+# A date, optionally a time (T or space) and then "Z" or an offset; a bare date has no offset.
+_ISO = r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 _TRUE = ("true", "t", "ya", "y", "yes", "1")
 _FALSE = ("false", "f", "tidak", "n", "no", "0")
 
@@ -32,30 +31,44 @@ def _shown(name: str) -> pl.Expr:
     return pl.lit("'") + pl.col(name).fill_null("") + pl.lit("'")
 
 
-def parse_timestamp(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """ISO 8601 text -> (naive Asia/Jakarta local time, naive UTC). No offset means local time."""
-    norm = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ ]", "${1}T")
-    suffix = norm.str.extract(_TIME_WITH_ZONE, 2)
-    body = pl.coalesce(norm.str.extract(_TIME_WITH_ZONE, 1), norm)
-    naive = pl.coalesce(
-        [body.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in _TIME_FORMATS]
-        + [body.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))]  # a bare date is local midnight
+def time_stages(text: pl.Expr, name: str) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """ISO 8601 text -> `name` (naive Asia/Jakarta local time) and `name_utc` (naive UTC), in two
+    `with_columns` stages: the split is computed once and read by both. No offset means local time."""
+    parts = text.str.extract_groups(_ISO)
+    body = (
+        parts.struct.field("1")
+        + "T"
+        + parts.struct.field("2").fill_null("00:00")
+        + parts.struct.field("3").fill_null(":00")
     )
-    sign = pl.when(suffix.str.starts_with("-")).then(-1).otherwise(1)
-    digits = suffix.str.replace_all(r"[^0-9]", "")
+    naive = body.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us")
+    first = [naive.alias(f"{name}__naive"), parts.struct.field("4").alias(f"{name}__zone")]
+    naive, zone = pl.col(f"{name}__naive"), pl.col(f"{name}__zone")
+    sign = pl.when(zone.str.starts_with("-")).then(-1).otherwise(1)
+    digits = zone.str.replace_all(r"[^0-9]", "")
     offset_min = (
-        pl.when(suffix == "Z")
+        pl.when(zone == "Z")
         .then(0)
         .otherwise(
             sign * (digits.str.slice(0, 2).cast(pl.Int64) * 60 + digits.str.slice(2, 2).str.zfill(2).cast(pl.Int64))
         )
     )
-    utc_from_offset = naive - pl.duration(minutes=offset_min)
     utc_from_local = naive.dt.replace_time_zone(codes.TIMEZONE, non_existent="null", ambiguous="earliest")
     utc_from_local = utc_from_local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-    utc = pl.when(suffix.is_null()).then(utc_from_local).otherwise(utc_from_offset)
-    local = utc.dt.replace_time_zone("UTC").dt.convert_time_zone(codes.TIMEZONE).dt.replace_time_zone(None)
-    return local, utc
+    utc = pl.when(zone.is_null()).then(utc_from_local).otherwise(naive - pl.duration(minutes=offset_min))
+    local = (
+        pl.when(zone.is_null())
+        .then(naive)
+        .otherwise(utc.dt.replace_time_zone("UTC").dt.convert_time_zone(codes.TIMEZONE).dt.replace_time_zone(None))
+    )
+    return first, [local.alias(name), utc.alias(f"{name}_utc")]
+
+
+def parse_times(text: pl.Series) -> pl.DataFrame:
+    """`local` and `utc` of each text, as `time_stages` computes them (for callers with a plain Series)."""
+    first, second = time_stages(pl.col("t"), "local")
+    out = pl.DataFrame({"t": text}).lazy().with_columns(first).with_columns(second).collect()
+    return out.select("local", utc="local_utc")
 
 
 # Text already in canonical form skips the (costlier) normalisers: checked per column, per file.
@@ -77,33 +90,34 @@ def _plain_columns(df: pl.DataFrame, contract: Contract) -> set[str]:
     return {name for name, plain in flags.items() if plain}
 
 
-def _typed(f: Field, plain: bool) -> list[pl.Expr]:
+def _typed(f: Field, plain: bool) -> pl.Expr:
     t = _text(f.name)
     if f.strip:
         t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
     match f.kind:
         case "int":
             v = t if plain else normalise.whole_number(t)
-            return [pl.when(v.str.contains(r"^-?\d+$")).then(v).cast(pl.Int64, strict=False)]
+            return pl.when(v.str.contains(r"^-?\d+$")).then(v).cast(pl.Int64, strict=False)
         case "decimal":
             # Decimal notation only: "1e3" and the like are not a number a person writes.
             v = t if plain else normalise.number(t)
-            return [pl.when(v.str.contains(r"^-?\d+(\.\d+)?$")).then(v).cast(pl.Decimal(18, 4), strict=False)]
+            return pl.when(v.str.contains(r"^-?\d+(\.\d+)?$")).then(v).cast(pl.Decimal(18, 4), strict=False)
         case "date":
             v = t if plain else normalise.iso_datetime(t)
-            return [pl.coalesce(v.str.to_date("%Y-%m-%d", strict=False), parse_timestamp(v)[0].dt.date())]
-        case "timestamp":
-            local, utc = parse_timestamp(t if plain else normalise.iso_datetime(t))
-            return [local, utc.alias(f"__{f.name}_utc")]
+            # A time after the date (Excel and Parquet write one) is allowed and dropped.
+            day = pl.when(v.str.contains(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")).then(v.str.slice(0, 10))
+            return day.str.to_date("%Y-%m-%d", strict=False)
+        case "timestamp":  # parsed in two stages by `type_rows`: here only the finished column
+            return pl.col(f"__{f.name}")
         case "bool":
             low = t.str.to_lowercase()
-            return [pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)]
+            return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
         case "code":
             if f.case == "lower":
-                return [t.str.to_lowercase()]
-            return [t.str.to_uppercase() if f.case == "upper" else t]
+                return t.str.to_lowercase()
+            return t.str.to_uppercase() if f.case == "upper" else t
         case _:
-            return [t]
+            return t
 
 
 def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
@@ -138,20 +152,27 @@ def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
 def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Add typed columns `__<name>`, derived columns, `_reason` (null when the row passes) and `_key`."""
     plain = _plain_columns(df, contract)
-    typed = [e for f in contract.fields for e in _first_named(_typed(f, f.name in plain), f"__{f.name}")]
-    out = df.with_columns(typed)
+    out = df.lazy()
+    for f in contract.fields:
+        if f.kind == "timestamp":
+            text = _text(f.name) if f.name in plain else normalise.iso_datetime(_text(f.name))
+            for stage in time_stages(text, f"__{f.name}"):
+                out = out.with_columns(stage)
+    typed = [_typed(f, f.name in plain).alias(f"__{f.name}") for f in contract.fields]
+    out = out.with_columns(typed)
     checks = [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
-    out = out.with_columns(pl.concat_str(checks, separator="; ", ignore_nulls=True).alias("_reason"))
-    out = out.with_columns(pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason"))
+    reason = pl.concat_str(checks, separator="; ", ignore_nulls=True)
     key = pl.concat_str([pl.col(f"__{k}").cast(pl.String) for k in contract.key], separator=SEP)
     content = pl.concat_str(
         [pl.col(f"__{f.name}").cast(pl.String).fill_null("\x00") for f in contract.fields], separator=SEP
     )
-    return out.with_columns(key.alias("_key"), content.alias("_content"), *_derived(contract))
-
-
-def _first_named(exprs: list[pl.Expr], name: str) -> list[pl.Expr]:
-    return [exprs[0].alias(name), *exprs[1:]]
+    out = out.with_columns(
+        pl.when(reason == "").then(None).otherwise(reason).alias("_reason"),
+        key.alias("_key"),
+        content.alias("_content"),
+        *_derived(contract),
+    )
+    return out.collect()
 
 
 def _derived(contract: Contract) -> list[pl.Expr]:

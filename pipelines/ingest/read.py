@@ -32,7 +32,7 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 @dataclass
 class Table:
-    frame: pl.DataFrame  # String columns named by the contract (or the marketplace layout), `_line`, `_extra`
+    frame: pl.LazyFrame  # String columns named by the contract (or the marketplace layout), `_line`, `_extra`
     notes: list[str] = field(default_factory=list)  # said once per file: extra columns, encoding, dropped rows
 
 
@@ -54,13 +54,18 @@ class Layout:
 MARKETPLACE = Layout(tuple(aliases.MARKETPLACE), aliases.lookup(aliases.MARKETPLACE), ("order_id",))
 
 
-def read(lf: LandingFile, layout: Layout, limits: IngestSettings) -> Table:
-    """The file as text columns, or LandingFileError naming the file and the problem."""
+def read(lf: LandingFile, layout: Layout, limits: IngestSettings, windows_1252: bool = False) -> Table:
+    """The file as lazy text columns, or LandingFileError naming the file and the problem.
+
+    A CSV is scanned lazily, so it is read in batches while it is ingested; a problem found only then
+    (a ragged row, a byte that is not UTF-8) surfaces as a Polars error from the batches: the caller
+    calls `failure` for the one-line message, or retries with `windows_1252=True`.
+    """
     try:
         guard.check_size(lf.path, limits)
         match lf.format:
             case "csv":
-                table = _csv(lf.path, limits)
+                table = _csv(lf.path, limits, windows_1252)
             case "xlsx":
                 table = _xlsx(lf.path, lf.source, layout, limits)
             case "parquet":
@@ -74,8 +79,21 @@ def read(lf: LandingFile, layout: Layout, limits: IngestSettings) -> Table:
     except guard.Refused as exc:
         raise LandingFileError(f"{lf.path}: {exc}") from None
     except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise LandingFileError(f"{lf.path}: cannot be read as {lf.format} ({first}); export it again") from None
+        raise failure(lf, exc) from None
+
+
+def failure(lf: LandingFile, exc: Exception) -> LandingFileError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    if "more fields than defined" in first:
+        return LandingFileError(
+            f"{lf.path}: a row has more fields than the header (a separator inside an unquoted value?); "
+            "quote that value or export the file again"
+        )
+    return LandingFileError(f"{lf.path}: cannot be read as {lf.format} ({first}); export it again")
+
+
+def not_utf8(exc: Exception) -> bool:
+    return isinstance(exc, pl.exceptions.ComputeError) and "utf-8" in str(exc).lower()
 
 
 def _separator(path: Path, limits: IngestSettings) -> str:
@@ -88,14 +106,11 @@ def _separator(path: Path, limits: IngestSettings) -> str:
     return sep
 
 
-def _csv(path: Path, limits: IngestSettings) -> Table:
+def _csv(path: Path, limits: IngestSettings, windows_1252: bool) -> Table:
     guard.check_text(path, limits)
-    try:
-        return _read_csv(path, limits, [])
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower():
-            raise
-    # Not UTF-8: Excel on Windows writes Windows-1252. Transcode in chunks (bounded memory), then read.
+    if not windows_1252:
+        return Table(_scan_csv(path, limits))
+    # Not UTF-8: Excel on Windows writes Windows-1252 (such files are small). Transcode in chunks, then read.
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
         with path.open("rb") as src:
             while chunk := src.read(1 << 20):
@@ -106,17 +121,19 @@ def _csv(path: Path, limits: IngestSettings) -> Table:
                         "it is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
                     ) from None
         tmp.flush()
-        return _read_csv(Path(tmp.name), limits, ["read as Windows-1252 (it is not valid UTF-8)"])
+        frame = _scan_csv(Path(tmp.name), limits).collect()
+    return Table(frame.lazy(), ["read as Windows-1252 (it is not valid UTF-8)"])
 
 
-def _read_csv(path: Path, limits: IngestSettings, notes: list[str]) -> Table:
+def _scan_csv(path: Path, limits: IngestSettings) -> pl.LazyFrame:
     sep = _separator(path, limits)
+    scan = pl.scan_csv(path, separator=sep, infer_schema=False, raise_if_empty=True, truncate_ragged_lines=False)
     try:
-        df = pl.read_csv(path, separator=sep, infer_schema=False, raise_if_empty=True, truncate_ragged_lines=False)
+        scan.collect_schema()
     except pl.exceptions.NoDataError:
         raise guard.Refused("the file has no header row; send it again with a header row and data rows") from None
     # The header is line 1, so record i (0-based) is line i + 2 (a quoted newline makes it the record number).
-    return Table(df.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64)), notes)
+    return scan.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _xlsx(path: Path, source: str, layout: Layout, limits: IngestSettings) -> Table:
@@ -181,7 +198,7 @@ def _drop_trailer(df: pl.DataFrame, layout: Layout, sheet: str) -> Table:
     skipped = df.height - body.height - trailer.height
     if skipped:
         notes.append(f"skipped {skipped} blank row(s) in sheet '{sheet}'")
-    return Table(body, notes)
+    return Table(body.lazy(), notes)
 
 
 def _parquet(path: Path, limits: IngestSettings) -> Table:
@@ -203,7 +220,7 @@ def _jsonl(path: Path, limits: IngestSettings) -> Table:
 
 def _records(df: pl.DataFrame) -> Table:
     # Record i (0-based) is reported as record i + 1.
-    return Table(_as_text(df).with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64)))
+    return Table(_as_text(df).lazy().with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64)))
 
 
 def _as_text(df: pl.DataFrame) -> pl.DataFrame:
@@ -234,7 +251,7 @@ def _as_text(df: pl.DataFrame) -> pl.DataFrame:
 def _map_headers(table: Table, layout: Layout, source: str, limits: IngestSettings) -> Table:
     """Rename columns through the alias table; refuse a file missing a required column or naming one twice."""
     df = table.frame
-    columns = [c for c in df.columns if c not in ("_line",)]
+    columns = [c for c in df.collect_schema().names() if c != "_line"]
     if len(columns) > limits.max_columns:
         raise guard.Refused(f"it has {len(columns)} columns, above the limit of {limits.max_columns}")
     mapped: dict[str, str] = {}
@@ -254,11 +271,10 @@ def _map_headers(table: Table, layout: Layout, source: str, limits: IngestSettin
             f"{', '.join(layout.required)} (other spellings: docs/FORMATS.md)"
         )
     extra = [c for c in columns if c not in mapped]
-    out = df.rename(mapped).select(*mapped.values(), "_line")
-    optional = [n for n in set(layout.known.values()) if n not in out.columns]
-    out = out.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in optional)
     notes = list(table.notes)
     if extra:
-        out = out.with_columns(df.select(pl.struct(extra).struct.json_encode().alias("_extra")))
+        df = df.with_columns(pl.struct(extra).struct.json_encode().alias("_extra"))
         notes.append(f"extra column(s) {', '.join(repr(c) for c in extra)} kept in the raw lineage (_extra), ignored")
-    return Table(out, notes)
+    out = df.rename(mapped).select(*mapped.values(), "_line", *(["_extra"] if extra else []))
+    optional = sorted(n for n in set(layout.known.values()) if n not in mapped.values())
+    return Table(out.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in optional), notes)

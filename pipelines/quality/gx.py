@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -60,38 +62,59 @@ def expectations() -> Any:
 
 def validate(name: str, df: pl.DataFrame, rules: list[Rule], id_columns: list[str]) -> list[Outcome]:
     """Validate `df` against `rules` as one suite; return one outcome per rule and partition (`_partition`)."""
-    if df.is_empty():  # every declared check still reports, so the UI never shows it as not run
-        return [Outcome(r.check, None, True, "no rows to check", r.expected) for r in rules]
+    return validate_chunks(name, [df], rules, id_columns)
+
+
+def validate_chunks(
+    name: str, chunks: Iterable[pl.DataFrame], rules: list[Rule], id_columns: list[str]
+) -> list[Outcome]:
+    """Validate a table given in chunks split by a hash of `id_columns`, one suite per chunk, so memory stays
+    bounded: rows with the same ids share a chunk, so uniqueness within every chunk is uniqueness overall."""
     import great_expectations as gx
 
     gxe = expectations()
-    # Dates go in as day numbers: GX compares Python dates about 30x slower. Partitions go in as ISO text.
-    days = [c for c, t in df.schema.items() if t == pl.Date and c != PARTITION]
-    df = df.with_columns(pl.col(PARTITION).cast(pl.String).fill_null(""), *(pl.col(c).cast(pl.Int32) for c in days))
     suite = gx.ExpectationSuite(
         name=f"{name}_suite", expectations=[getattr(gxe, r.expectation)(**_as_days(r.kwargs)) for r in rules]
     )
-    batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": df.to_pandas()})
-    index_cols = [PARTITION, *[c for c in id_columns if c != PARTITION]]
-    result = batch.validate(
-        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols}
-    )
     # GX does not keep the suite's order: match each result to its rule by expectation type and column(s).
-    by_signature = {_signature(_snake(r.expectation), r.kwargs): r for r in rules}
-    sizes = dict(df.group_by(PARTITION).len().iter_rows())
+    by_signature = {_signature(_snake(r.expectation), r.kwargs): i for i, r in enumerate(rules)}
+    read = {c for r in rules for c in [r.kwargs.get("column"), *r.kwargs.get("column_list", [])] if c}
+    index_cols = [PARTITION, *[c for c in id_columns if c != PARTITION]]
+    sizes: Counter[str] = Counter()
+    unexpected: Counter[tuple[int, str]] = Counter()  # by (rule's index, partition)
+    samples: dict[tuple[int, str], list[dict]] = {}
+    errors: dict[int, str] = {}
+    for df in chunks:
+        if df.is_empty():
+            continue
+        # Only the columns the rules read go to pandas (a copy of every row). Dates go in as day numbers: GX
+        # compares Python dates about 30x slower. Partitions go in as ISO text.
+        df = df.select(c for c in df.columns if c in read or c in id_columns or c == PARTITION)
+        days = [c for c, t in df.schema.items() if t == pl.Date and c != PARTITION]
+        df = df.with_columns(pl.col(PARTITION).cast(pl.String).fill_null(""), *(pl.col(c).cast(pl.Int64) for c in days))
+        sizes.update(dict(df.group_by(PARTITION).len().iter_rows()))
+        batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": df.to_pandas()})
+        result = batch.validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols}
+        )
+        for res in result.results:
+            rule = by_signature[_signature(res.expectation_config.type, res.expectation_config.kwargs)]
+            if res.exception_info.get("raised_exception"):
+                errors[rule] = res.exception_info.get("exception_message")
+            for row in res.result.get("unexpected_index_list") or []:
+                key = (rule, row.get(PARTITION, ""))
+                unexpected[key] += 1
+                if len(samples.setdefault(key, [])) < 20:
+                    samples[key].append(
+                        {k: _from_days(v) if k in days else _plain(v) for k, v in row.items() if k != PARTITION}
+                    )
+    if not sizes:  # every declared check still reports, so the UI never shows it as not run
+        return [Outcome(r.check, None, True, "no rows to check", r.expected) for r in rules]
     outcomes = []
-    for res in result.results:
-        config = res.expectation_config
-        rule = by_signature[_signature(config.type, config.kwargs)]
-        error = res.exception_info.get("exception_message") if res.exception_info.get("raised_exception") else None
-        by_partition: dict[str, list[dict]] = {}
-        for row in res.result.get("unexpected_index_list") or []:
-            by_partition.setdefault(row.get(PARTITION, ""), []).append(
-                {k: _from_days(v) if k in days else _plain(v) for k, v in row.items() if k != PARTITION}
-            )
+    for i, rule in enumerate(rules):
         for partition, size in sizes.items():
-            bad = by_partition.get(partition, [])
-            observed = f"the check could not run: {error}" if error else f"{len(bad):,} of {size:,} rows unexpected"
+            bad, error = unexpected[(i, partition)], errors.get(i)
+            observed = f"the check could not run: {error}" if error else f"{bad:,} of {size:,} rows unexpected"
             outcomes.append(
                 Outcome(
                     rule.check,
@@ -99,7 +122,7 @@ def validate(name: str, df: pl.DataFrame, rules: list[Rule], id_columns: list[st
                     passed=not bad and not error,
                     observed=observed,
                     expected=rule.expected,
-                    samples=bad[:20],
+                    samples=samples.get((i, partition), []),
                 )
             )
     return outcomes

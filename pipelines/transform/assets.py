@@ -35,8 +35,16 @@ def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: 
 
 
 def _validated(name: str, con: duckdb.DuckDBPyConnection, rules: list[gx.Rule], ids: list[str]) -> list[Outcome]:
-    """Great Expectations over the staged `candidate` rows (with their partition in `_partition`)."""
-    return gx.validate(name, con.sql("SELECT * FROM candidate").pl(), rules, ids)
+    """Great Expectations over the staged `candidate` rows (with their partition in `_partition`), in chunks
+    of at most VALIDATE_ROWS split by a hash of the ids (memory stays flat; uniqueness still holds overall)."""
+    (rows,) = con.execute("SELECT count(*) FROM candidate").fetchall()[0]
+    n = max(1, -(-rows // VALIDATE_ROWS))
+    by_ids = f"hash({', '.join(q(c) for c in ids)}) % ?"
+    chunks = (con.sql(f"SELECT * FROM candidate WHERE {by_ids} = ?", params=[n, i]).pl() for i in range(n))  # noqa: S608
+    return gx.validate_chunks(name, chunks, rules, ids)
+
+
+VALIDATE_ROWS = 1_000_000
 
 
 def _preview(con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str | None, start: date | None,
