@@ -29,7 +29,7 @@ class Settings:
     @property
     def duckdb_memory(self) -> str:
         """DuckDB's memory limit: beyond it, big joins and inserts spill to disk instead of growing the process."""
-        return os.environ.get("SENTRA_DUCKDB_MEMORY", "1GB")
+        return os.environ.get("SENTRA_DUCKDB_MEMORY", "512MB")
 
     @property
     def publish(self) -> Path:

@@ -60,6 +60,12 @@ def expectations() -> Any:
     return gxe
 
 
+def columns_read(rules: list[Rule], id_columns: list[str]) -> list[str]:
+    """The columns a validation needs: those its rules read, the ids and the partition."""
+    named = [c for r in rules for c in [r.kwargs.get("column"), *r.kwargs.get("column_list", [])] if c]
+    return list(dict.fromkeys([*named, *id_columns, PARTITION]))
+
+
 def validate(name: str, df: pl.DataFrame, rules: list[Rule], id_columns: list[str]) -> list[Outcome]:
     """Validate `df` against `rules` as one suite; return one outcome per rule and partition (`_partition`)."""
     return validate_chunks(name, [df], rules, id_columns)
@@ -78,7 +84,7 @@ def validate_chunks(
     )
     # GX does not keep the suite's order: match each result to its rule by expectation type and column(s).
     by_signature = {_signature(_snake(r.expectation), r.kwargs): i for i, r in enumerate(rules)}
-    read = {c for r in rules for c in [r.kwargs.get("column"), *r.kwargs.get("column_list", [])] if c}
+    read = columns_read(rules, id_columns)
     index_cols = [PARTITION, *[c for c in id_columns if c != PARTITION]]
     sizes: Counter[str] = Counter()
     unexpected: Counter[tuple[int, str]] = Counter()  # by (rule's index, partition)
@@ -89,7 +95,7 @@ def validate_chunks(
             continue
         # Only the columns the rules read go to pandas (a copy of every row). Dates go in as day numbers: GX
         # compares Python dates about 30x slower. Partitions go in as ISO text.
-        df = df.select(c for c in df.columns if c in read or c in id_columns or c == PARTITION)
+        df = df.select(c for c in df.columns if c in read)
         days = [c for c, t in df.schema.items() if t == pl.Date and c != PARTITION]
         df = df.with_columns(pl.col(PARTITION).cast(pl.String).fill_null(""), *(pl.col(c).cast(pl.Int64) for c in days))
         sizes.update(dict(df.group_by(PARTITION).len().iter_rows()))
