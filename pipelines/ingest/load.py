@@ -91,14 +91,15 @@ def _ingest_readable(
     touched: set[tuple[str, date]],
 ) -> FileResult:
     """Ingest the file; a CSV that turns out not to be UTF-8 part-way is read again as Windows-1252."""
-    for windows_1252 in (False, True):
+    windows_1252 = False
+    while True:
         try:
             records = _records(lf, contract, limits, windows_1252)
             return _ingest_file(con, contract, lf, digest, records, run_id, rules, touched)
         except pl.exceptions.PolarsError as exc:  # found while reading the batches: nothing was kept
             if windows_1252 or lf.format != "csv" or not read.not_utf8(exc):
                 raise read.failure(lf, exc) from None
-    raise AssertionError("unreachable")
+            windows_1252 = True
 
 
 @dataclass

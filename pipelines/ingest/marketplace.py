@@ -12,11 +12,7 @@ import polars as pl
 
 from models.aliases import MARKETPLACE_EXCLUDED, MARKETPLACE_FOLDER
 from pipelines.ingest import normalise
-
-
-def _text(name: str) -> pl.Expr:
-    s = pl.col(name).str.strip_chars()
-    return pl.when(s == "").then(None).otherwise(s)
+from pipelines.ingest.parse import cell
 
 
 def _whole_or_raw(total: str, unreadable: str) -> pl.Expr:
@@ -26,8 +22,8 @@ def _whole_or_raw(total: str, unreadable: str) -> pl.Expr:
 
 def orders(items: pl.DataFrame, producer_id: str) -> tuple[pl.DataFrame, pl.DataFrame, str]:
     """(sales as transactions-contract text rows, excluded orders with reasons, a note for the run summary)."""
-    qty = normalise.whole_number(_text("quantity")).cast(pl.Int64, strict=False)
-    value = normalise.number(_text("unit_price")).cast(pl.Decimal(38, 4), strict=False) * qty
+    qty = normalise.whole_number(cell("quantity")).cast(pl.Int64, strict=False)
+    value = normalise.number(cell("unit_price")).cast(pl.Decimal(38, 4), strict=False) * qty
     extra = [pl.col("_extra").str.join(",")] if "_extra" in items.columns else []
     grouped = (
         items.with_columns(

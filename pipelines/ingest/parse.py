@@ -22,7 +22,8 @@ class LandingFileError(Exception):
     """A whole file cannot be read; the message names the file and the problem in one line."""
 
 
-def _text(name: str) -> pl.Expr:
+def cell(name: str) -> pl.Expr:
+    """A column's text, trimmed; an empty cell is missing."""
     s = pl.col(name).str.strip_chars()
     return pl.when(s == "").then(None).otherwise(s)
 
@@ -85,13 +86,13 @@ def _plain_columns(df: pl.DataFrame, contract: Contract) -> set[str]:
     if not fields or not df.height:
         return set()
     flags = df.select(
-        (_text(f.name).str.contains(_PLAIN[f.kind]) | _text(f.name).is_null()).all().alias(f.name) for f in fields
+        (cell(f.name).str.contains(_PLAIN[f.kind]) | cell(f.name).is_null()).all().alias(f.name) for f in fields
     ).row(0, named=True)
     return {name for name, plain in flags.items() if plain}
 
 
 def _typed(f: Field, plain: bool) -> pl.Expr:
-    t = _text(f.name)
+    t = cell(f.name)
     if f.strip:
         t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
     match f.kind:
@@ -122,7 +123,7 @@ def _typed(f: Field, plain: bool) -> pl.Expr:
 
 def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
     """(is_bad, message) pairs for one field, evaluated on the raw text and the typed value."""
-    raw, typed = _text(f.name), pl.col(f"__{f.name}")
+    raw, typed = cell(f.name), pl.col(f"__{f.name}")
     rules: list[tuple[pl.Expr, pl.Expr]] = []
     if f.required:
         rules.append((raw.is_null(), pl.lit(f"missing {f.name}")))
@@ -155,7 +156,7 @@ def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     out = df.lazy()
     for f in contract.fields:
         if f.kind == "timestamp":
-            text = _text(f.name) if f.name in plain else normalise.iso_datetime(_text(f.name))
+            text = cell(f.name) if f.name in plain else normalise.iso_datetime(cell(f.name))
             for stage in time_stages(text, f"__{f.name}"):
                 out = out.with_columns(stage)
     typed = [_typed(f, f.name in plain).alias(f"__{f.name}") for f in contract.fields]
