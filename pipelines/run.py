@@ -16,6 +16,7 @@ from pipelines import dates
 from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
 from pipelines.instance import get_instance, owner_tags, release_dead_runs
+from pipelines.publish import snapshot
 from pipelines.resources import connect
 from pipelines.runs import complete_weeks, periods, range_tags, segments
 
@@ -153,4 +154,5 @@ def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInP
     echo(f"  portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
     echo(f"  charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
     echo(f"  reports:   {s.publish / 'reports'} (monthly report HTML and PDF, weekly brief; Indonesian and English)")
+    echo(f"  snapshot:  {s.publish / 'snapshot' / snapshot.FILE} (a read-only copy of the marts: query this one)")
     echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")

@@ -239,8 +239,10 @@ def test_killing_a_run_at_any_moment_then_running_again_gives_one_clean_run(
 
 
 def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isolated: Path) -> None:
-    assert sentra("run", "--from", START, "--to", END).returncode == 0
+    first = sentra("run", "--from", START, "--to", END)
+    assert first.returncode == 0
     snapshot = isolated / "publish" / "snapshot" / "sentra.duckdb"
+    assert f"snapshot:  {snapshot} (a read-only copy of the marts: query this one)" in first.stdout
     session = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
          "print(con.sql('SELECT count(*) FROM marts.daily_turnover').fetchall()[0][0], flush=True); time.sleep(600)",
