@@ -41,21 +41,4 @@ COUNTRIES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 # HS heading (first four digits) -> commodity. Anything else is "lainnya".
 COMMODITY_BY_HS_HEADING: dict[str, str] = {"0301": "ikan_hias", "9503": "boneka"}
 
-CATEGORY_LABELS_ID: dict[str, str] = {
-    "boneka": "Boneka",
-    "ikan_hias": "Ikan hias",
-    "makanan": "Makanan",
-    "konveksi": "Konveksi",
-    "kerajinan": "Kerajinan",
-    "furnitur": "Furnitur",
-    "lainnya": "Lainnya",
-}
-CATEGORY_LABELS_EN: dict[str, str] = {
-    "boneka": "Dolls",
-    "ikan_hias": "Ornamental fish",
-    "makanan": "Food",
-    "konveksi": "Garments",
-    "kerajinan": "Handicrafts",
-    "furnitur": "Furniture",
-    "lainnya": "Other",
-}
+# Names of categories, commodities and countries for readers: models/names.csv (models.names.name).

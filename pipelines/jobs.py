@@ -24,7 +24,9 @@ monthly_job = dg.define_asset_job(
     description="Staging and marts of exports for a range of months.",
 )
 publish_job = dg.define_asset_job(
-    "publish_job", selection=dg.AssetSelection.groups("publish"), description="Charts from the marts."
+    "publish_job",
+    selection=dg.AssetSelection.groups("publish"),
+    description="Published cells, charts, the marts' snapshot and the portal.",
 )
 monthly_report_job = dg.define_asset_job(
     "monthly_report_job", selection=dg.AssetSelection.assets("report_monthly"), partitions_def=partitions.monthly,
@@ -34,4 +36,8 @@ weekly_report_job = dg.define_asset_job(
     "weekly_report_job", selection=dg.AssetSelection.assets("report_weekly"), partitions_def=partitions.weekly,
     description="The weekly turnover brief of a range of weeks.",
 )  # fmt: skip
-JOBS = [ingest_job, daily_job, monthly_job, monthly_report_job, weekly_report_job, publish_job]
+portal_job = dg.define_asset_job(
+    "portal_job", selection=dg.AssetSelection.assets("portal_index"),
+    description="The portal's index and manifest, after new reports.",
+)  # fmt: skip
+JOBS = [ingest_job, daily_job, monthly_job, monthly_report_job, weekly_report_job, publish_job, portal_job]

@@ -48,14 +48,13 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         days = dates.buildable(_touched(meta, "touched_days") | set(periods(start, end, "day")), "day")
         months = dates.buildable(_touched(meta, "touched_months") | set(periods(start, end, "month")), "month")
         weeks = {w for w in complete_weeks(days, dates.last_complete("day")) if w >= dates.first_day()}
-        steps = (("day", "daily_job", days, ""), ("month", "monthly_job", months, ""),
-                 ("month", "monthly_report_job", months, "monthly report "),
-                 ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
-        for grain, job, chosen, what in steps:
-            for first, last in segments(chosen, grain):
-                label = f"{what}{grain}s {first} … {last}" if first != last else f"{what}{grain} {first}"
-                _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
-        published = _execute(defs, instance, "publish_job", {}, "publish charts and the portal", echo)
+        marts = (("day", "daily_job", days, ""), ("month", "monthly_job", months, ""))
+        reports = (("month", "monthly_report_job", months, "monthly report "),
+                   ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
+        _execute_ranges(defs, instance, marts, echo)
+        published = _execute(defs, instance, "publish_job", {}, "publish cells, charts and the portal", echo)
+        _execute_ranges(defs, instance, reports, echo)
+        _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
         echo(f"  quality reports: {settings().publish / 'quality' / 'index.html'}")
@@ -67,6 +66,13 @@ def run_range(start: date, end: date, echo: Echo) -> int:
              "fix and put them back in landing/ — the rest went on")  # fmt: skip
         return EXIT_REJECTED_FILES
     return 0
+
+
+def _execute_ranges(defs: dg.Definitions, instance: dg.DagsterInstance, steps: tuple, echo: Echo) -> None:
+    for grain, job, chosen, what in steps:
+        for first, last in segments(chosen, grain):
+            label = f"{what}{grain}s {first} … {last}" if first != last else f"{what}{grain} {first}"
+            _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
 
 
 def _validate(start: date, end: date, last_day: date) -> None:

@@ -143,10 +143,19 @@ CREATE TABLE IF NOT EXISTS quality.check_results (
     severity   VARCHAR NOT NULL,
     blocking   BOOLEAN NOT NULL,
     passed     BOOLEAN NOT NULL,
-    observed   VARCHAR NOT NULL,
+    observed   VARCHAR NOT NULL,  -- English, for Dagster and the logs; reports read the columns below
     expected   VARCHAR NOT NULL,
-    samples    VARCHAR NOT NULL  -- JSON: up to 20 failing rows
+    samples    VARCHAR NOT NULL,  -- JSON: up to 20 failing rows
+    value      DOUBLE,            -- the measured figure: a share as a fraction (0.61) or a count (gap days)
+    threshold  DOUBLE,            -- the limit it was held to
+    numerator  BIGINT,            -- the counts behind a share: producers reporting, rows quarantined, …
+    denominator BIGINT            -- … of registered producers, of rows
 );
+-- A warehouse created before the structured columns gains them (NULL for the outcomes already recorded).
+ALTER TABLE quality.check_results ADD COLUMN IF NOT EXISTS value DOUBLE;
+ALTER TABLE quality.check_results ADD COLUMN IF NOT EXISTS threshold DOUBLE;
+ALTER TABLE quality.check_results ADD COLUMN IF NOT EXISTS numerator BIGINT;
+ALTER TABLE quality.check_results ADD COLUMN IF NOT EXISTS denominator BIGINT;
 
 -- What has been published, cell by cell, so that a later correction shows as a revision (old -> new).
 CREATE TABLE IF NOT EXISTS publish.published_cells (
@@ -163,4 +172,35 @@ CREATE TABLE IF NOT EXISTS publish.revisions (
     new_value  DOUBLE,
     revised_at TIMESTAMP NOT NULL,
     run_id     VARCHAR NOT NULL
+);
+
+-- The published figures: every cell a chart, table, report, brief or the portal prints, built once per publish
+-- run from the marts (pipelines/publish/cells.py) with its disclosure verdict. Renderers read only this.
+-- A family's cells are replaced whole, in one transaction, and only when its marts' blocking checks pass.
+CREATE TABLE IF NOT EXISTS publish.cells (
+    family     VARCHAR NOT NULL,  -- turnover | exports
+    grid       VARCHAR NOT NULL,  -- day, day_category, week, month, ytd, window_destination, … (cells.py)
+    period     DATE NOT NULL,     -- the first day the cell covers
+    period_end DATE NOT NULL,     -- the last day it covers
+    dimension  VARCHAR,           -- category, kecamatan, commodity or destination_country; NULL for a total
+    member     VARCHAR,           -- the dimension's value ('lainnya' for a merged cell)
+    value      DECIMAL(38,2),     -- Rupiah; NULL unless published
+    usd        DECIMAL(38,2),     -- exports: US dollars; NULL unless published
+    count      BIGINT,            -- transactions or export items (counts reveal no producer's figures)
+    producers  BIGINT,            -- active producers or exporters
+    status     VARCHAR NOT NULL,  -- published | merged | confidential
+    reason     VARCHAR,           -- few_producers | dominance | secondary | merged_unsafe | merged_to_protect | merged_not_top
+    holds      VARCHAR[],         -- a merged cell: the members it holds
+    run_id     VARCHAR NOT NULL,
+    built_at   TIMESTAMP NOT NULL -- UTC
+);
+
+-- Each publish run's decision per family: 'built' (cells replaced) or 'held' (previous cells kept), and why.
+CREATE TABLE IF NOT EXISTS publish.builds (
+    family   VARCHAR NOT NULL,
+    run_id   VARCHAR NOT NULL,
+    built_at TIMESTAMP NOT NULL,  -- UTC
+    outcome  VARCHAR NOT NULL,
+    reason   VARCHAR,
+    cells    BIGINT NOT NULL
 );

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import http.client
 import json
@@ -16,9 +18,14 @@ import polars as pl
 import pytest
 import vl_convert as vlc
 from browser import chromium, collect_errors, offline, requires_chromium
+from markupsafe import escape
 
+from pipelines.publish.manifest import write_manifest
+from pipelines.publish.manifest_model import FORMATS, Manifest
 from pipelines.publish.portal import ManifestError, load_manifest, period_label, write_portal
+from pipelines.publish.portal_text import TEXT
 from pipelines.publish.serve import CONTENT_TYPES, make_server
+from pipelines.resources import connect
 
 XSS_TITLE = '<script>alert("x")</script> Ekspor & "impor"'
 CHART_ID = "Omzet harian IKM Kota Bekasi"
@@ -240,10 +247,25 @@ def test_every_title_in_both_languages(index_html: str) -> None:
 
 def test_titles_are_escaped(index_html: str) -> None:
     assert "<script>alert" not in index_html
-    assert html.escape(XSS_TITLE) in index_html
+    assert f'<h3 class="only-id" lang="id">{escape(XSS_TITLE)}</h3>' in index_html
+    assert f'alt="{escape(XSS_TITLE)}"' in index_html
     # Only the page's own script, which the Content-Security-Policy pins by hash.
     assert index_html.count("<script>") == 1
     assert "script-src 'sha256-" in html.unescape(index_html)
+
+
+def test_inline_css_and_script_match_their_csp_hashes(index_html: str) -> None:
+    """The static files are inlined verbatim, and the policy pins exactly what is inlined."""
+    csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', index_html)[1])
+    style = re.search(r"<style>(.*?)</style>", index_html, re.S)[1]
+    script = re.search(r"<script>(.*?)</script>", index_html, re.S)[1]
+    for directive, source in (("style-src", style), ("script-src", script)):
+        digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+        assert f"{directive} 'sha256-{digest}'" in csp, directive
+    static = Path(__file__).parent.parent / "pipelines/publish/static"
+    assert style == (static / "portal.css").read_text(encoding="utf-8")
+    assert script == (static / "portal.js").read_text(encoding="utf-8")
+    assert "#lang-switch" in style and '"sentra.lang"' in script
 
 
 def test_offline_and_relative(index_html: str, site: Path) -> None:
@@ -258,7 +280,7 @@ def test_offline_and_relative(index_html: str, site: Path) -> None:
 
 def test_format_labels_and_download_attribute(index_html: str) -> None:
     for label in ("PNG (slide)", "PNG (cetak A4)", "SVG", "PDF", "HTML interaktif", "CSV", "Excel (XLSX)", "Metadata"):
-        assert f">{html.escape(label)}</span>" in index_html, label
+        assert f">{escape(label)}</span>" in index_html, label
     assert ">Interactive HTML</span>" in index_html and ">PNG (A4 print)</span>" in index_html
     for ext in ("csv", "xlsx", "json"):
         assert re.search(rf'<a href="[^"]+\.{ext}" download>', index_html), ext
@@ -282,6 +304,89 @@ def test_delayed_banner(tmp_path: Path) -> None:
     (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     page = write_portal(publish).read_text(encoding="utf-8")
     assert "Data tertunda" not in page and 'id="data-delayed"' not in page
+
+
+def test_delayed_families_are_named(tmp_path: Path) -> None:
+    publish = tmp_path / "publish"
+    publish.mkdir()
+    manifest = build_site(publish, delayed=False)
+    # Families alone mark the data delayed; a family without words in portal_text shows by its name.
+    manifest["data_status"].update(delayed_families=["turnover", "exports", "fx_rates"], message_id="", message_en="")
+    (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert load_manifest(publish).data_status.delayed_families == ["turnover", "exports", "fx_rates"]
+    page = write_portal(publish).read_text(encoding="utf-8")
+    banner = page[page.index('id="data-delayed"') : page.index("</div>", page.index('id="data-delayed"'))]
+    assert "Data tertunda" in banner and "Data delayed" in banner
+    assert ">Tertunda: omzet transaksi, ekspor, fx_rates.</p>" in banner
+    assert ">Delayed: transaction turnover, exports, fx_rates.</p>" in banner
+
+    manifest["data_status"].update(delayed_families=[])
+    (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert 'id="data-delayed"' not in write_portal(publish).read_text(encoding="utf-8")
+
+
+def _report_folder(folder: Path, *, data: list[str] | None) -> None:
+    """A report folder as the report assets write it; `data` None = written before data files existed."""
+    folder.mkdir(parents=True)
+    for lang in ("id", "en"):
+        (folder / f"laporan.{lang}.html").write_text(f"<p>{lang}</p>", encoding="utf-8")
+        (folder / f"laporan.{lang}.pdf").write_bytes(TINY_PDF)
+    info: dict[str, Any] = {
+        "kind": "monthly",
+        "period": folder.name,
+        "title": {"id": "Laporan bulanan IKM", "en": "Monthly IKM report"},
+        "files": {lang: [f"laporan.{lang}.html", f"laporan.{lang}.pdf"] for lang in ("id", "en")},
+    }
+    if data is not None:
+        frame = pl.DataFrame({"komoditas": ["ikan_hias"], "nilai_idr": [15_000_000_000]})
+        frame.write_csv(folder / "ekspor_komoditas.csv")
+        frame.write_excel(folder / "ekspor_komoditas.xlsx")
+        (folder / "figures.json").write_text(json.dumps({"export_value_idr": 15_000_000_000}), encoding="utf-8")
+        info["data"] = data
+    (folder / "report.json").write_text(json.dumps(info), encoding="utf-8")
+
+
+def test_report_data_files_are_listed_as_downloads(tmp_path: Path) -> None:
+    publish = tmp_path / "publish"
+    data = ["ekspor_komoditas.csv", "ekspor_komoditas.xlsx", "figures.json", "not_written_yet.csv"]
+    _report_folder(publish / "reports/monthly/2025-12", data=data)
+    _report_folder(publish / "reports/monthly/2025-11", data=None)
+    con = connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        con.execute("INSERT INTO publish.revisions VALUES ('daily_turnover', '{\"date\": \"2025-03-01\"}', "
+                    "5000, 5500, TIMESTAMP '2026-11-20 06:00:00', 'run1')")  # fmt: skip
+        written = write_manifest(con, publish)
+    finally:
+        con.close()
+
+    # The writer's JSON reads back into the same model, unchanged.
+    manifest = load_manifest(publish)
+    assert manifest.model_dump_json(indent=2) == written.read_text(encoding="utf-8")
+    assert (manifest.changelog[0].old, manifest.changelog[0].new, manifest.changelog[0].period) == (
+        5000.0, 5500.0, "2025-03-01")  # fmt: skip
+    (current,) = manifest.items
+    base = "reports/monthly/2025-12"
+    assert {(f.lang, f.format, f.path) for f in current.files} == {
+        ("id", "html", f"{base}/laporan.id.html"),
+        ("id", "pdf", f"{base}/laporan.id.pdf"),
+        ("en", "html", f"{base}/laporan.en.html"),
+        ("en", "pdf", f"{base}/laporan.en.pdf"),
+        (None, "csv", f"{base}/ekspor_komoditas.csv"),
+        (None, "xlsx", f"{base}/ekspor_komoditas.xlsx"),
+        (None, "figures", f"{base}/figures.json"),
+    }  # the missing CSV is skipped
+    (older,) = manifest.archive
+    assert older.period == "2025-11" and {f.format for f in older.files} == {"html", "pdf"}
+
+    page = write_portal(publish).read_text(encoding="utf-8")
+    card = page[page.index('<article class="card" id="report-monthly">') : page.index("</article>")]
+    for name in ("ekspor_komoditas.csv", "ekspor_komoditas.xlsx", "figures.json"):
+        assert f'<a href="{base}/{name}" download>' in card, name
+    assert f'<a href="{base}/laporan.en.html">' in card and f'<a href="{base}/laporan.id.pdf">' in card
+    assert ">Angka utama (JSON)</span>" in card and ">Headline figures (JSON)</span>" in card
+    assert "not_written_yet" not in page
+    for href in links(page):
+        assert (publish / href).is_file(), href
 
 
 def test_archive_newest_first(index_html: str) -> None:
@@ -324,12 +429,24 @@ def test_missing_manifest_is_one_clear_line(tmp_path: Path) -> None:
         (lambda m: m["items"][0]["files"][0].update(path="../../etc/passwd"), "items[0].files[0].path"),
         (lambda m: m["items"][0]["files"][0].update(path="/etc/passwd"), "items[0].files[0].path"),
         (lambda m: m["items"][0]["files"][0].update(path="javascript:alert(1)"), "items[0].files[0].path"),
+        (lambda m: m["items"][0]["files"][1].update(path="charts\\x.png"), "items[0].files[1].path"),
+        (lambda m: m["items"][0]["files"][1].update(path="charts/.hidden/x.png"), "items[0].files[1].path"),
         (lambda m: m["items"][0].update(metadata="a/../../b.json"), "items[0].metadata"),
         (lambda m: m["items"][0]["files"][0].update(format="gif"), "items[0].files[0].format"),
+        (lambda m: m["items"][2]["files"][1].update(lang="fr"), "items[2].files[1].lang"),
         (lambda m: m["items"][1].update(kind="video"), "items[1].kind"),
+        (lambda m: m["items"][1].update(id="tricky chart"), "items[1].id"),
+        (lambda m: m["items"][1].update(period=" "), "items[1].period"),
+        (lambda m: m["items"][1].update(latest="yes"), "items[1].latest"),
         (lambda m: m["items"][0]["title"].pop("en"), "items[0].title.en"),
+        (lambda m: m["items"][0]["description"].update(id=""), "items[0].description.id"),
+        (lambda m: m["archive"][3].update(files="laporan.pdf"), "archive[3].files"),
         (lambda m: m["changelog"][0].update(old="1000"), "changelog[0].old"),
+        (lambda m: m["changelog"][1].update(new=True), "changelog[1].new"),
+        (lambda m: m["data_status"].update(delayed="no"), "data_status.delayed"),
+        (lambda m: m["data_status"].update(delayed_families="turnover"), "data_status.delayed_families"),
         (lambda m: m.update(generated_at="yesterday"), "generated_at"),
+        (lambda m: m.pop("generated_at"), "generated_at"),
     ],
 )
 def test_bad_manifest_names_the_field(tmp_path: Path, change: Any, field: str) -> None:
@@ -338,9 +455,28 @@ def test_bad_manifest_names_the_field(tmp_path: Path, change: Any, field: str) -
     manifest = build_site(publish)
     change(manifest)
     (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(ManifestError, match=re.escape(field)):
+    with pytest.raises(ManifestError) as err:
         write_portal(publish)
+    message = str(err.value)
+    # One line that starts with the file and the field path, then says what is wrong.
+    assert message.startswith(f"manifest.json: {field}: ") and "\n" not in message, message
     assert not (publish / "index.html").exists()
+
+
+def test_absent_and_null_optional_parts_take_their_defaults() -> None:
+    manifest = Manifest.model_validate(
+        {"generated_at": "2026-11-28T13:45:00", "data_status": None, "archive": None, "changelog": None,
+         "items": [{"kind": "chart", "id": "c", "title": {"id": "a", "en": "b"}, "period": "2025",
+                    "metadata": "", "files": [{"lang": "", "format": "csv", "path": "c.csv"}]}]}
+    )  # fmt: skip
+    assert not manifest.data_status.is_delayed and manifest.data_status.delayed_families == []
+    item = manifest.items[0]
+    assert item.latest and item.metadata is None and item.description is None and item.files[0].lang is None
+    assert manifest.archive == [] and manifest.changelog == []
+
+
+def test_every_format_has_words_in_both_languages() -> None:
+    assert all(all(TEXT[f"portal.format.{fmt}"]) for fmt in FORMATS)
 
 
 def test_missing_file_is_left_off(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -351,7 +487,7 @@ def test_missing_file_is_left_off(tmp_path: Path, caplog: pytest.LogCaptureFixtu
     page = write_portal(publish).read_text(encoding="utf-8")
     assert "reports/2025-12/laporan.xlsx" not in page
     assert "reports/2025-12/laporan.xlsx" in caplog.text
-    assert load_manifest(publish)["items"][2]["files"][2]["path"] == "reports/2025-12/laporan.xlsx"
+    assert load_manifest(publish).items[2].files[2].path == "reports/2025-12/laporan.xlsx"
 
 
 def test_rewrite_is_atomic_and_idempotent(site: Path, index_html: str) -> None:

@@ -69,6 +69,9 @@ def test_bad_rows_never_block_but_a_high_quarantine_share_fails_its_check(write_
     checks = _checks("stg_transactions")
     assert checks[("quarantine_share", date(2025, 3, 1))] is False  # 1 of 2 rows
     assert checks[("quarantine_share", date(2025, 3, 2))] is True
+    structured = query("SELECT value, threshold, numerator, denominator FROM quality.check_results "
+                       "WHERE check_name = 'quarantine_share' AND partition = '2025-03-01'")  # fmt: skip
+    assert structured == [(0.5, 0.05, 1, 2)]
 
 
 def test_a_fixed_row_resent_leaves_the_quarantine(write_landing) -> None:
@@ -99,6 +102,14 @@ def test_coverage_missing_days_and_freshness_warn(write_landing) -> None:
     assert checks[("fresh", None)] is True  # yesterday is not in this range
     observed = query("SELECT observed FROM quality.check_results WHERE check_name = 'coverage' ORDER BY partition")
     assert observed[0] == ("50.0% (1 of 2 registered producers reported)",)
+    # The same figures as structured values, which the reports phrase (never parsing `observed` back).
+    structured = query("SELECT partition, value, threshold, numerator, denominator FROM quality.check_results "
+                       "WHERE check_name = 'coverage' ORDER BY partition")  # fmt: skip
+    assert structured[0] == (date(2025, 3, 1), 0.5, 0.75, 1, 2)
+    assert structured[-1] == (date(2025, 3, 3), 1.0, 0.75, 2, 2)
+    missing = query("SELECT numerator, denominator FROM quality.check_results "
+                    "WHERE check_name = 'no_missing_period' AND partition = '2025-03-02'")  # fmt: skip
+    assert missing == [(0, None)]
 
 
 def test_reconciliation_catches_a_mart_that_does_not_add_up(isolated) -> None:
@@ -127,6 +138,9 @@ def test_a_long_gap_between_rates_warns(write_landing) -> None:
     assert _checks("stg_fx_rates")[("no_long_gap", None)] is False
     (observed,) = query("SELECT observed FROM quality.check_results WHERE check_name = 'no_long_gap'")[0]
     assert "USD: 17 days (to 2025-03-20)" in observed
+    assert query("SELECT value, threshold FROM quality.check_results WHERE check_name = 'no_long_gap'") == [
+        (17.0, float(QualitySettings().max_fx_gap_days))
+    ]
 
 
 @pytest.mark.parametrize("formula", ['=HYPERLINK("http://x")', "+1+1", "@SUM(A1)", "-2+3"])

@@ -146,6 +146,7 @@ def test_failures_are_attributed_to_their_partition_with_samples() -> None:
     assert {o.partition: o.passed for o in outcomes} == {DAY: True, other: False}
     failing = next(o for o in outcomes if not o.passed)
     assert failing.observed == "1 of 1 rows unexpected"
+    assert (failing.numerator, failing.denominator) == (1, 1)  # unexpected rows of rows checked, for reports
     assert failing.samples == [{"amount_idr": 0, "producer_id": "P1", "transaction_id": "t2"}]
 
 

@@ -1,25 +1,73 @@
-"""Publish layer: chart exports for officials, reports for economists, and the portal that lists them.
+"""Publish layer: the published cells, chart exports for officials, and the portal that lists them.
 
-Charts are drawn from the staged and mart tables, which hold only partitions whose blocking checks
-passed: a partition that fails keeps its previous figures, so the charts keep them too, and the portal
-says the data is delayed.
+`publish_cells` builds every figure a reader sees from the marts, judges disclosure and reconciles each
+figure with the marts before anything is written to publish/ (a blocking check). Charts, reports and the
+portal render from those cells only. A family whose marts' blocking checks failed keeps its previous
+cells, and the portal says its data is delayed.
 """
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 
 from pipelines.config import settings
-from pipelines.publish import exports, manifest, portal, snapshot
+from pipelines.publish import cells, exports, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse
 from pipelines.transform.assets import MARTS
+
+RECONCILED = "reconciles_with_marts"
+
+
+@dg.asset(
+    group_name="publish",
+    deps=list(MARTS),
+    pool=POOL,
+    kinds={"duckdb"},
+    check_specs=[
+        dg.AssetCheckSpec(RECONCILED, asset="publish_cells", blocking=True,
+                          description="Every published cell equals the marts (recomputed independently); every "
+                                      "hidden cell says why. Checked before the new cells are committed.")
+    ],
+)  # fmt: skip
+def publish_cells(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Every figure charts, reports and the portal print (publish.cells): days, weeks, months, years to date
+    and the charts' windows with their breakdowns, from the marts, with disclosure control (few producers,
+    dominance, "lainnya", secondary suppression). Rebuilt per family only when its marts' checks pass."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with warehouse.connection() as con:
+        w = cells.window(con)
+        if w is None:
+            raise dg.Failure("the marts have no rows yet — build a range of partitions with data first")
+        builds = [cells.build_family(con, f, w, publishing.rule(), context.run_id, now) for f in cells.FAMILIES]
+    wrong = [m for b in builds for m in b.mismatches]
+    yield dg.AssetCheckResult(
+        check_name=RECONCILED,
+        passed=not wrong,
+        metadata={"mismatches": len(wrong), "first": wrong[0].line() if wrong else "none"},
+    )
+    if wrong:
+        raise dg.Failure(f"published figures do not reconcile with the marts, nothing published: "
+                         f"{wrong[0].line()} (run {context.run_id}; {len(wrong)} in all)")  # fmt: skip
+    for b in builds:
+        if b.outcome == "held":
+            context.log.warning(f"{b.family}: {b.reason}")
+    yield dg.MaterializeResult(
+        metadata={
+            f"{b.family}": f"{b.outcome}: {b.cells} cells" + (f" ({b.reason})" if b.reason else "") for b in builds
+        }  # fmt: skip
+    )
 
 
 def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"chart_{chart.id}",
         group_name="publish",
-        deps=list(chart.assets[1:]) or list(chart.assets),
+        deps=[publish_cells],
         pool=POOL,
         kinds={"altair"},
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
@@ -29,7 +77,7 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
     ) -> dg.MaterializeResult:
         with warehouse.connection() as con:
-            window = exports.window(con)
+            window = cells.window(con)
             if window is None:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
@@ -84,4 +132,4 @@ def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     )
 
 
-publish_assets = [*chart_assets, portal_index, marts_snapshot]
+publish_assets = [publish_cells, *chart_assets, portal_index, marts_snapshot]

@@ -6,43 +6,26 @@ units (juta, miliar), dates as naive local dates, one definition per chart for b
 
 from __future__ import annotations
 
-import gettext
 from datetime import date, datetime
-from functools import cache
 
 import altair as alt
 import polars as pl
-import pycountry
 
-from models.codes import CATEGORY_LABELS_EN, CATEGORY_LABELS_ID
+from models.names import OTHER, name
 from pipelines.publish.charts import CHART_HEIGHT, CHART_WIDTH, _finish, _money_unit, _records, _scaled, _title
-from pipelines.publish.formatting import check_lang, date_label, month_label
+from pipelines.publish.formatting import check_lang, date_label, month_label, text
 
-OTHER = "lainnya"
-_OTHER_LABEL = {"id": "Lainnya", "en": "Other"}
 _PALETTE = "tableau20"  # 12 kecamatan and 7 categories need more than 10 distinguishable colours
-
-
-@cache
-def _country_names(lang: str) -> gettext.NullTranslations:
-    # pycountry ships the ISO 3166 names translated (Indonesian included), so this works offline.
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-
-
-def country_name(code: str, lang: str) -> str:
-    if code == OTHER:
-        return _OTHER_LABEL[lang]
-    country = pycountry.countries.get(alpha_2=code)
-    return _country_names(lang).gettext(country.name) if country else code
+# Chart dimension -> the kind of name in models/names.csv; kecamatan are proper names, shown as they are.
+_KINDS = {"category": "category", "commodity": "commodity", "destination_country": "country"}
 
 
 def label(dim: str, value: str, lang: str) -> str:
-    """A category, kecamatan, commodity or country as readers know it."""
-    if dim in ("category", "commodity"):
-        return (CATEGORY_LABELS_ID if lang == "id" else CATEGORY_LABELS_EN).get(value, value)
-    if dim == "destination_country":
-        return country_name(value, lang)
-    return _OTHER_LABEL[lang] if value == OTHER else value
+    """A category, kecamatan, commodity or country as readers know it (models/names.csv, as the reports)."""
+    lang = check_lang(lang)
+    if dim in _KINDS:
+        return name(_KINDS[dim], value, lang)
+    return name("category", OTHER, lang) if value == OTHER else value
 
 
 def _labelled(df: pl.DataFrame, dim: str, lang: str) -> pl.DataFrame:
@@ -64,28 +47,24 @@ def stacked_area_chart(
     first, last = data["date"].min(), data["date"].max()
     totals = data.group_by("date").agg(pl.col("turnover_idr").cast(pl.Float64).sum())
     divisor, unit = _money_unit(float(totals["turnover_idr"].max() or 0), lang)
-    legend = "Kategori" if dim == "category" else "Kecamatan"
+    legend = text("category" if dim == "category" else "kecamatan", lang)
     chart = (
         alt.Chart(alt.InlineData(values=_records(data)))
         .transform_calculate(value_scaled=_scaled("turnover_idr", divisor))
         .mark_area()
         .encode(
-            x=alt.X("date:T", title="Tanggal" if lang == "id" else "Date", axis=alt.Axis(format="%b")),
-            y=alt.Y("value_scaled:Q", stack="zero", title=f"{'Omzet' if lang == 'id' else 'Turnover'} ({unit})"),
-            color=alt.Color(
-                "label:N",
-                legend=alt.Legend(title=legend if lang == "id" else legend.title()),
-                scale=alt.Scale(scheme=_PALETTE),
-            ),  # fmt: skip
+            x=alt.X("date:T", title=text("date", lang), axis=alt.Axis(format="%b")),
+            y=alt.Y("value_scaled:Q", stack="zero", title=f"{text('turnover', lang)} ({unit})"),
+            color=alt.Color("label:N", legend=alt.Legend(title=legend), scale=alt.Scale(scheme=_PALETTE)),
             tooltip=[
-                alt.Tooltip("date:T", title="Tanggal" if lang == "id" else "Date", format="%-d %B %Y"),
+                alt.Tooltip("date:T", title=text("date", lang), format="%-d %B %Y"),
                 alt.Tooltip("label:N", title=legend),
-                alt.Tooltip("turnover_idr:Q", title="Omzet" if lang == "id" else "Turnover", format="$,.0f"),
+                alt.Tooltip("turnover_idr:Q", title=text("turnover", lang), format="$,.0f"),
             ],
         )
         .properties(title=_title(title, _period(first, last, lang, False), lang, as_of or last))
     )
-    return _finish(chart, lang, data.drop("label"))
+    return _finish(chart, lang, data)  # the CSV names each member as the chart does
 
 
 def destination_chart(
@@ -104,17 +83,15 @@ def destination_chart(
         .mark_bar(color="#0072B2")
         .encode(
             y=alt.Y("label:N", sort=order["label"].to_list(), title=None),
-            x=alt.X("value_scaled:Q", title=f"{'Nilai ekspor' if lang == 'id' else 'Export value'} ({unit})"),
+            x=alt.X("value_scaled:Q", title=f"{text('export_value', lang)} ({unit})"),
             tooltip=[
-                alt.Tooltip("label:N", title="Negara tujuan" if lang == "id" else "Destination"),
-                alt.Tooltip(
-                    "export_value_idr:Q", title="Nilai ekspor" if lang == "id" else "Export value", format="$,.0f"
-                ),
+                alt.Tooltip("label:N", title=text("destination", lang)),
+                alt.Tooltip("export_value_idr:Q", title=text("export_value", lang), format="$,.0f"),
             ],
         )
         .properties(title=_title(title, _period(first, last, lang, True), lang, as_of or last))
     )
-    return _finish(chart, lang, data.drop("label"))
+    return _finish(chart, lang, data)  # the CSV names each member as the chart does
 
 
 def kecamatan_chart(
@@ -128,9 +105,9 @@ def kecamatan_chart(
     divisor, unit = _money_unit(float(data["turnover_idr"].cast(pl.Float64).max() or 0), lang)
     order = data["kecamatan"].to_list()
     words = {
-        "producers": ("Produsen terdaftar", "Registered producers"),
-        "turnover": (f"Omzet ({unit})", f"Turnover ({unit})"),
-        "exporters": ("Eksportir", "Exporters"),
+        "producers": text("registered_producers", lang),
+        "turnover": f"{text('turnover', lang)} ({unit})",
+        "exporters": text("exporters", lang),
     }
     base = alt.Chart(alt.InlineData(values=_records(data))).transform_calculate(
         turnover_scaled=_scaled("turnover_idr", divisor)
@@ -138,17 +115,17 @@ def kecamatan_chart(
     width = (CHART_WIDTH - 260) // 3
 
     def panel(field: str, key: str, colour: str, fmt: str) -> alt.Chart:
-        name = words[key][0 if lang == "id" else 1]
+        title = words[key]
         return (
             base.mark_bar(color=colour)
             .encode(
                 y=alt.Y("kecamatan:N", sort=order, title=None, axis=alt.Axis(labels=key == "producers")),
                 x=alt.X(
                     f"{field}:Q",
-                    title=name,
+                    title=title,
                     axis=alt.Axis(tickMinStep=1, format=",.0f") if fmt == ",.0f" else alt.Axis(),
                 ),
-                tooltip=[alt.Tooltip("kecamatan:N"), alt.Tooltip(f"{field}:Q", title=name, format=fmt)],
+                tooltip=[alt.Tooltip("kecamatan:N"), alt.Tooltip(f"{field}:Q", title=title, format=fmt)],
             )
             .properties(width=width, height=CHART_HEIGHT - 170)
         )

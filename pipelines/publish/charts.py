@@ -28,7 +28,8 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from models.codes import CATEGORIES, CATEGORY_LABELS_EN, CATEGORY_LABELS_ID
+from models.codes import CATEGORIES
+from models.names import name
 from pipelines.publish.files import neutralise_formulas, write_atomic
 from pipelines.publish.formatting import (
     as_of_label,
@@ -147,7 +148,9 @@ def daily_turnover_data(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _commodity_labels(lang: str) -> dict[str, str]:
-    return CATEGORY_LABELS_ID if check_lang(lang) == "id" else CATEGORY_LABELS_EN
+    """{commodity code: name} for every code a chart may draw (models/names.csv, as the reports name them)."""
+    lang = check_lang(lang)
+    return {code: name("commodity", code, lang) for code in COMMODITY_ORDER}
 
 
 def monthly_export_data(df: pl.DataFrame, lang: str = "id") -> pl.DataFrame:

@@ -1,7 +1,8 @@
 """Chart exports for officials: every chart, both languages, every format, with provenance.
 
-Each chart is defined once (`CHARTS`): how its data is read from the warehouse and made safe to publish
-(disclosure control), and how it is drawn. Publishing a chart writes
+Each chart is defined once (`CHARTS`): which published cells it shows (`pipelines.publish.cells`, where
+disclosure control has already been applied and every figure reconciled with the marts), and how it is
+drawn. Publishing a chart writes
 `publish/charts/<id>/<period>/<lang>/<id>.{png,print.png,svg,pdf,html,csv,xlsx}` and
 `publish/charts/<id>/<period>/metadata.json`, then copies that folder to `publish/charts/<id>/latest/`,
 so a link in a memo keeps working while older versions stay. Figures that changed since they were last
@@ -14,7 +15,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,14 +24,13 @@ import duckdb
 import polars as pl
 
 from models.codes import TIMEZONE
-from pipelines.publish import breakdowns, charts, disclosure
+from pipelines.publish import breakdowns, cells, charts, disclosure, figures
+from pipelines.publish.cells import Window
 from pipelines.publish.files import write_atomic
+from pipelines.publish.formatting import month_label, number
 from pipelines.resources import sql
 
 LANGS = ("id", "en")
-DAILY_WINDOW_DAYS = 365  # daily charts show the last year of data
-MONTHLY_WINDOW_MONTHS = 24
-TOP_DESTINATIONS = 10
 FORMATS = {  # file suffix -> (format name in the manifest, content type)
     "png": ("png", "image/png"),
     "print.png": ("png_print", "image/png"),
@@ -43,14 +43,6 @@ FORMATS = {  # file suffix -> (format name in the manifest, content type)
 
 
 @dataclass(frozen=True)
-class Window:
-    first_day: date
-    last_day: date
-    first_month: date
-    last_month: date
-
-
-@dataclass(frozen=True)
 class ChartDef:
     id: str
     title: dict[str, str]
@@ -59,85 +51,76 @@ class ChartDef:
     grain: str  # "day" or "month": which window and period label it uses
     assets: tuple[str, ...]  # the checked assets it is built from (for its provenance)
     keys: tuple[str, ...]  # the columns that identify a published cell
-    data: Callable[[duckdb.DuckDBPyConnection, Window, disclosure.Rule], pl.DataFrame]
+    data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame]  # from the published cells
     draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin]  # data, lang, as of, title
+    only_values: bool = True  # with every value confidential nothing is left to show (the evidence has counts)
 
     def period(self, w: Window) -> str:
         return w.last_day.isoformat() if self.grain == "day" else w.last_month.strftime("%Y-%m")
 
 
-# --- Data, made safe to publish -----------------------------------------------------------------------
+# --- Data: read from the published cells, never from the marts -------------------------------------------
 
 
-def _daily(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-    return con.sql(sql("chart_contrib_daily"), params=[w.first_day, w.last_day]).pl()
+def _cells(con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date, last: date, value: str,
+           period: str, dim: str | None = None) -> pl.DataFrame:  # fmt: skip
+    """One grid's cells for a chart: merged members are inside their "lainnya" cell, not shown alone."""
+    df = cells.read(con, family, grid, first, last).filter(pl.col("status") != disclosure.MERGED)
+    return df.select(
+        pl.col("period_end" if period == "date" else "period").alias(period),
+        *([pl.col("member").alias(dim)] if dim else []),
+        pl.col("value").alias(value),
+        *([pl.col("usd").cast(pl.Float64).alias("export_value_usd")] if family == "exports" else []),
+        (pl.col("status") == disclosure.CONFIDENTIAL).alias("suppressed"),
+        pl.col("holds").is_not_null().alias("merged"),
+    )
 
 
-def _monthly(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-    return con.sql(sql("chart_contrib_monthly"), params=[w.first_month, w.last_month]).pl()
+def daily_turnover_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    return _cells(con, "turnover", "day", w.first_day, w.last_day, "turnover_idr", "date").with_columns(
+        pl.col("turnover_idr").cast(pl.Int64)
+    )
 
 
-def _with_flags(cells: pl.DataFrame, value: str) -> pl.DataFrame:
-    return cells.rename({"value": value}).drop("producers")
-
-
-def daily_turnover_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
-    return _with_flags(disclosure.protect(_daily(con, w), ["date"], rule), "turnover_idr")
-
-
-def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window, disclosure.Rule], pl.DataFrame]:
-    def data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
-        return _with_flags(disclosure.protect(_daily(con, w), ["date", dim], rule, merge_dim=dim), "turnover_idr")
+def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame]:
+    def data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+        df = _cells(con, "turnover", f"day_{dim}", w.first_day, w.last_day, "turnover_idr", "date", dim)
+        return df.with_columns(pl.col("turnover_idr").cast(pl.Int64))
 
     return data
 
 
-def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
+def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
     """Export value by month and commodity, with each month's total change on the month before and the
-    same month a year earlier (percent; empty when that month has no data)."""
-    cells = disclosure.protect(_monthly(con, w), ["month", "commodity"], rule, merge_dim="commodity")
-    data = _with_flags(cells, "export_value_idr").with_columns(pl.col("export_value_idr").cast(pl.Float64))
-    totals = data.group_by("month").agg(pl.col("export_value_idr").sum().alias("total"))
-    earlier = {
-        "mom_change_pct": pl.col("month").dt.offset_by("-1mo"),
-        "yoy_change_pct": pl.col("month").dt.offset_by("-1y"),
-    }
-    for name, month in earlier.items():
-        base = totals.select(pl.col("month").alias("_base"), pl.col("total").alias("_base_total"))
-        totals = (
-            totals.with_columns(month.alias("_base"))
-            .join(base, on="_base", how="left")
-            .with_columns(
-                ((pl.col("total") - pl.col("_base_total")) / pl.col("_base_total") * 100).round(1).alias(name)
-            )
-            .drop("_base", "_base_total")
-        )
-    return data.join(totals.drop("total"), on="month", how="left").sort("month", "commodity")
+    same month a year earlier (percent of the marts' totals; empty unless both months are published)."""
+    last = figures.month_end(w.last_month)
+    data = _cells(con, "exports", "month_commodity", w.first_month, last, "export_value_idr", "month", "commodity")
+    totals = cells.read(con, "exports", "month").select(pl.col("period").alias("month"), "value")
+    changes = figures.changes(totals, "month", "value", {"mom_change_pct": "-1mo", "yoy_change_pct": "-1y"})
+    return (
+        data.with_columns(pl.col("export_value_idr").cast(pl.Float64))
+        .join(changes, on="month", how="left")
+        .sort("month", "commodity")
+    )
 
 
-def destination_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
-    contrib = _monthly(con, w)
-    top = (
-        contrib.group_by("destination_country").agg(pl.col("value").sum()).sort("value", descending=True)
-        .head(TOP_DESTINATIONS)["destination_country"]
-    )  # fmt: skip
-    contrib = contrib.with_columns(
-        pl.when(pl.col("destination_country").is_in(top.implode())).then(pl.col("destination_country"))
-        .otherwise(pl.lit(disclosure.OTHER)).alias("destination_country")
-    )  # fmt: skip
-    cells = disclosure.protect(contrib, ["destination_country"], rule, merge_dim="destination_country")
-    return _with_flags(cells, "export_value_idr").with_columns(
+def destination_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    last = figures.month_end(w.last_month)
+    data = _cells(con, "exports", "window_destination", last, last, "export_value_idr", "month",
+                  "destination_country")  # fmt: skip
+    return data.drop("month").with_columns(
         pl.col("export_value_idr").cast(pl.Float64), pl.lit(w.first_month).alias("first_month"),
         pl.lit(w.last_month).alias("last_month"),
     )  # fmt: skip
 
 
-def kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window, rule: disclosure.Rule) -> pl.DataFrame:
-    turnover = _with_flags(disclosure.protect(_daily(con, w), ["kecamatan"], rule), "turnover_idr")
+def kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    turnover = _cells(con, "turnover", "window_kecamatan", w.last_day, w.last_day, "turnover_idr", "date",
+                      "kecamatan").drop("date")  # fmt: skip
     registry = con.sql(sql("chart_registry_by_kecamatan")).pl()
     return registry.join(turnover, on="kecamatan", how="left").with_columns(
-        pl.col("suppressed").fill_null(False), pl.col("merged").fill_null(False),
-        pl.lit(w.first_day).alias("first_day"), pl.lit(w.last_day).alias("last_day"),
+        pl.col("turnover_idr").cast(pl.Int64), pl.col("suppressed").fill_null(False),
+        pl.col("merged").fill_null(False), pl.lit(w.first_day).alias("first_day"), pl.lit(w.last_day).alias("last_day"),
     )  # fmt: skip
 
 
@@ -179,8 +162,9 @@ CHARTS: tuple[ChartDef, ...] = (
     ),
     ChartDef(
         "exports_by_destination", _t("Nilai ekspor per negara tujuan", "Export value by destination"),
-        _t(f"{TOP_DESTINATIONS} negara tujuan terbesar dan lainnya, {MONTHLY_WINDOW_MONTHS} bulan terakhir.",
-           f"The top {TOP_DESTINATIONS} destinations and the rest, last {MONTHLY_WINDOW_MONTHS} months."),
+        _t(f"{cells.TOP_DESTINATIONS} negara tujuan terbesar dan lainnya, "
+           f"{cells.MONTHLY_WINDOW_MONTHS} bulan terakhir.",
+           f"The top {cells.TOP_DESTINATIONS} destinations and the rest, last {cells.MONTHLY_WINDOW_MONTHS} months."),
         _t("Rupiah", "Rupiah"), "month", ("stg_exports", "monthly_export_value_by_destination"),
         ("destination_country",), destination_data,
         lambda df, lang, as_of, title: breakdowns.destination_chart(df, title, lang, as_of),
@@ -192,26 +176,12 @@ CHARTS: tuple[ChartDef, ...] = (
            "Evidence for siting a sentra IKM: registered producers, last year's turnover and exporters."),
         _t("produsen; Rupiah; eksportir", "producers; Rupiah; exporters"), "day",
         ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
-        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of),
+        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of), only_values=False,
     ),
 )  # fmt: skip
 
 
 # --- Publishing ---------------------------------------------------------------------------------------
-
-
-def window(con: duckdb.DuckDBPyConnection) -> Window | None:
-    """The last year of days and the last two years of months that the marts hold (or less, if they hold less)."""
-    first_day, last_day, first_month, last_month = con.execute(sql("chart_window")).fetchall()[0]
-    if last_day is None and last_month is None:
-        return None
-    last_day = last_day or last_month
-    first_day = max(first_day or last_day, last_day - timedelta(days=DAILY_WINDOW_DAYS - 1))
-    last_month = last_month or last_day.replace(day=1)
-    earliest = last_month
-    for _ in range(MONTHLY_WINDOW_MONTHS - 1):
-        earliest = (earliest - timedelta(days=1)).replace(day=1)
-    return Window(first_day, last_day, max(first_month or last_month, earliest), last_month)
 
 
 def _cell(chart: ChartDef) -> pl.Expr:
@@ -237,9 +207,24 @@ def _revisions(
     return changed.filter(~pl.col("is_new")).select("cell", "old_value")
 
 
+def _confidentiality(data: pl.DataFrame, rule: disclosure.Rule, lang: str) -> str | None:
+    """The line a chart carries when any of its cells was merged or is confidential."""
+    merged, hidden = int(data["merged"].sum()), int(data["suppressed"].sum())
+    if not merged and not hidden:
+        return None
+    share = number(rule.max_share * 100, 0, lang)
+    if lang == "id":
+        return (f"Kerahasiaan: {merged} sel digabung ke 'Lainnya', {hidden} sel disembunyikan "
+                f"(kurang dari {rule.min_producers} produsen, satu produsen > {share}%, atau agar sel lain tidak "
+                "dapat dihitung ulang)")  # fmt: skip
+    return (f"Confidentiality: {merged} cells merged into 'Other', {hidden} cells suppressed "
+            f"(fewer than {rule.min_producers} producers, one producer > {share}%, or so that no other cell "
+            "can be worked out)")  # fmt: skip
+
+
 def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str) -> list[str]:
     notes = []
-    if "suppressed" in data.columns and (line := disclosure.note(data, rule, lang)):
+    if line := _confidentiality(data, rule, lang):
         notes.append(line)
     if revised.height:
         notes.append(f"Revisi: {revised.height} angka berubah sejak publikasi sebelumnya" if lang == "id"
@@ -250,33 +235,30 @@ def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: dis
 
 
 def _change_line(data: pl.DataFrame, lang: str) -> str:
-    """Month-on-month and year-on-year change of the latest month's total, as BPS states it."""
-    from pipelines.publish.formatting import month_label, number
+    """Month-on-month and year-on-year change of the latest month's total (the marts' totals), as BPS states it."""
+    last = data["month"].max()
+    row = data.filter(pl.col("month") == last).row(0, named=True)
 
-    totals = dict(data.group_by("month").agg(pl.col("export_value_idr").sum()).iter_rows())
-    last = max(totals)
-    prev_month = (last - timedelta(days=1)).replace(day=1)
-    year_ago = last.replace(year=last.year - 1)
+    def change(pct: float | None, words: tuple[str, str]) -> str:
+        word = words[0 if lang == "id" else 1]
+        if pct is None:
+            return f"{word}: {'tidak tersedia' if lang == 'id' else 'not available'}"
+        return f"{word}: {'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
 
-    def change(other: date, words: tuple[str, str]) -> str:
-        if not totals.get(other):
-            return f"{words[0 if lang == 'id' else 1]}: {'tidak ada data' if lang == 'id' else 'no data'}"
-        pct = (totals[last] - totals[other]) / totals[other] * 100
-        return f"{words[0 if lang == 'id' else 1]}: {'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
-
-    return f"{month_label(last, lang)} — " + ", ".join(
-        [change(prev_month, ("perubahan bulanan", "month-on-month")), change(year_ago, ("tahunan", "year-on-year"))]
-    )
+    return f"{month_label(last, lang)} — " + ", ".join([
+        change(row["mom_change_pct"], ("perubahan bulanan", "month-on-month")),
+        change(row["yoy_change_pct"], ("tahunan", "year-on-year")),
+    ])  # fmt: skip
 
 
 def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,
                   rule: disclosure.Rule) -> dict | None:  # fmt: skip
     """Write one chart in every language and format, its metadata, and its `latest` copy; return its manifest entry."""
-    data = chart.data(con, w, rule)
+    data = chart.data(con, w)
     if data.is_empty():
         return None  # nothing to draw yet (e.g. no exports)
     value = next(c for c in data.columns if c in ("turnover_idr", "export_value_idr"))
-    if data[value].is_null().all():
+    if chart.only_values and data[value].is_null().all():
         # Every cell is confidential: nothing may be shown, and an older `latest` must not stay up.
         shutil.rmtree(publish / "charts" / chart.id / "latest", ignore_errors=True)
         return None
@@ -318,8 +300,8 @@ def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period
         "checks": [{"asset": a, "check": c, "partitions": n, "passed": ok} for a, c, n, ok in checks],
         "confidentiality": {
             "min_producers": rule.min_producers, "max_share": rule.max_share,
-            "merged_cells": int(data["merged"].sum()) if "merged" in data.columns else 0,
-            "suppressed_cells": int(data["suppressed"].sum()) if "suppressed" in data.columns else 0,
+            "merged_cells": int(data["merged"].sum()), "suppressed_cells": int(data["suppressed"].sum()),
+            "method": "docs/DISCLOSURE.md",
         },
         "revisions": [{"cell": json.loads(c), "old": o} for c, o in revised.iter_rows()],
     }  # fmt: skip

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
+import xlsxwriter
 
 FORMULA_START = ("=", "+", "-", "@")
+XLSX_CREATED = datetime(2024, 1, 1)
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -39,3 +43,13 @@ def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
 
 def write_csv(df: pl.DataFrame, path: Path) -> None:
     write_atomic(path, neutralise_formulas(df).write_csv().encode("utf-8"))
+
+
+def table_bytes(df: pl.DataFrame, sheet: str = "data") -> tuple[bytes, bytes]:
+    """A table as CSV and XLSX bytes (formulas neutralised, ISO dates): what every download of data uses."""
+    safe = neutralise_formulas(df)
+    xlsx = io.BytesIO()
+    book = xlsxwriter.Workbook(xlsx, {"in_memory": True})
+    book.set_properties({"created": XLSX_CREATED})  # not the clock: the same table gives the same bytes
+    safe.write_excel(book, worksheet=sheet, autofit=True)
+    return safe.write_csv(date_format="%Y-%m-%d").encode("utf-8"), xlsx.getvalue()

@@ -1,7 +1,8 @@
 """Number, money and date formatting for published outputs, Indonesian first, English available.
 
 Everything here is pure and offline. The same conventions are handed to Vega (the chart renderer)
-through `vega_locale`, so numbers printed by Python and numbers drawn on a chart look alike.
+through `vega_locale`, so numbers printed by Python and numbers drawn on a chart look alike. Words
+(month and day names, magnitude words, chart labels) come from the catalogue (`pipelines.publish.i18n`).
 
 Magnitudes are always written as words (juta, miliar, triliun / million, billion, trillion), never
 as SI suffixes: "100M" reads as 100 *miliar* to an Indonesian reader (M = miliar), a 1000x error.
@@ -12,59 +13,24 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.codes import TIMEZONE
+from pipelines.publish import i18n
 
-Lang = Literal["id", "en"]
-LANGS: tuple[str, ...] = ("id", "en")
+# The languages are defined with the catalogue; re-exported here, where most callers import them from.
+from pipelines.publish.i18n import LANGS as LANGS
+from pipelines.publish.i18n import Lang as Lang
+from pipelines.publish.i18n import UnknownLanguageError as UnknownLanguageError
+from pipelines.publish.i18n import check_lang as check_lang
 
 Number = int | float | Decimal
-
-
-class UnknownLanguageError(KeyError, ValueError):
-    """Raised for a language other than "id" or "en" (a KeyError, so lookups can catch it as one)."""
-
-    def __str__(self) -> str:
-        # KeyError would print the repr of its argument; show the plain message instead.
-        return str(self.args[0]) if self.args else "unknown language"
-
-
-def check_lang(lang: str) -> Lang:
-    """Return `lang` if supported, else raise UnknownLanguageError naming the supported ones."""
-    if lang not in LANGS:
-        raise UnknownLanguageError(f"unknown language {lang!r}; supported: {', '.join(LANGS)}")
-    return lang  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------
 # Calendar names
 # ---------------------------------------------------------------------------------------------
-
-_MONTHS: dict[str, tuple[str, ...]] = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-_SHORT_MONTHS: dict[str, tuple[str, ...]] = {
-    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-# Sunday first, as d3 expects for its `days` arrays.
-_DAYS: dict[str, tuple[str, ...]] = {
-    "id": ("Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"),
-    "en": ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
-}
-_SHORT_DAYS: dict[str, tuple[str, ...]] = {
-    "id": ("Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"),
-    "en": ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
-}
 
 
 def month_name(m: int, lang: str = "id", short: bool = False) -> str:
@@ -72,14 +38,12 @@ def month_name(m: int, lang: str = "id", short: bool = False) -> str:
     lang = check_lang(lang)
     if not 1 <= m <= 12:
         raise ValueError(f"month must be 1..12, got {m}")
-    return (_SHORT_MONTHS if short else _MONTHS)[lang][m - 1]
+    return i18n.text(f"calendar.{'month_short' if short else 'month'}.{m}", lang)
 
 
 def day_name(d: date, lang: str = "id") -> str:
     """Weekday name of `d`: "Sabtu" / "Saturday"."""
-    lang = check_lang(lang)
-    # isoweekday: Monday=1 .. Sunday=7; the tables start on Sunday.
-    return _DAYS[lang][d.isoweekday() % 7]
+    return i18n.text(f"calendar.day.{d.isoweekday()}", lang)  # keyed by ISO weekday: Monday = 1
 
 
 def month_label(d: date, lang: str = "id") -> str:
@@ -104,8 +68,9 @@ def as_of_label(as_of: date | datetime, lang: str = "id") -> str:
     if as_of.tzinfo is not None:
         as_of = as_of.astimezone(ZoneInfo(TIMEZONE))
     # Indonesian writes clock times with a dot (06.00); English with a colon.
-    sep = "." if lang == "id" else ":"
-    return f"{date_label(as_of, lang)}, {as_of.hour:02d}{sep}{as_of.minute:02d} WIB"
+    return i18n.text(
+        "calendar.as_of", lang, date=date_label(as_of, lang), hour=f"{as_of.hour:02d}", minute=f"{as_of.minute:02d}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,7 +119,7 @@ def number(value: Number, decimals: int = 0, lang: str = "id") -> str:
 
 
 def _currency_prefix(lang: Lang) -> str:
-    return "Rp" if lang == "id" else "IDR "
+    return i18n.text("money.rupiah_prefix", lang)
 
 
 def rupiah(value: Number, lang: str = "id") -> str:
@@ -165,11 +130,11 @@ def rupiah(value: Number, lang: str = "id") -> str:
     return f"{sign}{_currency_prefix(lang)}{_group(abs(q), 0, lang)}"
 
 
-# (threshold, Indonesian word, English word), largest first.
-_SCALES: tuple[tuple[Decimal, str, str], ...] = (
-    (Decimal(10) ** 12, "triliun", "trillion"),
-    (Decimal(10) ** 9, "miliar", "billion"),
-    (Decimal(10) ** 6, "juta", "million"),
+# (threshold, catalogue key of its word), largest first.
+_SCALES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(10) ** 12, "number.scale.triliun"),
+    (Decimal(10) ** 9, "number.scale.miliar"),
+    (Decimal(10) ** 6, "number.scale.juta"),
 )
 
 
@@ -184,16 +149,15 @@ def rupiah_short(value: Number, lang: str = "id") -> str:
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     prefix = _currency_prefix(lang)
-    for i, (threshold, word_id, word_en) in enumerate(_SCALES):
+    for i, (threshold, word) in enumerate(_SCALES):
         if amount < threshold:
             continue
         scaled = _round(amount / threshold, 1)
         # 999.96 juta rounds to 1000,0 juta: say "1,0 miliar" instead.
         if scaled >= 1000 and i > 0:
-            threshold, word_id, word_en = _SCALES[i - 1]
+            threshold, word = _SCALES[i - 1]
             scaled = _round(amount / threshold, 1)
-        word = word_id if lang == "id" else word_en
-        return f"{sign}{prefix}{_group(scaled, 1, lang)} {word}"
+        return f"{sign}{prefix}{_group(scaled, 1, lang)} {i18n.text(word, lang)}"
     # Below a million (after rounding to whole rupiah): the full amount.
     return f"{sign}{prefix}{_group(amount, 0, lang)}"
 
@@ -203,45 +167,37 @@ def rupiah_short(value: Number, lang: str = "id") -> str:
 # ---------------------------------------------------------------------------------------------
 
 _FORMAT_LOCALE: dict[str, dict[str, Any]] = {
-    "id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["IDR ", ""]},
+    "id": {"decimal": ",", "thousands": ".", "grouping": [3]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3]},
 }
-_TIME_FORMAT_LOCALE: dict[str, dict[str, Any]] = {
-    "id": {
-        "dateTime": "%A, %e %B %Y pukul %H.%M.%S",
-        "date": "%d/%m/%Y",
-        "time": "%H.%M.%S",
-        "periods": ["AM", "PM"],
-        "days": list(_DAYS["id"]),
-        "shortDays": list(_SHORT_DAYS["id"]),
-        "months": list(_MONTHS["id"]),
-        "shortMonths": list(_SHORT_MONTHS["id"]),
-    },
-    # d3's en-US, as vl_convert.get_time_format_locale("en-US") returns it.
-    "en": {
-        "dateTime": "%x, %X",
-        "date": "%-m/%-d/%Y",
-        "time": "%-I:%M:%S %p",
-        "periods": ["AM", "PM"],
-        "days": list(_DAYS["en"]),
-        "shortDays": list(_SHORT_DAYS["en"]),
-        "months": list(_MONTHS["en"]),
-        "shortMonths": list(_SHORT_MONTHS["en"]),
-    },
-}
+
+
+def _names(area: str, numbers: range | list[int], lang: str) -> list[str]:
+    return [i18n.text(f"calendar.{area}.{n}", lang) for n in numbers]
 
 
 def vega_locale(lang: str = "id") -> dict[str, dict[str, Any]]:
     """d3 locales for Vega: `{"formatLocale": {...}, "timeFormatLocale": {...}}`.
 
-    d3 ships no id-ID locale, so the Indonesian one is spelled out here. Pass the two dictionaries as
-    vega-embed options (HTML) or as vl-convert's `format_locale` / `time_format_locale` (PNG/SVG/PDF).
-    A fresh copy each call, so a caller that edits it cannot change the module's tables.
+    d3 ships no id-ID locale, so the Indonesian one is built here from the catalogue (the English one
+    is d3's en-US, as vl_convert.get_time_format_locale("en-US") returns it). Pass the two dictionaries
+    as vega-embed options (HTML) or as vl-convert's `format_locale` / `time_format_locale`
+    (PNG/SVG/PDF). A fresh copy each call, so a caller that edits it cannot change the module's tables.
     """
     lang = check_lang(lang)
+    sunday_first = [7, 1, 2, 3, 4, 5, 6]  # d3's `days` arrays start on Sunday; the catalogue's on Monday
     return {
-        "formatLocale": copy.deepcopy(_FORMAT_LOCALE[lang]),
-        "timeFormatLocale": copy.deepcopy(_TIME_FORMAT_LOCALE[lang]),
+        "formatLocale": {**copy.deepcopy(_FORMAT_LOCALE[lang]), "currency": [_currency_prefix(lang), ""]},
+        "timeFormatLocale": {
+            "dateTime": i18n.text("calendar.d3_date_time", lang),
+            "date": i18n.text("calendar.d3_date", lang),
+            "time": i18n.text("calendar.d3_time", lang),
+            "periods": ["AM", "PM"],
+            "days": _names("day", sunday_first, lang),
+            "shortDays": _names("day_short", sunday_first, lang),
+            "months": _names("month", range(1, 13), lang),
+            "shortMonths": _names("month_short", range(1, 13), lang),
+        },
     }
 
 
@@ -249,36 +205,12 @@ def vega_locale(lang: str = "id") -> dict[str, dict[str, Any]]:
 # Chart labels
 # ---------------------------------------------------------------------------------------------
 
-_TEXT: dict[str, dict[str, str]] = {
-    "daily_turnover_title": {"id": "Omzet harian IKM Kota Bekasi", "en": "Daily IKM turnover, Kota Bekasi"},
-    "daily_turnover": {"id": "Omzet harian", "en": "Daily turnover"},
-    "moving_average_7d": {"id": "Rata-rata bergerak 7 hari", "en": "7-day moving average"},
-    "monthly_export_title": {"id": "Nilai ekspor bulanan", "en": "Monthly export value"},
-    "monthly_export_subject": {"id": "Ekspor IKM Kota Bekasi", "en": "IKM exports, Kota Bekasi"},
-    "turnover": {"id": "Omzet", "en": "Turnover"},
-    "export_value": {"id": "Nilai ekspor", "en": "Export value"},
-    "date": {"id": "Tanggal", "en": "Date"},
-    "month": {"id": "Bulan", "en": "Month"},
-    "series": {"id": "Seri", "en": "Series"},
-    "commodity": {"id": "Komoditas", "en": "Commodity"},
-    "source": {
-        "id": "Sumber: Sentra, data produsen IKM dan PEB",
-        "en": "Source: Sentra, IKM producer records and export declarations (PEB)",
-    },
-    "as_of": {"id": "Data per", "en": "Data as of"},
-    "period": {"id": "Periode", "en": "Period"},
-    # Units for axis titles, e.g. "Omzet (Rp juta)".
-    "unit_rupiah": {"id": "Rp", "en": "IDR"},
-    "unit_juta": {"id": "Rp juta", "en": "IDR million"},
-    "unit_miliar": {"id": "Rp miliar", "en": "IDR billion"},
-    "unit_triliun": {"id": "Rp triliun", "en": "IDR trillion"},
-}
-
 
 def text(key: str, lang: str = "id") -> str:
-    """A chart title or label in the given language, e.g. text("moving_average_7d", "en")."""
+    """A chart title or label in the given language, e.g. text("moving_average_7d", "en"): `chart.<key>`."""
     lang = check_lang(lang)
     try:
-        return _TEXT[key][lang]
+        return i18n.text(f"chart.{key}", lang)
     except KeyError:
-        raise KeyError(f"no chart text {key!r}; known keys: {', '.join(sorted(_TEXT))}") from None
+        known = sorted(k.removeprefix("chart.") for k in i18n.catalogue(lang) if k.startswith("chart."))
+        raise KeyError(f"no chart text {key!r}; known keys: {', '.join(known)}") from None

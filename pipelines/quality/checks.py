@@ -34,7 +34,9 @@ def quarantine_share(
 ) -> list[Outcome]:
     query = render("check_quarantine_share", raw=f"raw.{source}", quarantine=f"quarantine.{source}", date_col=date_col)
     rows = con.execute(query, [grain, start, end, grain, start, end]).fetchall()
-    out = [] if rows else [Outcome(QUARANTINE_SHARE, None, True, "no rows in the range", f"≤ {limit:.0%} quarantined")]
+    if not rows:
+        return [Outcome(QUARANTINE_SHARE, None, True, "no rows in the range", f"≤ {limit:.0%} quarantined")]
+    out = []
     for period, accepted, held in rows:
         share = held / (accepted + held) if accepted + held else 0.0
         out.append(
@@ -44,7 +46,11 @@ def quarantine_share(
                 share <= limit,
                 f"{share:.1%} ({held:,} of {accepted + held:,} rows)",
                 f"≤ {limit:.0%} of rows quarantined",
-            )  # fmt: skip
+                value=share,
+                threshold=limit,
+                numerator=held,
+                denominator=accepted + held,
+            )
         )
     return out
 
@@ -60,7 +66,15 @@ def reconcile(con: duckdb.DuckDBPyConnection, grain: str, start: date, end: date
         observed = f"mart {mart_value} in {mart_n} rows; accepted rows {rows_value} in {rows_n}"
         out.append(Outcome(RECONCILED, period, same, observed, "mart total = sum of accepted rows, same count"))
         out.append(
-            Outcome(NON_NEGATIVE, period, lowest is None or lowest >= 0, f"lowest value {lowest}", "every value ≥ 0")
+            Outcome(
+                NON_NEGATIVE,
+                period,
+                lowest is None or lowest >= 0,
+                f"lowest value {lowest}",
+                "every value ≥ 0",
+                value=None if lowest is None else float(lowest),
+                threshold=0.0,
+            )
         )
     return out
 
@@ -73,8 +87,31 @@ def coverage(con: duckdb.DuckDBPyConnection, grain: str, start: date, end: date,
     for period, reporting, registered in rows:
         share = reporting / registered if registered else 0.0
         observed = f"{share:.1%} ({reporting:,} of {registered:,} registered {what} reported)"
-        out.append(Outcome(COVERAGE, period, share >= minimum, observed, f"≥ {minimum:.0%} of {what} report"))
-        out.append(Outcome(NO_MISSING, period, reporting > 0, f"{reporting:,} {what} reported", "data for the period"))
+        out.append(
+            Outcome(
+                COVERAGE,
+                period,
+                share >= minimum,
+                observed,
+                f"≥ {minimum:.0%} of {what} report",
+                value=share,
+                threshold=minimum,
+                numerator=reporting,
+                denominator=registered,
+            )
+        )
+        out.append(
+            Outcome(
+                NO_MISSING,
+                period,
+                reporting > 0,
+                f"{reporting:,} {what} reported",
+                "data for the period",
+                value=float(reporting),
+                threshold=1.0,
+                numerator=reporting,
+            )
+        )
     if grain == "day":
         out.append(_freshness(rows, start, end))
     return out
@@ -85,11 +122,30 @@ def _freshness(rows: list[tuple], start: date, end: date) -> Outcome:
     if not start <= yesterday < end:
         return Outcome(FRESH, None, True, f"{yesterday} is not in this run", "yesterday's transactions arrived")
     reporting = next(r for p, r, _ in rows if p == yesterday)
-    return Outcome(FRESH, yesterday, reporting > 0, f"{reporting:,} producers reported yesterday", "some by now")
+    return Outcome(
+        FRESH,
+        yesterday,
+        reporting > 0,
+        f"{reporting:,} producers reported yesterday",
+        "some by now",
+        value=float(reporting),
+        threshold=1.0,
+        numerator=reporting,
+    )
 
 
 def fx_gaps(con: duckdb.DuckDBPyConnection, max_days: int) -> list[Outcome]:
     rows = con.execute(sql("check_fx_gaps")).fetchall()
     observed = "; ".join(f"{cur}: {gap} days (to {end})" for cur, gap, end in rows) or "no currency has two rates"
     longest = max((gap for _, gap, _ in rows), default=0)
-    return [Outcome(FX_GAPS, None, longest <= max_days, f"longest gap {observed}", f"≤ {max_days} days between rates")]
+    return [
+        Outcome(
+            FX_GAPS,
+            None,
+            longest <= max_days,
+            f"longest gap {observed}",
+            f"≤ {max_days} days between rates",
+            value=float(longest),
+            threshold=float(max_days),
+        )
+    ]

@@ -129,6 +129,9 @@ def validate_chunks(
                     observed=observed,
                     expected=rule.expected,
                     samples=samples.get((i, partition), []),
+                    # Unexpected rows of rows checked; unknown when the check could not run.
+                    numerator=None if error else bad,
+                    denominator=None if error else size,
                 )
             )
     return outcomes

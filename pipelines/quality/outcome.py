@@ -29,12 +29,30 @@ class Check:
 
 @dataclass
 class Outcome:
+    """One check of one partition. `observed` / `expected` are English text for Dagster and the logs;
+    the structured fields carry the same figures for readers' reports, which phrase them in their own
+    language (never by parsing `observed` back):
+
+    * `value`: the measured figure: a share as a fraction (coverage 0.61, quarantine share 0.062) or
+      a count (the longest gap between rates, in days);
+    * `threshold`: the limit `value` was held to (minimum coverage, maximum share, maximum days);
+    * `numerator` / `denominator`: the counts behind a share (producers reporting of registered, rows
+      quarantined of rows, unexpected rows of rows checked); `numerator` alone for a plain count
+      (producers that reported).
+
+    Any of them may be None where the check has no such figure (reconciliation).
+    """
+
     check: Check
     partition: date | None
     passed: bool
     observed: str
     expected: str
     samples: list[dict] = field(default_factory=list)
+    value: float | None = None
+    threshold: float | None = None
+    numerator: int | None = None
+    denominator: int | None = None
 
 
 def specs(asset: str, checks: list[Check]) -> list[dg.AssetCheckSpec]:
@@ -93,6 +111,10 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, outcomes: li
             "observed": [o.observed for o in outcomes],
             "expected": [o.expected for o in outcomes],
             "samples": [json.dumps(o.samples[:MAX_SAMPLES], default=str) for o in outcomes],
+            "value": pl.Series([o.value for o in outcomes], dtype=pl.Float64),
+            "threshold": pl.Series([o.threshold for o in outcomes], dtype=pl.Float64),
+            "numerator": pl.Series([o.numerator for o in outcomes], dtype=pl.Int64),
+            "denominator": pl.Series([o.denominator for o in outcomes], dtype=pl.Int64),
         }
     )
     con.register("outcomes", frame.to_arrow())

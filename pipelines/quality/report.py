@@ -72,7 +72,16 @@ def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, publish: Path)
                 parts.append("<p>Sample failing rows:</p>" + _table(pl.DataFrame(samples, strict=False)))
     coverage = results.filter(pl.col("check_name") == "coverage")
     if coverage.height:
-        parts.append("<h2>Coverage per period</h2>" + _table(coverage.select("asset", "partition", "observed")))
+        shown = coverage.select(
+            "asset",
+            "partition",
+            pl.col("numerator").alias("reporting"),
+            pl.col("denominator").alias("registered"),
+            (pl.col("value") * 100).round(1).alias("share_pct"),
+            (pl.col("threshold") * 100).round(1).alias("minimum_pct"),
+            "observed",
+        )
+        parts.append("<h2>Coverage per period</h2>" + _table(shown))
     page = _page(f"Sentra quality {run_id[:8]}", "".join(parts))
     write_atomic(out / "index.html", page.encode("utf-8"))
     _write_index(con, publish / "quality")

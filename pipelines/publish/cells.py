@@ -1,0 +1,257 @@
+"""The publication layer: every figure a reader sees, built once per publish run from the marts.
+
+Two families of cells — turnover (daily marts) and exports (monthly marts) — each a grid of every
+figure a chart, table, report, brief or the portal can print: days, weeks, months, years to date and
+the charts' windows, with their breakdowns. Values are the marts' own (sums of mart rows for weeks,
+months and windows); per-producer contributions from staging are read only to judge disclosure
+(`pipelines.publish.disclosure`). A family is rebuilt only when the blocking checks of its assets
+pass and its marts agree with the accepted rows; otherwise its previous cells stay and the portal
+says the figures are delayed. Renderers read `publish.cells` through `read`, never the marts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines.publish import disclosure, reconcile
+from pipelines.resources import sql, transaction
+
+DAILY_WINDOW_DAYS = 365  # daily charts and the kecamatan evidence cover the last year of data
+MONTHLY_WINDOW_MONTHS = 24
+TOP_DESTINATIONS = 10  # a destination list keeps the ten largest; the rest are "lainnya"
+
+FAMILIES: dict[str, tuple[str, ...]] = {  # the assets whose blocking checks gate each family
+    "turnover": ("stg_producers", "stg_transactions", "daily_turnover", "daily_turnover_by_category",
+                 "daily_turnover_by_kecamatan"),
+    "exports": ("stg_producers", "stg_fx_rates", "stg_exports", "monthly_export_value",
+                "monthly_export_value_by_commodity", "monthly_export_value_by_destination"),
+}  # fmt: skip
+GRIDS: dict[str, tuple[str, ...]] = {
+    "turnover": ("day", "day_category", "day_kecamatan", "week", "week_category", "month", "window",
+                 "window_kecamatan"),
+    "exports": ("month", "month_commodity", "month_destination", "ytd", "ytd_commodity", "window",
+                "window_destination"),
+}  # fmt: skip
+_QUERIES = {
+    "turnover": ("cells_turnover_values", "cells_turnover_contrib"),
+    "exports": ("cells_exports_values", "cells_exports_contrib"),
+}
+DIMENSIONS = {"category": "category", "kecamatan": "kecamatan", "commodity": "commodity",
+              "destination": "destination_country"}  # fmt: skip
+
+Key = tuple[str, date, str | None]  # grid, last day, member
+
+
+@dataclass(frozen=True)
+class Window:
+    first_day: date
+    last_day: date
+    first_month: date
+    last_month: date
+
+
+@dataclass(frozen=True)
+class Build:
+    family: str
+    outcome: str  # built | held (checks failed upstream: previous cells kept) | failed (did not reconcile)
+    reason: str | None
+    cells: int
+    mismatches: list[reconcile.Mismatch] = field(default_factory=list)
+
+
+def window(con: duckdb.DuckDBPyConnection) -> Window | None:
+    """The last year of days and the last two years of months that the marts hold (or less)."""
+    first_day, last_day, first_month, last_month = con.execute(sql("chart_window")).fetchall()[0]
+    if last_day is None and last_month is None:
+        return None
+    last_day = last_day or last_month
+    first_day = max(first_day or last_day, last_day - timedelta(days=DAILY_WINDOW_DAYS - 1))
+    last_month = last_month or last_day.replace(day=1)
+    earliest = last_month
+    for _ in range(MONTHLY_WINDOW_MONTHS - 1):
+        earliest = (earliest - timedelta(days=1)).replace(day=1)
+    return Window(first_day, last_day, max(first_month or last_month, earliest), last_month)
+
+
+def dimension(grid: str) -> str | None:
+    return DIMENSIONS.get(grid.rsplit("_", 1)[-1]) if "_" in grid else None
+
+
+# --- Relations: what a reader can add up ----------------------------------------------------------------
+
+
+def _index(keys: list[Key]) -> dict[tuple[str, date], list[Key]]:
+    out: dict[tuple[str, date], list[Key]] = defaultdict(list)
+    for k in keys:
+        out[(k[0], k[1])].append(k)
+    return out
+
+
+def _sum_over(rels: list, idx: dict, total: Key, grid: str, ends: list[date]) -> None:
+    """`total = Σ grid cells ending on each of ends` (per member when total has one)."""
+    parts = tuple(k for e in ends for k in idx.get((grid, e), []) if k[2] == total[2])
+    if parts:
+        rels.append(disclosure.Relation(total, parts))
+
+
+def _breakdown(rels: list, idx: dict, total: Key, grid: str, keep: int | None = None) -> None:
+    parts = tuple(idx.get((grid, total[1]), []))
+    if parts:
+        rels.append(disclosure.Relation(total, parts, other=(grid, total[1], disclosure.OTHER), keep=keep))
+
+
+def turnover_relations(keys: list[Key], w: Window) -> list[disclosure.Relation]:
+    idx, rels = _index(keys), []
+    days = sorted(k[1] for k in keys if k[0] == "day")
+    for k in keys:
+        grid, end, member = k
+        if grid == "day":
+            _breakdown(rels, idx, k, "day_category")
+            _breakdown(rels, idx, k, "day_kecamatan")
+        elif grid in ("week", "week_category"):
+            in_week = [d for d in days if end - timedelta(days=6) <= d <= end]
+            _sum_over(rels, idx, k, "day" if member is None else "day_category", in_week)
+            if member is None:
+                _breakdown(rels, idx, k, "week_category")
+        elif grid == "month":
+            _sum_over(rels, idx, k, "day", [d for d in days if d.replace(day=1) == end.replace(day=1)])
+        elif grid in ("window", "window_kecamatan"):
+            in_window = [d for d in days if w.first_day <= d <= w.last_day]
+            _sum_over(rels, idx, k, "day" if member is None else "day_kecamatan", in_window)
+            if member is None:
+                rels.append(disclosure.Relation(k, tuple(idx.get(("window_kecamatan", end), []))))
+    return [r for r in rels if r.parts]
+
+
+def export_relations(keys: list[Key], w: Window) -> list[disclosure.Relation]:
+    idx, rels = _index(keys), []
+    months = sorted(k[1] for k in keys if k[0] == "month")
+    for k in keys:
+        grid, end, member = k
+        if grid == "month":
+            _breakdown(rels, idx, k, "month_commodity")
+            _breakdown(rels, idx, k, "month_destination", TOP_DESTINATIONS)
+        elif grid in ("ytd", "ytd_commodity"):
+            upto = [m for m in months if m.year == end.year and m <= end]
+            _sum_over(rels, idx, k, "month" if member is None else "month_commodity", upto)
+            if member is None:
+                _breakdown(rels, idx, k, "ytd_commodity")
+        elif grid in ("window", "window_destination"):
+            in_window = [m for m in months if w.first_month <= m and m.replace(day=1) <= w.last_month]
+            _sum_over(rels, idx, k, "month" if member is None else "month_destination", in_window)
+            if member is None:
+                _breakdown(rels, idx, k, "window_destination", TOP_DESTINATIONS)
+    return rels
+
+
+# --- Building -----------------------------------------------------------------------------------------
+
+
+def _held(con: duckdb.DuckDBPyConnection, family: str) -> str | None:
+    rows = con.execute(sql("cells_held"), [list(FAMILIES[family])]).fetchall()
+    if not rows:
+        return None
+    shown = "; ".join(f"{asset} {partition or 'all'}: {checks}" for asset, partition, checks in rows[:5])
+    return f"blocking checks failed, previous figures kept ({len(rows)} partition(s): {shown})"
+
+
+def _grid(values: pl.DataFrame, contrib: pl.DataFrame) -> tuple[dict, dict, dict[Key, dict[str, Any]], str | None]:
+    """Cell values, contributions and companions; a reason when the marts and the accepted rows disagree."""
+    vals: dict[Key, Decimal] = {}
+    rows: dict[Key, dict[str, Any]] = {}
+    for r in values.iter_rows(named=True):
+        key = (r["grid"], r["period_end"], r["member"])
+        vals[key], rows[key] = r["value"], r
+    cons: dict[Key, dict[str, Decimal]] = defaultdict(dict)
+    for grid, end, member, producer, value in contrib.iter_rows():
+        cons[(grid, end, member)][producer] = value
+    for key in vals.keys() | cons.keys():
+        total = sum(cons.get(key, {}).values(), Decimal(0))
+        if key not in vals or Decimal(vals[key]) != total:
+            got = vals.get(key, "no row")
+            return vals, cons, rows, f"{key[0]} {key[1]} {key[2] or ''}: marts {got}, accepted rows {total}".strip()
+    return vals, dict(cons), rows, None
+
+
+def _cell_rows(family: str, verdict: disclosure.Verdict, rows: dict[Key, dict], cons: dict, run_id: str,
+               now: datetime) -> list[dict]:  # fmt: skip
+    out = []
+    for key, status in verdict.status.items():
+        members = verdict.members.get(key)
+        base = key[1] if members else key  # a merged cell is keyed ("merged", (grid, end, "lainnya"))
+        grid, end, member = base
+        parts = [rows[m] for m in members] if members else [rows[key]]
+        shown = status == disclosure.PUBLISHED
+        usd = [p["usd"] for p in parts if p["usd"] is not None]
+        out.append({
+            "family": family, "grid": grid, "period": parts[0]["period"], "period_end": end,
+            "dimension": dimension(grid), "member": member,
+            "value": sum((Decimal(p["value"]) for p in parts), Decimal(0)) if shown else None,
+            "usd": sum(usd, Decimal(0)) if shown and usd else None,
+            "count": sum(int(p["count"]) for p in parts),
+            "producers": len(disclosure.union(cons.get(m, {}) for m in (members or [key]))),
+            "status": status, "reason": verdict.reason[key], "holds": [m[2] for m in members] if members else None,
+            "run_id": run_id, "built_at": now,
+        })  # fmt: skip
+    return out
+
+
+_SCHEMA = {
+    "family": pl.String, "grid": pl.String, "period": pl.Date, "period_end": pl.Date, "dimension": pl.String,
+    "member": pl.String, "value": pl.Decimal(38, 2), "usd": pl.Decimal(38, 2), "count": pl.Int64,
+    "producers": pl.Int64, "status": pl.String, "reason": pl.String, "holds": pl.List(pl.String),
+    "run_id": pl.String, "built_at": pl.Datetime("us"),
+}  # fmt: skip
+
+
+def build_family(
+    con: duckdb.DuckDBPyConnection, family: str, w: Window, rule: disclosure.Rule, run_id: str, now: datetime
+) -> Build:
+    """Judge and write one family's cells (delete-then-insert in one transaction), or keep the previous ones."""
+    held = _held(con, family)
+    if held is None:
+        bounds = [w.first_day, w.last_day] if family == "turnover" else [w.first_month, w.last_month]
+        values_sql, contrib_sql = _QUERIES[family]
+        values = con.sql(sql(values_sql), params=bounds).pl()
+        contrib = con.sql(sql(contrib_sql), params=bounds).pl()
+        vals, cons, rows, mismatch = _grid(values, contrib)
+        held = f"the marts and the accepted rows disagree ({mismatch}); previous figures kept" if mismatch else None
+    if held is not None:
+        con.execute(sql("cells_build_record"), [family, run_id, now, "held", held, 0])
+        return Build(family, "held", held, 0)
+    relations = (turnover_relations if family == "turnover" else export_relations)(list(vals), w)
+    verdict = disclosure.protect(vals, cons, relations, rule)
+    new = pl.DataFrame(_cell_rows(family, verdict, rows, cons, run_id, now), schema=_SCHEMA)
+    try:
+        with transaction(con):
+            con.execute(sql("cells_delete"), [family])
+            con.register("new_cells", new.to_arrow())
+            try:
+                con.execute(sql("cells_insert"))
+            finally:
+                con.unregister("new_cells")
+            if mismatches := reconcile.cells(con, family):
+                raise _Unreconciled(mismatches)  # rolls the new cells back: the previous ones stay
+            con.execute(sql("cells_build_record"), [family, run_id, now, "built", None, new.height])
+    except _Unreconciled as exc:
+        first = f"{exc.args[0][0].line()} (run {run_id})"
+        con.execute(sql("cells_build_record"), [family, run_id, now, "failed", first, 0])
+        return Build(family, "failed", f"{len(exc.args[0])} figure(s) differ from the marts", 0, exc.args[0])
+    return Build(family, "built", None, new.height)
+
+
+class _Unreconciled(Exception):
+    pass
+
+
+def read(con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date = date.min,
+         last: date = date.max) -> pl.DataFrame:  # fmt: skip
+    """One grid's current cells whose last day is in [first, last]: value and usd are null unless published."""
+    return con.sql(sql("cells_read"), params=[family, grid, first, last]).pl()
