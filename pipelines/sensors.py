@@ -13,7 +13,15 @@ from models.contracts import SOURCES
 from pipelines import dates
 from pipelines.config import settings
 from pipelines.ingest.landing import scan
-from pipelines.jobs import daily_job, ingest_job, monthly_job, publish_job
+from pipelines.jobs import (
+    daily_job,
+    ingest_job,
+    monthly_job,
+    monthly_report_job,
+    portal_job,
+    publish_job,
+    weekly_report_job,
+)
 from pipelines.runs import range_run_requests
 
 
@@ -66,8 +74,19 @@ def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.Ru
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def publish_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
-    """Redraw the charts after marts change."""
+    """Rebuild the published cells and redraw the charts after marts change."""
     return dg.RunRequest(run_key=f"publish:{context.dagster_run.run_id}")
 
 
-SENSORS = [landing_sensor, ingested_partitions_sensor, publish_sensor]
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[monthly_report_job, weekly_report_job],
+    request_job=portal_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def portal_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    """List new reports on the portal (reports run on their own schedules, after the cells they read)."""
+    return dg.RunRequest(run_key=f"portal:{context.dagster_run.run_id}")
+
+
+SENSORS = [landing_sensor, ingested_partitions_sensor, publish_sensor, portal_sensor]

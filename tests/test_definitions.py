@@ -36,7 +36,9 @@ def test_schedules_run_in_wib() -> None:
     monthly = defs.resolve_schedule_def("monthly_schedule")
     assert (daily.cron_schedule, daily.execution_timezone) == ("0 6 * * *", "Asia/Jakarta")
     assert (monthly.cron_schedule, monthly.execution_timezone) == ("0 6 5 * *", "Asia/Jakarta")
-    assert {s.name for s in defs.sensors} == {"landing_sensor", "ingested_partitions_sensor", "publish_sensor"}
+    assert {s.name for s in defs.sensors} == {
+        "landing_sensor", "ingested_partitions_sensor", "publish_sensor", "portal_sensor"
+    }  # fmt: skip
     reports = defs.resolve_schedule_def("monthly_report_schedule"), defs.resolve_schedule_def("weekly_report_schedule")
     assert [(r.cron_schedule, r.execution_timezone) for r in reports] == [
         ("0 7 6 * *", "Asia/Jakarta"), ("0 7 * * 1", "Asia/Jakarta")

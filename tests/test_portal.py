@@ -20,10 +20,10 @@ import vl_convert as vlc
 from browser import chromium, collect_errors, offline, requires_chromium
 from markupsafe import escape
 
+from pipelines.publish import i18n
 from pipelines.publish.manifest import write_manifest
 from pipelines.publish.manifest_model import FORMATS, Manifest
 from pipelines.publish.portal import ManifestError, load_manifest, period_label, write_portal
-from pipelines.publish.portal_text import TEXT
 from pipelines.publish.serve import CONTENT_TYPES, make_server
 from pipelines.resources import connect
 
@@ -310,7 +310,7 @@ def test_delayed_families_are_named(tmp_path: Path) -> None:
     publish = tmp_path / "publish"
     publish.mkdir()
     manifest = build_site(publish, delayed=False)
-    # Families alone mark the data delayed; a family without words in portal_text shows by its name.
+    # Families alone mark the data delayed; a family without words in the catalogue shows by its name.
     manifest["data_status"].update(delayed_families=["turnover", "exports", "fx_rates"], message_id="", message_en="")
     (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert load_manifest(publish).data_status.delayed_families == ["turnover", "exports", "fx_rates"]
@@ -476,7 +476,7 @@ def test_absent_and_null_optional_parts_take_their_defaults() -> None:
 
 
 def test_every_format_has_words_in_both_languages() -> None:
-    assert all(all(TEXT[f"portal.format.{fmt}"]) for fmt in FORMATS)
+    assert all(i18n.text(f"portal.format.{fmt}", lang) for fmt in FORMATS for lang in i18n.LANGS)
 
 
 def test_missing_file_is_left_off(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

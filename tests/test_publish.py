@@ -120,3 +120,88 @@ def test_confidentiality_thresholds_are_configurable(write_landing) -> None:
     assert not (settings().publish / "charts" / "daily_turnover" / "latest").exists()
     manifest = json.loads((settings().publish / "manifest.json").read_text())
     assert "daily_turnover" not in {i["id"] for i in manifest["items"]}
+
+
+def test_a_cell_that_does_not_reconcile_stops_publication_and_keeps_previous_cells(write_landing, monkeypatch) -> None:
+    from pipelines.publish import cells
+
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    before = query("SELECT grid, period_end, member, value FROM publish.cells ORDER BY ALL")
+    chart = settings().publish / "charts" / "daily_turnover" / "latest" / "id" / "daily_turnover.csv"
+    printed = chart.read_bytes()
+
+    rows = cells._cell_rows
+
+    def off_by_one(*args: object, **kwargs: object) -> list[dict]:  # a bug in the builder: one figure wrong
+        out = rows(*args, **kwargs)
+        for r in out:
+            if r["grid"] == "day" and r["value"] is not None:
+                r["value"] += 1
+        return out
+
+    monkeypatch.setattr(cells, "_cell_rows", off_by_one)
+    result = dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=RESOURCES, raise_on_error=False)
+    assert not result.success
+    check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "reconciles_with_marts")
+    assert not check.passed and "prints 5001" in str(check.metadata["first"].value)
+    assert "marts say 5000" in str(check.metadata["first"].value)
+    assert query("SELECT grid, period_end, member, value FROM publish.cells ORDER BY ALL") == before
+    assert chart.read_bytes() == printed  # nothing downstream ran
+    assert query("SELECT outcome FROM publish.builds ORDER BY built_at DESC LIMIT 1") == [("failed",)]
+
+
+def test_marts_that_disagree_with_the_accepted_rows_hold_the_family_and_the_portal_says_delayed(
+    write_landing,
+) -> None:
+    import duckdb
+
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    con = duckdb.connect(str(settings().warehouse))
+    con.execute("UPDATE marts.daily_turnover SET turnover_idr = turnover_idr + 7")  # written behind the pipeline
+    con.close()
+    assert _publish().success
+    assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]  # the previous, checked figures
+    held = query("SELECT family, outcome, reason FROM publish.builds ORDER BY built_at DESC, family LIMIT 2")
+    assert held[1][:2] == ("turnover", "held") and "disagree" in held[1][2] and "5007" in held[1][2]
+    status = json.loads((settings().publish / "manifest.json").read_text())["data_status"]
+    assert status["delayed"] and status["delayed_families"] == ["turnover"]
+
+
+def test_a_report_figure_that_does_not_reconcile_stops_the_report(write_landing, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from pipelines.publish import published
+    from pipelines.runs import range_tags
+
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    days = [f"2025-03-{d:02d}" for d in range(3, 10)]
+    write_landing("transactions", "t.csv", [_tx(f"t{i}{d}", f"P{i}", d, 1000 + i) for i in range(3, 8) for d in days])
+    ingest()
+    build(days[0], days[-1])
+    assert _publish().success
+    get = published.Published.get
+
+    def inflated(self: published.Published, *args: object) -> published.Figure:  # a report that adds a rupiah
+        f = get(self, *args)
+        if not f.shown:
+            return f
+        key = next(reversed(self.used))  # what it says it printed, for the reconciliation
+        self.used[key] = {**self.used[key], "value": f.value + 1}
+        return replace(f, value=f.value + 1)
+
+    monkeypatch.setattr(published.Published, "get", inflated)
+    weekly = dg.materialize(ASSETS, selection=dg.AssetSelection.assets("report_weekly"), instance=instance(),
+                            resources=RESOURCES, raise_on_error=False,
+                            tags=range_tags(date(2025, 3, 3), date(2025, 3, 3), "week"))  # fmt: skip
+    assert not weekly.success
+    check = next(e for e in weekly.get_asset_check_evaluations() if e.check_name == "figures_reconcile_with_marts")
+    assert not check.passed and "report_weekly 2025-03-03" in str(check.metadata["first"].value)
+    assert not (settings().publish / "reports" / "weekly").exists()  # nothing written

@@ -174,3 +174,18 @@ def test_a_dominated_category_cannot_be_worked_out_from_its_days_total(run: tupl
     # The day's total minus every other published category gives "lainnya", never P1's sales alone.
     rest = days[monday] - csv.filter(pl.col("category") != "lainnya")["turnover_idr"].sum()
     assert rest == other["turnover_idr"][0] != boneka
+
+
+def test_monthly_export_chart_csv_states_the_marts_and_true_changes(run: tuple) -> None:
+    publish, _, months = run
+    csv = pl.read_csv(publish / "charts" / "monthly_export_value" / "latest" / "en" / "monthly_export_value.csv",
+                      try_parse_dates=True)  # fmt: skip
+    for (month,), rows in csv.group_by("month"):
+        if not rows["suppressed"].any():  # every cell shown: the month adds up to the marts' total
+            assert rows["export_value_idr"].sum() == pytest.approx(float(months[month][0]))
+    feb, mar = months[date(2024, 2, 1)][0], months[date(2024, 3, 1)][0]
+    change = csv.filter(pl.col("month") == date(2024, 3, 1))["mom_change_pct"].unique().to_list()
+    assert change == [round(float((mar - feb) / feb * 100), 1)]  # on the marts' totals, whatever is hidden
+    evidence = pl.read_csv(publish / "charts" / "kecamatan_evidence" / "latest" / "id" / "kecamatan_evidence.csv")
+    assert evidence["turnover_idr"].is_null().all()  # every kecamatan has one producer: hidden, counts shown
+    assert evidence["producers"].sum() == len(crafted.PRODUCERS)

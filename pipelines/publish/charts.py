@@ -131,8 +131,13 @@ def daily_turnover_data(df: pl.DataFrame) -> pl.DataFrame:
         raise ValueError("daily turnover: every turnover is null")
     calendar = pl.DataFrame({"date": pl.date_range(recorded.min(), recorded.max(), "1d", eager=True)})
     extra = [c for c in df.columns if c not in ("date", "turnover_idr", "turnover_ma7_idr")]
+    # A window holding a confidential day has no true mean to show: its average is left empty, not
+    # computed over what survived suppression.
+    flags = df["suppressed"] if "suppressed" in df.columns else pl.Series("suppressed", [False] * df.height)
+    hidden = df.select("date", flags.fill_null(False).cast(pl.Int32).alias("_hidden"))
     return (
         calendar.join(df, on="date", how="left")
+        .join(hidden, on="date", how="left")
         .sort("date")
         .with_columns(
             # rolling_mean_by skips nulls and counts only non-null values towards min_samples.
@@ -141,8 +146,10 @@ def daily_turnover_data(df: pl.DataFrame) -> pl.DataFrame:
             .rolling_mean_by("date", window_size=f"{MA_WINDOW_DAYS}d", min_samples=MA_MIN_DAYS)
             .round(0)
             .cast(pl.Int64)
-            .alias("turnover_ma7_idr")
+            .alias("turnover_ma7_idr"),
+            pl.col("_hidden").fill_null(0).rolling_sum_by("date", window_size=f"{MA_WINDOW_DAYS}d"),
         )
+        .with_columns(pl.when(pl.col("_hidden") == 0).then(pl.col("turnover_ma7_idr")).alias("turnover_ma7_idr"))
         .select("date", "turnover_idr", "turnover_ma7_idr", *extra)
     )
 

@@ -28,6 +28,7 @@ from pipelines.publish import breakdowns, cells, charts, disclosure, figures
 from pipelines.publish.cells import Window
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import month_label, number
+from pipelines.publish.i18n import text
 from pipelines.resources import sql
 
 LANGS = ("id", "en")
@@ -127,55 +128,49 @@ def kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
 # --- The catalogue --------------------------------------------------------------------------------------
 
 
-def _t(id_: str, en: str) -> dict[str, str]:
-    return {"id": id_, "en": en}
+def _words(chart_id: str, part: str, **values: object) -> dict[str, str]:
+    """A chart's title, description or unit in every language: catalogue entry `chart.<id>.<part>`."""
+    return {lang: text(f"chart.{chart_id}.{part}", lang, **values) for lang in LANGS}
 
 
-def _stacked(dim: str, title: dict[str, str], description: dict[str, str]) -> ChartDef:
+def _chart(chart_id: str, grain: str, assets: tuple[str, ...], keys: tuple[str, ...],
+           data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame],
+           draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin], only_values: bool = True,
+           **values: object) -> ChartDef:  # fmt: skip
+    """A chart definition whose words come from the catalogue; `values` fill its description."""
+    return ChartDef(chart_id, _words(chart_id, "title"), _words(chart_id, "description", **values),
+                    _words(chart_id, "unit"), grain, assets, keys, data, draw, only_values)  # fmt: skip
+
+
+def _stacked(dim: str) -> ChartDef:
     """Daily turnover stacked by a breakdown (category or kecamatan): one definition for both charts."""
     chart_id = f"daily_turnover_by_{dim}"
-    return ChartDef(
-        chart_id, title, description, _t("Rupiah", "Rupiah"), "day", ("stg_transactions", chart_id), ("date", dim),
+    return _chart(
+        chart_id, "day", ("stg_transactions", chart_id), ("date", dim),
         _daily_by(dim), lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
     )  # fmt: skip
 
 
 CHARTS: tuple[ChartDef, ...] = (
-    ChartDef(
-        "daily_turnover", _t("Omzet harian IKM Kota Bekasi", "Daily IKM turnover, Kota Bekasi"),
-        _t("Omzet harian seluruh produsen dengan rata-rata bergerak 7 hari.",
-           "Daily turnover of all producers with its 7-day moving average."),
-        _t("Rupiah", "Rupiah"), "day", ("stg_transactions", "daily_turnover"), ("date",),
+    _chart(
+        "daily_turnover", "day", ("stg_transactions", "daily_turnover"), ("date",),
         daily_turnover_data, lambda df, lang, as_of, _: charts.daily_turnover_chart(df, lang, as_of),
     ),
-    _stacked("category", _t("Omzet harian per kategori", "Daily turnover by category"),
-             _t("Omzet harian ditumpuk per kategori produk.", "Daily turnover stacked by product category.")),
-    _stacked("kecamatan", _t("Omzet harian per kecamatan", "Daily turnover by kecamatan"),
-             _t("Omzet harian ditumpuk per kecamatan.", "Daily turnover stacked by kecamatan.")),
-    ChartDef(
-        "monthly_export_value", _t("Nilai ekspor bulanan", "Monthly export value"),
-        _t("Nilai ekspor (FOB) per bulan ditumpuk per komoditas, dengan perubahan bulanan dan tahunan.",
-           "Export value (FOB) per month stacked by commodity, with month-on-month and year-on-year change."),
-        _t("Rupiah", "Rupiah"), "month", ("stg_exports", "monthly_export_value_by_commodity"),
+    _stacked("category"),
+    _stacked("kecamatan"),
+    _chart(
+        "monthly_export_value", "month", ("stg_exports", "monthly_export_value_by_commodity"),
         ("month", "commodity"), monthly_export_data,
         lambda df, lang, as_of, _: charts.monthly_export_chart(df, lang, as_of),
     ),
-    ChartDef(
-        "exports_by_destination", _t("Nilai ekspor per negara tujuan", "Export value by destination"),
-        _t(f"{cells.TOP_DESTINATIONS} negara tujuan terbesar dan lainnya, "
-           f"{cells.MONTHLY_WINDOW_MONTHS} bulan terakhir.",
-           f"The top {cells.TOP_DESTINATIONS} destinations and the rest, last {cells.MONTHLY_WINDOW_MONTHS} months."),
-        _t("Rupiah", "Rupiah"), "month", ("stg_exports", "monthly_export_value_by_destination"),
+    _chart(
+        "exports_by_destination", "month", ("stg_exports", "monthly_export_value_by_destination"),
         ("destination_country",), destination_data,
         lambda df, lang, as_of, title: breakdowns.destination_chart(df, title, lang, as_of),
+        top=cells.TOP_DESTINATIONS, months=cells.MONTHLY_WINDOW_MONTHS,
     ),
-    ChartDef(
-        "kecamatan_evidence", _t("Produsen, omzet dan eksportir per kecamatan",
-                                 "Producers, turnover and exporters by kecamatan"),
-        _t("Bahan pertimbangan lokasi sentra IKM: produsen terdaftar, omzet setahun terakhir dan eksportir.",
-           "Evidence for siting a sentra IKM: registered producers, last year's turnover and exporters."),
-        _t("produsen; Rupiah; eksportir", "producers; Rupiah; exporters"), "day",
-        ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
+    _chart(
+        "kecamatan_evidence", "day", ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
         lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of), only_values=False,
     ),
 )  # fmt: skip
@@ -213,13 +208,8 @@ def _confidentiality(data: pl.DataFrame, rule: disclosure.Rule, lang: str) -> st
     if not merged and not hidden:
         return None
     share = number(rule.max_share * 100, 0, lang)
-    if lang == "id":
-        return (f"Kerahasiaan: {merged} sel digabung ke 'Lainnya', {hidden} sel disembunyikan "
-                f"(kurang dari {rule.min_producers} produsen, satu produsen > {share}%, atau agar sel lain tidak "
-                "dapat dihitung ulang)")  # fmt: skip
-    return (f"Confidentiality: {merged} cells merged into 'Other', {hidden} cells suppressed "
-            f"(fewer than {rule.min_producers} producers, one producer > {share}%, or so that no other cell "
-            "can be worked out)")  # fmt: skip
+    return text("chart.note.confidentiality", lang, merged=merged, hidden=hidden, min_producers=rule.min_producers,
+                share=share)  # fmt: skip
 
 
 def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str) -> list[str]:
@@ -227,8 +217,7 @@ def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: dis
     if line := _confidentiality(data, rule, lang):
         notes.append(line)
     if revised.height:
-        notes.append(f"Revisi: {revised.height} angka berubah sejak publikasi sebelumnya" if lang == "id"
-                     else f"Revised: {revised.height} figures changed since the previous publication")  # fmt: skip
+        notes.append(text("chart.note.revised", lang, count=revised.height))
     if chart.id == "monthly_export_value":
         notes.append(_change_line(data, lang))
     return notes
@@ -239,16 +228,14 @@ def _change_line(data: pl.DataFrame, lang: str) -> str:
     last = data["month"].max()
     row = data.filter(pl.col("month") == last).row(0, named=True)
 
-    def change(pct: float | None, words: tuple[str, str]) -> str:
-        word = words[0 if lang == "id" else 1]
+    def change(pct: float | None) -> str:
         if pct is None:
-            return f"{word}: {'tidak tersedia' if lang == 'id' else 'not available'}"
-        return f"{word}: {'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
+            return text("chart.note.not_available", lang)
+        return f"{'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
 
-    return f"{month_label(last, lang)} — " + ", ".join([
-        change(row["mom_change_pct"], ("perubahan bulanan", "month-on-month")),
-        change(row["yoy_change_pct"], ("tahunan", "year-on-year")),
-    ])  # fmt: skip
+    return text("chart.note.changes", lang, month=month_label(last, lang),
+                mom=text("chart.note.mom", lang, change=change(row["mom_change_pct"])),
+                yoy=text("chart.note.yoy", lang, change=change(row["yoy_change_pct"])))  # fmt: skip
 
 
 def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,

@@ -18,6 +18,7 @@ import duckdb
 from models.codes import TIMEZONE
 from pipelines.publish.exports import FORMATS
 from pipelines.publish.files import write_atomic
+from pipelines.publish.i18n import text
 from pipelines.publish.manifest_model import (
     MANIFEST_NAME,
     ArchiveEntry,
@@ -112,14 +113,17 @@ def _changelog(con: duckdb.DuckDBPyConnection) -> list[ChangelogEntry]:
 
 def _status(con: duckdb.DuckDBPyConnection) -> DataStatus:
     held = con.execute(sql("data_status")).fetchall()
-    if not held:
+    families = [f for f, outcome, _, _ in con.execute(sql("cells_latest_builds")).fetchall() if outcome != "built"]
+    if not held and not families:
         return DataStatus()
     periods = sorted({str(p) for _, p, _ in held if p is not None})
     shown = ", ".join(periods[:5]) + (" …" if len(periods) > 5 else "")
     return DataStatus(
         delayed=True,
-        message_id=f"Data untuk {shown} tertunda: pemeriksaan mutu belum lolos; angka sebelumnya tetap ditampilkan.",
-        message_en=f"Data for {shown} is delayed: quality checks have not passed; earlier figures are shown.",
+        delayed_families=families,
+        # Without held periods (a family held for another reason) the banner names the families alone.
+        message_id=text("status.delayed_periods", "id", periods=shown) if periods else "",
+        message_en=text("status.delayed_periods", "en", periods=shown) if periods else "",
     )
 
 

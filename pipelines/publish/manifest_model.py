@@ -62,7 +62,7 @@ MANIFEST_NAME = "manifest.json"
 Kind = Literal["chart", "report"]
 KINDS: tuple[str, ...] = get_args(Kind)
 Lang = Literal["id", "en"]
-# In display order; the words shown for each are in portal_text.
+# In display order; the words shown for each are in the catalogue (portal.format.*).
 Format = Literal["png", "png_print", "svg", "pdf", "html", "csv", "xlsx", "figures", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
 

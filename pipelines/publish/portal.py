@@ -4,8 +4,9 @@ The page is opened from a shared folder, a USB stick or `sentra serve`, so it ne
 network: `static/portal.css` and `static/portal.js` are inlined at render time (pinned by a CSP hash),
 every link is a relative path inside the publish folder, nothing is loaded from outside. `write_portal`
 reads `manifest.json` (schema and checks: `manifest_model`), fills `templates/portal.html.j2`
-(autoescaped; every word from `portal_text`) and writes the page atomically. A listed file that does
-not exist is left off the page with a warning in the log, so one missing export does not break it.
+(autoescaped; every word from the catalogue's `portal.*` entries, `pipelines.publish.i18n`) and writes
+the page atomically. A listed file that does not exist is left off the page with a warning in the log,
+so one missing export does not break it.
 
 Language switch: every text exists twice, in elements with `class="only-id" lang="id"` and
 `class="only-en" lang="en"`; CSS hides the pair not matching `<html data-lang>`, which the inline
@@ -31,6 +32,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from pipelines.publish import i18n
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import as_of_label, date_label, month_label, number
 from pipelines.publish.manifest_model import (
@@ -45,7 +47,6 @@ from pipelines.publish.manifest_model import (
     ManifestError,
     parse_manifest,
 )
-from pipelines.publish.portal_text import AUTONYMS, TEXT, Pair, text
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,29 @@ def load_manifest(publish: Path) -> Manifest:
     return parse_manifest(raw)
 
 
-# --- Labels ------------------------------------------------------------------------------------
+# --- Words: the catalogue's `portal.*` entries, as (Indonesian, English) pairs ------------------
 
-_ROMAN = ("I", "II", "III", "IV")
+Pair = tuple[str, str]
+
+
+@cache
+def _texts() -> dict[str, Pair]:
+    """Every `portal.` text of the catalogue as an (Indonesian, English) pair: what the template shows."""
+    return {
+        key: (i18n.text(key, "id"), i18n.text(key, "en")) for key in i18n.catalogue("id") if key.startswith("portal.")
+    }
+
+
+def text(key: str, **values: object) -> Pair:
+    """The (Indonesian, English) pair for `key`; a value that is itself a pair fills each language with its own."""
+
+    def fill(i: int, lang: str) -> str:
+        return i18n.text(key, lang, **{k: v[i] if isinstance(v, tuple) else v for k, v in values.items()})
+
+    return fill(0, "id"), fill(1, "en")
+
+
+# --- Labels ------------------------------------------------------------------------------------
 
 
 def _both(label: Callable[..., str], *args: Any) -> Pair:
@@ -86,9 +107,8 @@ def period_label(period: str, lang: str = "id") -> str:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
             return date_label(date.fromisoformat(period), lang)
         if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
-            q = int(m[2])
-            quarter = text("portal.period.quarter", roman=_ROMAN[q - 1], q=q, year=m[1])
-            return quarter[0] if lang == "id" else quarter[1]
+            number_ = i18n.text(f"portal.period.quarter_number.{m[2]}", lang)
+            return i18n.text("portal.period.quarter", lang, number=number_, year=m[1])
     except ValueError:
         pass  # e.g. "2025-13": show it as written rather than fail the whole page
     return period
@@ -234,7 +254,7 @@ class _Page:
 
     def link(self, f: FileEntry) -> Link:
         size = _both(_size_label, (self.publish / f.path).stat().st_size)
-        return Link(_href(f.path), TEXT[f"portal.format.{f.format}"], size, f.format in DOWNLOAD_FORMATS)
+        return Link(_href(f.path), text(f"portal.format.{f.format}"), size, f.format in DOWNLOAD_FORMATS)
 
     def groups(self, files: list[FileEntry]) -> list[Group]:
         """Links by the language of the file: Indonesian, English, then language-free ones."""
@@ -302,8 +322,8 @@ class _Page:
         if not status.is_delayed:
             return None
         families = status.delayed_families
-        # A family without a word in portal_text is shown by its name rather than dropped.
-        names = [TEXT.get(f"portal.family.{f}", (f, f)) for f in families]
+        # A family without a word in the catalogue is shown by its name rather than dropped.
+        names = [_texts().get(f"portal.family.{f}", (f, f)) for f in families]
         listed = text(
             "portal.status.families", families=(", ".join(n[0] for n in names), ", ".join(n[1] for n in names))
         )
@@ -354,8 +374,8 @@ def render_portal(publish: Path, manifest: Manifest) -> str:
     )
     template = _environment().get_template("portal.html.j2")
     return template.render(
-        text=TEXT,
-        autonyms=AUTONYMS,
+        text=_texts(),
+        autonyms={lang: i18n.text("language.autonym", lang) for lang in ("id", "en")},  # each named in itself
         css=Markup(css),
         script=Markup(script),
         csp=csp,

@@ -19,15 +19,15 @@ import polars as pl
 from models.codes import TIMEZONE
 from pipelines import dates, partitions, runs
 from pipelines.config import settings
-from pipelines.publish import published, reconcile, report
+from pipelines.publish import i18n, published, reconcile, report
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.resources import POOL, Warehouse, sql
 
 HISTORY_MONTHS = 25  # the month, the twelve before it for year-on-year, and January of last year for year-to-date
+# Each kind's title in every language (report.json, the portal): catalogue entries `report.title.<kind>`.
 TITLES = {
-    "monthly": {"id": "Laporan bulanan ekspor dan omzet IKM", "en": "Monthly IKM export and turnover report"},
-    "weekly": {"id": "Ringkasan mingguan omzet IKM", "en": "Weekly IKM turnover brief"},
+    kind: {lang: i18n.text(f"report.title.{kind}", lang) for lang in i18n.LANGS} for kind in ("monthly", "weekly")
 }
 RECONCILED = "figures_reconcile_with_marts"
 Events = Iterator[dg.AssetCheckResult | dg.MaterializeResult]

@@ -138,11 +138,11 @@ def key_points(data: MonthlyReportData, lang: str) -> list[str]:
         points.append(rt.confidential_sentence(month_label(fig.month, lang), lang))
     else:
         clauses, notes = [], []
-        for change, against, tag, what in (
-            (fig.mom, month_label(fig.prev, lang), "month-to-month", "month-to-month"),
-            (fig.yoy, month_label(fig.last_year, lang), "year-on-year", "year-on-year"),
+        for change, against, term in (
+            (fig.mom, month_label(fig.prev, lang), rt.t("term.month_to_month", lang)),
+            (fig.yoy, month_label(fig.last_year, lang), rt.t("term.year_on_year", lang)),
         ):
-            clause, note = _change_text(change, against, tag, what, lang)
+            clause, note = _change_text(change, against, term, term, lang)
             clauses += [clause] if clause else []
             notes += [note] if note else []
         points.append(" ".join([rt.export_sentence(fig.month, cur.value, cur.usd, clauses, lang), *notes]))
@@ -155,12 +155,8 @@ def key_points(data: MonthlyReportData, lang: str) -> list[str]:
             elif not fig.ytd.shown:
                 points.append(rt.confidential_sentence(rt.months_span(first, fig.month, lang), lang))
             else:
-                same_period = (
-                    f"periode yang sama tahun {fig.last_year.year}"
-                    if lang == "id"
-                    else f"the same period of {fig.last_year.year}"
-                )
-                clause, note = _change_text(fig.ctc, same_period, "", "c-to-c", lang)
+                same_period = rt.t("same_period", lang, year=fig.last_year.year)
+                clause, note = _change_text(fig.ctc, same_period, "", rt.t("term.c_to_c", lang), lang)
                 sentence = rt.cumulative_sentence(first, fig.month, fig.ytd.value, fig.ytd.usd, clause, lang)
                 points.append(sentence if note is None else f"{sentence} {note}")
 
@@ -200,9 +196,8 @@ def _turnover_points(data: MonthlyReportData, lang: str) -> list[str]:
     if base is None:
         sentence += " " + rt.turnover_unavailable_sentence(month_label(ly_month, lang), lang)
     elif pct is not None:
-        sentence += " " + rt.turnover_change_sentence(
-            pct, f"{month_label(ly_month, lang)} (year-on-year)", per_day, lang
-        )
+        against = f"{month_label(ly_month, lang)} ({rt.t('term.year_on_year', lang)})"
+        sentence += " " + rt.turnover_change_sentence(pct, against, per_day, lang)
     return [sentence]
 
 
@@ -229,11 +224,10 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
             numbered["table"] += 1
             blocks.append(table)
 
-    def add_figure(png: bytes | None, caption_id: str, caption_en: str) -> None:
+    def add_figure(png: bytes | None, caption: str) -> None:
         if png is not None:
             numbered["figure"] += 1
-            n = numbered["figure"]
-            blocks.append(Figure(png, f"Gambar {n}. {caption_id}" if lang == "id" else f"Figure {n}. {caption_en}"))
+            blocks.append(Figure(png, rt.t("figure.caption", lang, n=numbered["figure"], caption=caption)))
 
     trend = rt.months_span(add_months(data.month, -(TREND_MONTHS - 1)), data.month, lang)
     month = month_label(data.month, lang)
@@ -242,11 +236,7 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
     add_table(lambda n: commodity_table(data, fig, lang, n) if fig.cur.exists else None)
     add_table(lambda n: cumulative_table(data, fig, lang, n) if fig.month.month > 1 else None)
     export_png = _export_chart(data, lang, charts)
-    add_figure(
-        export_png,
-        f"Nilai ekspor IKM Kota Bekasi menurut komoditas, {trend}",
-        f"IKM export value by commodity, Kota Bekasi, {trend}",
-    )
+    add_figure(export_png, rt.t("figure.exports_by_commodity", lang, span=trend))
     if export_png is None:
         blocks.append(Para(rt.t("chart_missing", lang)))
     add_table(lambda n: destination_table(data, fig, lang, n))
@@ -254,11 +244,7 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
 
     blocks.append(Heading(rt.t("turnover_section", lang)))
     blocks += [Para(p) for p in _turnover_points(data, lang)]
-    add_figure(
-        _turnover_chart(data, lang, charts),
-        f"Omzet harian IKM Kota Bekasi, {month}",
-        f"Daily IKM turnover, Kota Bekasi, {month}",
-    )
+    add_figure(_turnover_chart(data, lang, charts), rt.t("figure.daily_turnover", lang, month=month))
     add_table(lambda n: turnover_table(data, lang, n))
 
     cov = coverage_rows(data.coverage, data.month, month_end(data.month))
@@ -267,7 +253,7 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
     blocks.append(Heading(rt.t("method_section", lang)))
     blocks += [Para(p) for p in rt.methodology(lang)]
 
-    as_of = f"{'Data per' if lang == 'id' else 'Data as of'} {as_of_label(data.as_of, lang)}"
+    as_of = rt.t("as_of", lang, when=as_of_label(data.as_of, lang))
     return Document(
         lang=lang,
         title=title,

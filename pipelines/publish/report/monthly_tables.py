@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from pipelines.publish import i18n
 from pipelines.publish import report_text as rt
 from pipelines.publish.figures import add_months, month_end, pct_change, share
 from pipelines.publish.formatting import month_label, rupiah_short
@@ -36,25 +37,26 @@ def _note(lang: str) -> tuple[str, ...]:
 
 
 def headline_cards(data: MonthlyReportData, fig: ExportFigures, lang: str) -> Cards:
-    unit = "persen" if lang == "id" else "percent"
+    def percent(pct: Decimal) -> str:
+        return i18n.text("number.percent", lang, number=rt.signed(pct, lang))
 
     def money(f: Figure) -> str:
         return rupiah_short(f.value, lang) if f.shown else ("–" if f.exists else rt.t("no_data", lang))
 
     def change_card(label: str, change: Change, base: date) -> tuple[str, str, str]:
         if change.pct is None:
-            return label, "–", f"{month_label(base, lang)}: {rt.t('not_available', lang)}"
-        return label, f"{rt.signed(change.pct, lang)} {unit}", f"vs {month_label(base, lang)}"
+            return label, "–", rt.t("card.base_unavailable", lang, period=month_label(base, lang))
+        return label, percent(change.pct), rt.t("card.versus", lang, period=month_label(base, lang))
 
     turnover = period_turnover(data.turnover, "month", fig.month, month_end(fig.month))
     avg = turnover.avg_per_day if turnover else None
     cards = [
         (f"{rt.t('export_value', lang)} {month_label(fig.month, lang)}", money(fig.cur),
          rt.usd_short(fig.cur.usd, lang) if fig.cur.shown else ""),
-        change_card("Month-to-month", fig.mom, fig.prev),
-        change_card("Year-on-year", fig.yoy, fig.last_year),
+        change_card(rt.t("card.month_to_month", lang), fig.mom, fig.prev),
+        change_card(rt.t("card.year_on_year", lang), fig.yoy, fig.last_year),
         (f"{rt.t('cumulative', lang)} {rt.months_span(fig.month.replace(month=1), fig.month, lang)}", money(fig.ytd),
-         f"c-to-c {rt.signed(fig.ctc.pct, lang)} {unit}" if fig.ctc.pct is not None else "c-to-c –"),
+         rt.t("card.c_to_c", lang, change=percent(fig.ctc.pct) if fig.ctc.pct is not None else "–")),
         (f"{rt.t('turnover', lang)} {month_label(fig.month, lang)}",
          money(turnover.total) if turnover else rt.t("no_data", lang),
          f"{rupiah_short(avg, lang)} {rt.t('per_day', lang)}" if avg is not None else ""),
@@ -115,8 +117,7 @@ def _breakdown_table(data: MonthlyReportData, fig: ExportFigures, grid: str, lan
 
 def commodity_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int) -> Table:
     unit, month = rt.t("unit_idr_million", lang), month_label(fig.month, lang)
-    caption = (f"Tabel {no}. Nilai ekspor IKM menurut komoditas, {month} ({unit})" if lang == "id"
-               else f"Table {no}. IKM export value by commodity, {month} ({unit})")  # fmt: skip
+    caption = rt.t("table.commodity", lang, n=no, month=month, unit=unit)
     return _breakdown_table(data, fig, "month_commodity", lang, caption, "commodity",
                             lambda c: rt.commodity_label(c, lang), "others_commodities")  # fmt: skip
 
@@ -125,8 +126,7 @@ def destination_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no
     if not fig.cur.exists:
         return None
     unit, month = rt.t("unit_idr_million", lang), month_label(fig.month, lang)
-    caption = (f"Tabel {no}. Nilai ekspor IKM menurut negara tujuan utama, {month} ({unit})" if lang == "id"
-               else f"Table {no}. IKM export value by main destination, {month} ({unit})")  # fmt: skip
+    caption = rt.t("table.destination", lang, n=no, month=month, unit=unit)
     return _breakdown_table(data, fig, "month_destination", lang, caption, "destination",
                             lambda c: rt.country_name(c, lang), "others_n")  # fmt: skip
 
@@ -152,8 +152,7 @@ def cumulative_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no:
     unit = rt.t("unit_idr_million", lang)
     span, span_ly = rt.months_span(fig.month.replace(month=1), fig.month, lang), rt.months_span(
         fig.last_year.replace(month=1), fig.last_year, lang)  # fmt: skip
-    caption = (f"Tabel {no}. Nilai ekspor IKM kumulatif menurut komoditas, {span} ({unit})" if lang == "id"
-               else f"Table {no}. Cumulative IKM export value by commodity, {span} ({unit})")  # fmt: skip
+    caption = rt.t("table.cumulative", lang, n=no, span=span, unit=unit)
     frame = pl.DataFrame(
         {"commodity": [r[0] for r in rows], **{k: [None if r[i] is None else float(r[i]) for r in rows]
          for i, k in enumerate(("last_year_idr", "year_to_date_idr", "share_pct", "ctc_pct"), start=1)}}
@@ -174,8 +173,7 @@ def trend_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int)
         rows.append((m, row.value, row.usd, row.count, row.producers, pct_change(row.value, prev.value),
                      pct_change(row.value, ly.value)))  # fmt: skip
     span = rt.months_span(first, fig.month, lang)
-    caption = (f"Tabel {no}. Perkembangan nilai ekspor IKM bulanan, {span}" if lang == "id"
-               else f"Table {no}. Monthly IKM export value, {span}")  # fmt: skip
+    caption = rt.t("table.trend", lang, n=no, span=span)
     headers = (rt.t("month", lang), f"{rt.t('export_value', lang)} ({rt.t('unit_idr_million', lang)})",
                f"{rt.t('export_value', lang)} ({rt.t('unit_usd_thousand', lang)})", rt.t("items", lang),
                rt.t("exporters", lang), rt.t("mtm", lang), rt.t("yoy", lang))  # fmt: skip
@@ -215,11 +213,8 @@ def turnover_table(data: MonthlyReportData, lang: str, no: int) -> Table | None:
     registered = data.registered_producers
     coverage = cur.avg_active * 100 / registered if registered else None
     rows.append((rt.t("producer_coverage", lang), "–", num(coverage, lang, 1), "–"))
-    caption = (f"Tabel {no}. Omzet IKM Kota Bekasi, {month_label(data.month, lang)}" if lang == "id"
-               else f"Table {no}. IKM turnover, Kota Bekasi, {month_label(data.month, lang)}")  # fmt: skip
-    note = ("Perubahan total omzet hanya bermakna bila kedua bulan lengkap; bila tidak, bandingkan rata-rata per hari."
-            if lang == "id" else "A change in total turnover is only meaningful when both months are complete; "
-            "otherwise compare the average per day.")  # fmt: skip
+    caption = rt.t("table.turnover", lang, n=no, month=month_label(data.month, lang))
+    note = rt.t("table.turnover_note", lang)
     frame = pl.DataFrame({
         "indicator": [v[0] for v in values],
         **{k: [None if v[i] is None else float(v[i]) for v in values]

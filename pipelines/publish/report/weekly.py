@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.publish import i18n
 from pipelines.publish import report_text as rt
 from pipelines.publish.figures import pct_change, share
 from pipelines.publish.files import write_atomic
@@ -90,8 +91,8 @@ def weekly_document(
     prev_start, prev_end = week_start - timedelta(days=7), week_start - timedelta(days=1)
     year, week, _ = week_start.isocalendar()
     span = rt.days_span(week_start, week_end, lang)
-    week_label = f"Minggu ke-{week} {year}" if lang == "id" else f"Week {week} of {year}"
-    period = f"{week_label.lower() if lang == 'id' else week_label} ({span})"
+    week_label = rt.t("week", lang, week=week, year=year)
+    period = rt.t("week_period", lang, week=week, year=year, span=span)
 
     cur = period_turnover(turnover, "week", week_start, week_end)
     prev = period_turnover(turnover, "week", prev_start, prev_end)
@@ -110,11 +111,7 @@ def weekly_document(
             rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered,
                                  lang)
         )  # fmt: skip
-        prev_label = (
-            f"minggu sebelumnya ({rt.days_span(prev_start, prev_end, lang)})"
-            if lang == "id"
-            else f"the previous week ({rt.days_span(prev_start, prev_end, lang)})"
-        )
+        prev_label = rt.t("previous_week", lang, span=rt.days_span(prev_start, prev_end, lang))
         pct, per_day = turnover_change(cur, prev)
         if prev is None:
             points.append(rt.turnover_unavailable_sentence(prev_label, lang))
@@ -127,13 +124,13 @@ def weekly_document(
             (f"{rt.t('turnover', lang)} · {rt.t('this_week', lang)}", rupiah_short(cur.total.value, lang), span),
             (
                 rt.t("vs_prev_week", lang),
-                "–" if pct is None else f"{rt.signed(pct, lang)} {'persen' if lang == 'id' else 'percent'}",
+                "–" if pct is None else i18n.text("number.percent", lang, number=rt.signed(pct, lang)),
                 rupiah_short(prev.total.value, lang) if prev and prev.total.shown else rt.t("no_data", lang),
             ),
             (
                 rt.t("avg_per_day", lang),
                 rupiah_short(cur.avg_per_day, lang) if cur.avg_per_day is not None else "–",
-                f"{cur.days} {'dari' if lang == 'id' else 'of'} 7 {'hari' if lang == 'id' else 'days'}",
+                rt.t("card.days_of", lang, days=cur.days, calendar_days=7),
             ),
             (rt.t("transactions", lang), number(cur.transactions, 0, lang), ""),
         ]
@@ -151,7 +148,7 @@ def weekly_document(
     blocks += [Para(p, small=True) for p in rt.weekly_methodology(lang)]
 
     title = f"{rt.t('weekly_title', lang)}, {week_label}"
-    as_of_text = f"{'Data per' if lang == 'id' else 'Data as of'} {as_of_label(as_of, lang)}"
+    as_of_text = rt.t("as_of", lang, when=as_of_label(as_of, lang))
     return Document(
         lang=lang,
         title=title,
@@ -201,10 +198,8 @@ def weekly_daily_table(turnover: Published, week_start: date, daily_cov: dict[da
     total = turnover.get("week", week_end)
     rows.append((rt.t("total", lang), juta(total.value, lang), num(total.count, lang), "", "", ""))
     values.append((None, total.value, total.count, None, None, None))
-    vs_label = "vs hari yang sama minggu lalu (%)" if lang == "id" else "vs same day last week (%)"
-    unit = rt.t("unit_idr_million", lang)
-    caption = (f"Tabel 1. Omzet harian IKM Kota Bekasi ({unit})" if lang == "id"
-               else f"Table 1. Daily IKM turnover, Kota Bekasi ({unit})")  # fmt: skip
+    vs_label = rt.t("vs_same_day", lang)
+    caption = rt.t("table.weekly_daily", lang, n=1, unit=rt.t("unit_idr_million", lang))
     names = ("date", "turnover_idr", "transactions", "active_producers", "coverage_pct", "vs_same_day_last_week_pct")
     frame = pl.DataFrame({n: [v[i] if i in (0, 2, 3) or v[i] is None else float(v[i]) for v in values]
                           for i, n in enumerate(names)})  # fmt: skip
@@ -236,9 +231,7 @@ def weekly_category_table(turnover: Published, week_start: date, lang: str) -> T
                      share(other.value, total.value) if total.shown else None, other.count, None, None))  # fmt: skip
     rows.append((rt.t("total", lang), total.value, Decimal(100) if total.shown else None, total.count,
                  prev_total.value, pct_change(total.value, prev_total.value)))  # fmt: skip
-    unit = rt.t("unit_idr_million", lang)
-    caption = (f"Tabel 2. Omzet IKM menurut kategori ({unit})" if lang == "id"
-               else f"Table 2. IKM turnover by category ({unit})")  # fmt: skip
+    caption = rt.t("table.weekly_category", lang, n=2, unit=rt.t("unit_idr_million", lang))
     names = ("category", "week_idr", "share_pct", "transactions", "previous_week_idr", "change_pct")
     frame = pl.DataFrame({n: [r[i] if i in (0, 3) or r[i] is None else float(r[i]) for r in rows]
                           for i, n in enumerate(names)})  # fmt: skip
