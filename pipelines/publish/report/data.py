@@ -38,8 +38,11 @@ class Headline:
 
 
 def _plain(value: object) -> float | int | None:
+    """A figure as JSON writes it: whole rupiah as integers, the rest to two decimals."""
     if value is None or isinstance(value, int):
         return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
     return round(float(value), 2)
 
 
