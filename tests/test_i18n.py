@@ -57,8 +57,9 @@ def test_report_and_chart_labels_come_from_the_catalogue() -> None:
     assert (
         rt.check_name("coverage", "en") == "Reporting coverage" and rt.check_name("custom_rule", "id") == "custom_rule"
     )
-    assert rt.methodology("id")[0].startswith("Sumber data:") and len(rt.methodology("en")) == 8
+    assert rt.methodology("id")[0].startswith("Sumber data:") and len(rt.methodology("en")) == 9
     assert rt.weekly_methodology("en")[0].startswith("Source: sales records")
+    assert rt.methodology("id")[-1].startswith("Kerahasiaan:") and rt.weekly_methodology("en")[-1].startswith("Confid")
     with pytest.raises(KeyError, match="report.nope"):
         rt.t("nope", "id")
 

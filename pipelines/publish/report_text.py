@@ -477,10 +477,11 @@ def check_result(result: Mapping[str, Any], lang: str) -> str:
 # Methodology
 # ---------------------------------------------------------------------------------------------
 
-_METHOD = ("sources", "export_value", "monthly_value", "day", "duplicates", "quarantine", "changes", "coverage")
+_METHOD = ("sources", "export_value", "monthly_value", "day", "duplicates", "quarantine", "changes", "coverage",
+           "confidentiality")  # fmt: skip
 # The weekly brief has no exports: its own source line, then day and turnover, duplicates and
 # corrections, quarantine, coverage.
-_WEEKLY_METHOD = ("weekly_sources", "day", "duplicates", "quarantine", "coverage")
+_WEEKLY_METHOD = ("weekly_sources", "day", "duplicates", "quarantine", "coverage", "confidentiality")
 
 
 def methodology(lang: str) -> tuple[str, ...]:
