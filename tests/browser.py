@@ -1,7 +1,8 @@
 """A real browser for tests: the system Chromium driven by Playwright, with no network beyond localhost.
 
 Playwright's own browser downloads are not used (no internet in CI); Debian's `chromium` package is.
-Tests that need it are marked `requires_chromium` and skip, with the reason, when it is absent.
+Tests that need it are marked `requires_chromium` (or call `need_chromium`) and skip, with the reason, when it
+is absent — except under CI=true, where a missing browser fails the run.
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-requires_chromium = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests",
-)
+MISSING = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
+# On a developer's machine without Chromium the browser tests skip; under CI=true a missing browser fails
+# the run instead (the marker does not apply, and `need_chromium` fails), so CI can never pass without them.
+_SKIP = not os.access(CHROMIUM, os.X_OK) and not os.environ.get("CI")
+requires_chromium = pytest.mark.skipif(_SKIP, reason=MISSING)
+
+
+def need_chromium() -> None:
+    """Inside a test: skip without Chromium, or fail under CI=true."""
+    if not os.access(CHROMIUM, os.X_OK):
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(MISSING)
 
 
 @contextmanager

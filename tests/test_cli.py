@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from browser import CHROMIUM, chromium, collect_errors, offline
+from browser import chromium, collect_errors, need_chromium, offline
 from independent import daily_turnover, monthly_exports
 
 from pipelines.publish.serve import CONTENT_TYPES, make_server
@@ -176,8 +176,7 @@ def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample:
 
 def _portal_works_in_a_browser(publish: Path) -> None:
     """The real portal, served as `sentra serve` does: no errors, every link answers, charts work offline."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package to run the browser checks")
+    need_chromium()
     server = make_server(publish, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
