@@ -1,5 +1,10 @@
 """Warehouse DDL generated from the contracts, so tables and parsers never disagree.
 
+The warehouse itself is created and changed only by the numbered migrations in `sql/migrations/`
+(`pipelines/migrate.py`): this DDL is what they must produce for the per-source tables, and
+tests/test_migrations.py fails when a contract changes without a migration that follows it.
+`q` and `qualified` quote identifiers for the SQL the pipeline runs.
+
 Identifiers here come only from the contracts (code, not file contents), and are quoted.
 """
 
@@ -60,6 +65,7 @@ def duplicates_table(c: Contract) -> str:
 
 
 def all_ddl() -> list[str]:
+    """The schemas and per-source tables the contracts call for (the migrations must match them)."""
     stmts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
     for c in CONTRACTS.values():
         stmts += [raw_table(c), quarantine_table(c), duplicates_table(c)]

@@ -4,8 +4,8 @@ In one process tree and one run it
 
 1. writes one day's transactions file of N valid rows and a matching producer registry into a fresh
    data folder (`landing/producers/`, `landing/transactions/`);
-2. runs Sentra's full path as a user does: `sentra run --from D --to D` in a subprocess with a fresh
-   warehouse and Dagster instance (ingest with lineage, validation, quarantine, dedupe, marts, charts);
+2. runs Sentra's full path as a user does: `sentra run --from D --to D --timings FILE` in a subprocess with
+   a fresh warehouse and Dagster instance (ingest with lineage, validation, quarantine, dedupe, marts, charts);
 3. times the floor: one DuckDB query, `read_csv` of the same file grouped to totals by category;
 4. times what a user would write instead: pandas `read_csv` + `groupby` to the same totals;
 
@@ -19,7 +19,8 @@ high-water mark of the subprocess (VmHWM), which catches a short peak between tw
 Start-up is timed apart as a subprocess that only imports what `sentra run` imports (Python, Dagster,
 the code location, Polars, DuckDB) and loads GX with its context (`gx.expectations()`): the fixed cost
 the issue excludes. Everything else that does not grow with N (Dagster runs, charts, portal) stays in
-Sentra's figure; `steps` in the JSON splits the run as the CLI reports it.
+Sentra's figure; `steps` in the JSON splits the run into its Dagster runs, from the step timings the run
+writes itself (`--timings`, `pipelines.run.RunOutcome`), not from its printed output.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -267,19 +267,11 @@ def _child(script: str, path: Path, log: Path) -> tuple[Measured, Totals, float]
     return m, {c: (int(s), int(n)) for c, (s, n) in result["totals"].items()}, float(result["work_s"])
 
 
-_STEP = re.compile(r"^▶ (?P<label>.+?) …$")
-_DONE = re.compile(r"^\s+done in (?P<s>[\d.]+) s")
-
-
-def _steps(output: str) -> dict[str, float]:
-    """The CLI's own step timings ("▶ label …" then "done in X s")."""
-    steps, label = {}, None
-    for line in output.splitlines():
-        if m := _STEP.match(line):
-            label = m["label"]
-        elif (m := _DONE.match(line)) and label:
-            steps[label] = float(m["s"])
-            label = None
+def _steps(timings: Path) -> dict[str, float]:
+    """Seconds by step label, from the `sentra run --timings` file (`pipelines.run.RunOutcome.to_json`)."""
+    steps: dict[str, float] = {}
+    for step in json.loads(timings.read_text(encoding="utf-8"))["steps"]:
+        steps[step["label"]] = steps.get(step["label"], 0.0) + float(step["seconds"])
     return steps
 
 
@@ -299,10 +291,13 @@ def _sentra_env(data: Path, run: Path, day: date) -> dict[str, str]:
     return env
 
 
-def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals]:
+def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[str, float]]:
+    """`sentra run` for `day` in a subprocess: its measure, totals by category and seconds by step."""
     shutil.rmtree(data / "publish", ignore_errors=True)  # each run publishes from scratch
     env = _sentra_env(data, run, day)
-    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--from", day.isoformat(), "--to", day.isoformat()]
+    timings = run / "sentra-run-timings.json"
+    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--from", day.isoformat(), "--to", day.isoformat(),
+           "--timings", str(timings)]  # fmt: skip
     m = measure(cmd, env, run / "sentra-run.log")
     if m.returncode != 0:
         raise BenchError(f"sentra run failed (exit {m.returncode}): {m.output.strip()[-2000:]}")
@@ -320,7 +315,7 @@ def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals]:
     expected = (sum(v for v, _ in totals.values()), sum(n for _, n in totals.values()))
     if [(int(v), int(n)) for v, n in total] != [expected]:
         raise BenchError(f"marts.daily_turnover {total} is not the sum of daily_turnover_by_category {totals}")
-    return m, totals
+    return m, totals, _steps(timings)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -363,9 +358,9 @@ def run(
         for i in range(repeat):
             run_dir = data / "runs" / str(i + 1)
             echo(f"bench: run {i + 1} of {repeat}: sentra run --from {day} --to {day} …")
-            m, results["sentra"] = _sentra(data, run_dir, day)
+            m, results["sentra"], run_steps = _sentra(data, run_dir, day)
             sentra.add(m)
-            steps.append(_steps(m.output))
+            steps.append(run_steps)
             echo(f"bench:   sentra {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; start-up, floor, pandas …")
             env = _sentra_env(data, run_dir / "startup", day)
             startup.add(measure([sys.executable, "-c", STARTUP], env, run_dir / "startup.log"))
@@ -469,9 +464,3 @@ def _table(fig: dict) -> list[str]:
     verdict = "identical in all three" if fig["totals_match"] else "DIFFER (see totals_by_contender)"
     out.append(f"totals by category: {verdict} ({len(fig['totals'])} categories, Rp{total:,}, {count:,} transactions)")
     return out
-
-
-if __name__ == "__main__":
-    from pipelines.cli import main
-
-    sys.exit(main(["bench", *sys.argv[1:]]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -10,11 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED_FILES = 1, 2, 3
-
-
-class UserError(Exception):
-    """A problem with the user's input: printed as one line, no traceback."""
+from pipelines.errors import EXIT_FAILED, EXIT_USAGE, UserError
 
 
 def _date(text: str) -> date:
@@ -40,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    r.add_argument("--timings", type=Path, metavar="FILE",
+                   help="also write each step's Dagster run id and seconds to FILE as JSON")  # fmt: skip
     qc = sub.add_parser("quality", help="checks and quarantine of a range of days, as a table")
     qc.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     qc.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
@@ -48,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost only)")
     sv.add_argument("--port", type=int, default=8080)
     sv.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    st = sub.add_parser("status", help="last run per job, freshness per source, blocked partitions, rejected files")
+    st.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     b = sub.add_parser("bench", help="one day of N transactions: Sentra vs one DuckDB query vs pandas (figures)")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
@@ -69,15 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
         if args.command == "serve":
             return _serve(args)
+        if args.command == "status":
+            from pipelines.status import status
+
+            return status(_echo)
         if args.start > args.end:
             raise UserError(f"--from {args.start} is after --to {args.end}")
         if args.command == "quality":
             from pipelines.quality.summary import summarise
 
             return summarise(args.start, args.end, _echo)
-        from pipelines.run import run_range  # imports Dagster: only for the commands that need it
-
-        return run_range(args.start, args.end, _echo)
+        return _run(args)
     except UserError as exc:
         print(f"sentra: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -86,6 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"sentra: internal error: {type(exc).__name__}: {exc} (set SENTRA_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.run import run_range  # imports Dagster: only for the commands that need it
+
+    outcome = run_range(args.start, args.end, _echo)
+    if args.timings:  # written whether the run succeeded or not: a failed step is the last, with "ok": false
+        path = args.timings.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        timings = {"from": args.start.isoformat(), "to": args.end.isoformat(), **outcome.to_json()}
+        path.write_text(json.dumps(timings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return outcome.exit_code
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.alerts.sensors import ALERT_SENSORS
 from pipelines.ingest import settings as ingest_settings
 from pipelines.ingest.assets import raw_assets
 from pipelines.jobs import JOBS
@@ -20,7 +21,7 @@ defs = dg.Definitions(
     assets=[*raw_assets, *transform_assets, *report_assets, *publish_assets],
     jobs=JOBS,
     schedules=SCHEDULES,
-    sensors=SENSORS,
+    sensors=[*SENSORS, *ALERT_SENSORS],
     resources={
         "warehouse": Warehouse(),
         "ingest": ingest_settings.from_environment(),

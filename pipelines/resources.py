@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 
 from models import ddl
+from pipelines import migrate
 from pipelines.config import SQL_DIR, settings
 
 POOL = "duckdb"
@@ -39,7 +40,11 @@ def render(name: str, **identifiers: str | tuple[str, ...]) -> str:
 
 
 def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting a bounded time for another process's lock, then create what is missing."""
+    """Open the warehouse, waiting a bounded time for another process's lock; a writer brings its schema up to date.
+
+    A writer applies pending migrations (`pipelines.migrate`); a reader only checks the schema version. Both
+    refuse a warehouse newer than the code with a one-line `WarehouseSchemaError`.
+    """
     deadline = time.monotonic() + _LOCK_WAIT_S
     delay = 0.2
     while True:
@@ -51,10 +56,14 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                 raise WarehouseLockedError(f"{path}: the warehouse is in use by another process ({exc})") from None
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
-    if not read_only:
-        for stmt in ddl.all_ddl():
-            con.execute(stmt)
-        con.execute(sql("schema"))
+    try:
+        if read_only:
+            migrate.check(con, path)  # a reader cannot migrate: it refuses a warehouse that does not fit the code
+        else:
+            migrate.upgrade(con, path)  # pending migrations, all in one transaction (sql/migrations/)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

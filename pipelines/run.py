@@ -1,20 +1,22 @@
 """`sentra run`: ingest, then every day and month the range and the new files touch, then publish.
 
-Each step is a Dagster run on the persistent instance, so the UI shows what the CLI did.
+Each step is a Dagster run on the persistent instance, so the UI shows what the CLI did. `run_range` returns
+a `RunOutcome`: the exit code and every step's timing (`sentra run --timings FILE` writes them as JSON).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import dagster as dg
 
 from models.contracts import SOURCES
 from pipelines import dates
-from pipelines.cli import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.config import settings
+from pipelines.errors import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.instance import get_instance, owner_tags, release_dead_runs
 from pipelines.publish import snapshot
 from pipelines.resources import connect
@@ -29,7 +31,34 @@ class RunFailed(Exception):
     """A Dagster run failed; the message is the failing step and its error."""
 
 
-def run_range(start: date, end: date, echo: Echo) -> int:
+@dataclass(frozen=True)
+class StepTiming:
+    """One step of `sentra run`: a Dagster run of `job`, as the CLI prints it ("▶ label …", "done in X s")."""
+
+    label: str
+    job: str
+    run_id: str
+    seconds: float  # wall time of the step in this process, Dagster run included
+    ok: bool
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What `run_range` did: the CLI's exit code and the steps in the order they ran (a failed one last)."""
+
+    exit_code: int
+    steps: tuple[StepTiming, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The `--timings` file: exit code, total step seconds and each step."""
+        return {
+            "exit_code": self.exit_code,
+            "seconds": round(sum(s.seconds for s in self.steps), 3),
+            "steps": [{**asdict(s), "seconds": round(s.seconds, 3)} for s in self.steps],
+        }
+
+
+def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
     _validate(start, end, dates.last_complete("day"))
     instance = get_instance()
     for run_id in release_dead_runs(instance):
@@ -39,9 +68,12 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         from pipelines.definitions import defs  # after DAGSTER_HOME is settled
     except ValueError as exc:  # a setting from the environment
         raise UserError(str(exc)) from None
+    # Upgrade the warehouse's schema (or refuse a newer one) here, as one line, before any Dagster step opens it.
+    connect(str(settings().warehouse)).close()
 
+    steps: list[StepTiming] = []  # _execute appends each step as it ends
     try:
-        ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo)
+        ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo, steps)
         meta = _metadata(ingest)
         rejected = _report_ingest(meta, echo)
         _require_rows(start, end)
@@ -51,28 +83,30 @@ def run_range(start: date, end: date, echo: Echo) -> int:
         marts = (("day", "daily_job", days, ""), ("month", "monthly_job", months, ""))
         reports = (("month", "monthly_report_job", months, "monthly report "),
                    ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
-        _execute_ranges(defs, instance, marts, echo)
-        published = _execute(defs, instance, "publish_job", {}, "publish cells, charts and the portal", echo)
-        _execute_ranges(defs, instance, reports, echo)
-        _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo)
+        _execute_ranges(defs, instance, marts, echo, steps)
+        published = _execute(defs, instance, "publish_job", {}, "publish cells, charts and the portal", echo, steps)
+        _execute_ranges(defs, instance, reports, echo, steps)
+        _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo, steps)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
         echo(f"  quality reports: {settings().publish / 'quality' / 'index.html'}")
-        return EXIT_FAILED
+        return RunOutcome(EXIT_FAILED, tuple(steps))
     _report_outputs(days, months, published, echo)
     if rejected:
         folder = settings().landing / "rejected"
         echo(f"sentra: {rejected} landing file(s) rejected and moved to {folder} with an .error.txt each; "
              "fix and put them back in landing/ — the rest went on")  # fmt: skip
-        return EXIT_REJECTED_FILES
-    return 0
+        return RunOutcome(EXIT_REJECTED_FILES, tuple(steps))
+    return RunOutcome(0, tuple(steps))
 
 
-def _execute_ranges(defs: dg.Definitions, instance: dg.DagsterInstance, steps: tuple, echo: Echo) -> None:
-    for grain, job, chosen, what in steps:
+def _execute_ranges(
+    defs: dg.Definitions, instance: dg.DagsterInstance, ranges: tuple, echo: Echo, steps: list[StepTiming]
+) -> None:
+    for grain, job, chosen, what in ranges:
         for first, last in segments(chosen, grain):
             label = f"{what}{grain}s {first} … {last}" if first != last else f"{what}{grain} {first}"
-            _execute(defs, instance, job, range_tags(first, last, grain), label, echo)
+            _execute(defs, instance, job, range_tags(first, last, grain), label, echo, steps)
 
 
 def _validate(start: date, end: date, last_day: date) -> None:
@@ -86,13 +120,22 @@ def _validate(start: date, end: date, last_day: date) -> None:
 
 
 def _execute(
-    defs: dg.Definitions, instance: dg.DagsterInstance, job: str, tags: dict, label: str, echo: Echo
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    job: str,
+    tags: dict,
+    label: str,
+    echo: Echo,
+    steps: list[StepTiming],
 ) -> dg.ExecuteInProcessResult:
+    """Run `job` in process; append its StepTiming to `steps`; raise RunFailed if it did not succeed."""
     started = time.perf_counter()
     echo(f"▶ {label} …")
     result = defs.resolve_job_def(job).execute_in_process(
         instance=instance, tags={**tags, **owner_tags()}, run_config=QUIET, raise_on_error=False
     )
+    seconds = time.perf_counter() - started
+    steps.append(StepTiming(label, job, result.run_id, seconds, result.success))
     if not result.success:
         failures = result.get_step_failure_events()
         if failures:
@@ -102,7 +145,7 @@ def _execute(
             detail = (err.message if err else "unknown error").strip().splitlines()[0]
             raise RunFailed(f"{failures[0].step_key}: {detail} (run {result.run_id})")
         raise RunFailed(f"{job} did not succeed (run {result.run_id})")
-    echo(f"  done in {time.perf_counter() - started:.1f} s (run {result.run_id[:8]})")
+    echo(f"  done in {seconds:.1f} s (run {result.run_id[:8]})")
     return result
 
 
@@ -126,7 +169,8 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
         rejected += m.get("files_rejected", 0)
         echo(
             f"  {source:<12} files: {m.get('files_ingested', 0)} new, {m.get('files_skipped', 0)} already in, "
-            f"{m.get('files_rejected', 0)} rejected | rows: {m.get('rows_accepted', 0):,} accepted, "
+            f"{m.get('files_rejected', 0)} rejected, {m.get('files_waiting', 0)} still being written | "
+            f"rows: {m.get('rows_accepted', 0):,} accepted, "
             f"{m.get('rows_quarantined', 0):,} quarantined, {m.get('rows_duplicate', 0):,} duplicates, "
             f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
@@ -134,6 +178,8 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             echo(f"  warning: {note}")
         for reason in m.get("rejected", []):
             echo(f"  rejected: {reason}")
+        for reason in m.get("waiting", []):
+            echo(f"  waiting: {reason}")
     return rejected
 
 

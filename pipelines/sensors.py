@@ -12,7 +12,7 @@ import dagster as dg
 from models.contracts import SOURCES
 from pipelines import dates
 from pipelines.config import settings
-from pipelines.ingest.landing import scan
+from pipelines.ingest.landing import SEEN_METADATA, scan
 from pipelines.jobs import (
     daily_job,
     ingest_job,
@@ -25,13 +25,27 @@ from pipelines.jobs import (
 from pipelines.runs import range_run_requests
 
 
+def _ingested(instance: dg.DagsterInstance) -> dict[str, list[float]]:
+    """The landing files the latest ingest of each source dealt with, whoever started it (`sentra run` too)."""
+    events = instance.get_latest_materialization_events([dg.AssetKey(f"raw_{s}") for s in SOURCES])
+    out: dict[str, list[float]] = {}
+    for event in events.values():
+        materialization = event.asset_materialization if event else None
+        value = materialization.metadata.get(SEEN_METADATA) if materialization else None
+        if value is not None:
+            out.update(value.value)
+    return out
+
+
 @dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-    """Start an ingest run when a landing file appears or changes (by size and modification time)."""
+    """Start an ingest run when a landing file appears or changes (by size and modification time), unless
+    this sensor's cursor or the latest ingest has already seen it as it is."""
     landing = settings().landing
-    now = {str(f.path): [f.size, f.mtime] for s in SOURCES for f in scan(landing, s)}
+    now = {str(f.path): f.fingerprint for s in SOURCES for f in scan(landing, s)}
     before = json.loads(context.cursor) if context.cursor else {}
-    changed = sorted(p for p, fp in now.items() if before.get(p) != fp)
+    ingested = _ingested(context.instance)
+    changed = sorted(p for p, fp in now.items() if fp not in (before.get(p), ingested.get(p)))
     if not changed:
         return dg.SkipReason(f"no new or changed files under {landing}")
     key = hashlib.sha256(json.dumps([[p, now[p]] for p in changed]).encode()).hexdigest()[:16]

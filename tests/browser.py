@@ -1,8 +1,8 @@
 """A real browser for tests: the system Chromium driven by Playwright, with no network beyond localhost.
 
 Playwright's own browser downloads are not used (no internet in CI); Debian's `chromium` package is.
-Tests that need it are marked `requires_chromium` (or call `need_chromium`) and skip, with the reason, when it
-is absent — except under CI=true, where a missing browser fails the run.
+Tests that need it are marked `requires_chromium` (or call `need_chromium`, or just open `chromium()`) and skip,
+with the reason, when it is absent — except under CI=true, where a missing browser fails the run (tests/tools.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+from tools import in_ci, need_executable
 
 if TYPE_CHECKING:  # playwright is a dev dependency; import it only when a browser is launched
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -34,21 +35,23 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 MISSING = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
 # On a developer's machine without Chromium the browser tests skip; under CI=true a missing browser fails
-# the run instead (the marker does not apply, and `need_chromium` fails), so CI can never pass without them.
-_SKIP = not os.access(CHROMIUM, os.X_OK) and not os.environ.get("CI")
+# the run instead (the marker does not apply, and `chromium()` / `need_chromium` fail), so CI can never pass
+# without them.
+_SKIP = not os.access(CHROMIUM, os.X_OK) and not in_ci()
 requires_chromium = pytest.mark.skipif(_SKIP, reason=MISSING)
 
 
 def need_chromium() -> None:
     """Inside a test: skip without Chromium, or fail under CI=true."""
-    if not os.access(CHROMIUM, os.X_OK):
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(MISSING)
+    need_executable(CHROMIUM, "chromium")
 
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    """The system Chromium, headless; closed on exit."""
+    """The system Chromium, headless; closed on exit. Skips without it (fails under CI=true)."""
     from playwright.sync_api import sync_playwright
+
+    need_chromium()
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)

@@ -42,6 +42,35 @@ REGISTRY = [
 WriteLanding = Callable[..., Path]
 
 
+def _skip_reason(longrepr: object) -> str:
+    text = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    """Under CI=true nothing may skip: a skipped test (a marker, `pytest.skip`, a missing tool) fails instead."""
+    from tools import in_ci
+
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and in_ci():
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {_skip_reason(report.longrepr)}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> pytest.CollectReport:
+    """The same for a whole module skipped at collection (`pytest.importorskip`, `allow_module_level=True`)."""
+    from tools import in_ci
+
+    report = yield
+    if report.skipped and in_ci():
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {_skip_reason(report.longrepr)}"
+    return report
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """SENTRA_DATA_DIR and DAGSTER_HOME in a temporary folder: tests never touch data/ or .dagster/."""

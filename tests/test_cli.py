@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -12,6 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
@@ -48,10 +51,11 @@ def _marts(warehouse: Path) -> tuple[dict, dict]:
     return days, months
 
 
-def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path) -> None:
-    done = sentra("run", "--from", START, "--to", END)
+def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path, tmp_path: Path) -> None:
+    done = sentra("run", "--from", START, "--to", END, "--timings", str(tmp_path / "timings.json"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "quarantined" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    _timings_match_the_runs(tmp_path / "timings.json", done.stdout, exit_code=0)
     days, months = _marts(isolated / "warehouse.duckdb")
 
     expected_days = daily_turnover(sample)
@@ -81,7 +85,6 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
     change = round((totals["2025-04-01"] - totals["2025-03-01"]) / totals["2025-03-01"] * 100, 1)
     assert set(exports_csv.filter(pl.col("month") == "2025-04-01")["mom_change_pct"]) == {change}
     assert exports_csv["yoy_change_pct"].is_null().all()  # no 2024 data: no year-on-year change
-    _portal_works_in_a_browser(isolated / "publish")
 
     # Running again is safe: nothing new is ingested and the marts do not change.
     again = sentra("run", "--from", START, "--to", END)
@@ -92,6 +95,10 @@ def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path
     # The runs are in the Dagster instance, for the UI.
     runs = list((Path(os.environ["DAGSTER_HOME"]) / "history" / "runs").glob("*.db"))
     assert len(runs) >= 8
+
+    # Last, as it is the only part that needs Chromium (skips without it; fails under CI=true): the portal
+    # the second run left works in a real browser.
+    _portal_works_in_a_browser(isolated / "publish")
 
 
 def test_a_bad_file_is_named_moved_aside_and_the_rest_go_on(sample: Path, isolated: Path) -> None:
@@ -128,6 +135,18 @@ def test_user_errors_are_one_line_without_traceback(args: list[str], message: st
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3
 
 
+def test_the_cli_and_what_it_runs_do_not_import_each_other() -> None:
+    """Exit codes and UserError live in pipelines.errors: `run` and `benchmark` never import the CLI, and the CLI
+    imports them only for the command that needs them (each checked in a fresh interpreter)."""
+    ours = ("pipelines.cli", "pipelines.run", "pipelines.benchmark")
+    code = "import importlib, sys\nimportlib.import_module(sys.argv[1])\n"
+    code += f"print(*sorted(set({ours}) & set(sys.modules)))"
+    for module in ours:
+        done = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [module], f"importing {module} also imported {done.stdout}"
+
+
 def test_empty_landing_and_empty_range_are_explained(sample: Path) -> None:
     done = sentra("run", "--from", "2024-01-01", "--to", "2024-01-31")
     assert done.returncode == 2
@@ -162,16 +181,36 @@ def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample:
                 "AND transaction_id = (SELECT min(transaction_id) FROM raw.transactions WHERE local_date = ?)",
                 [date.fromisoformat(START), date.fromisoformat(START)])  # fmt: skip
     con.close()
-    done = sentra("run", "--from", START, "--to", END)
+    done = sentra("run", "--from", START, "--to", END, "--timings", str(isolated / "timings.json"))
     assert done.returncode == 1
-    assert "stg_transactions not written, previous data kept" in done.stdout and "amount_idr_range" in done.stdout
+    assert "stg_transactions not written, previous data kept" in done.stdout and "amount_under_ceiling" in done.stdout
+    failed = _timings_match_the_runs(isolated / "timings.json", done.stdout, exit_code=1)[-1]
+    assert (failed["job"], failed["ok"]) == ("daily_job", False)  # the failing step is the last, not ok
     assert "quality reports:" in done.stdout
     assert {p: p.stat().st_mtime_ns for p in charts} == stamps  # charts untouched
     assert _marts(isolated / "warehouse.duckdb") == before
     quality = sentra("quality", "--from", START, "--to", END)
     assert quality.returncode == 1
-    assert "amount_idr_range" in quality.stdout and "fail" in quality.stdout
+    assert "amount_under_ceiling" in quality.stdout and "fail" in quality.stdout
     assert "quarantine.transactions" in quality.stdout
+
+
+def _timings_match_the_runs(path: Path, stdout: str, exit_code: int) -> list[dict]:
+    """`--timings FILE`: every step the CLI printed, in order, each a Dagster run of the instance."""
+    timings = json.loads(path.read_text(encoding="utf-8"))
+    assert (timings["from"], timings["to"], timings["exit_code"]) == (START, END, exit_code)
+    steps = timings["steps"]
+    assert [s["label"] for s in steps] == re.findall(r"^▶ (.+) …$", stdout, flags=re.M)
+    assert steps[0]["job"] == "ingest_job" and all(s["ok"] for s in steps[:-1])
+    assert all(s["seconds"] > 0 for s in steps) and timings["seconds"] == pytest.approx(
+        sum(s["seconds"] for s in steps), abs=0.01
+    )
+    instance = dg.DagsterInstance.get()  # DAGSTER_HOME of this test
+    for step in steps:
+        run = instance.get_run_by_id(step["run_id"])
+        assert run is not None and run.job_name == step["job"], step
+        assert run.is_success == step["ok"], step
+    return steps
 
 
 def _portal_works_in_a_browser(publish: Path) -> None:

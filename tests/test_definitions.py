@@ -1,6 +1,7 @@
 """The code location loads, and its jobs, schedules and sensors are wired as the README says."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 from helpers import ingest
@@ -26,7 +27,11 @@ def test_definitions_load_with_every_layer() -> None:
 def test_partitions_and_backfill_policy() -> None:
     graph = defs.resolve_asset_graph()
     daily = graph.get(dg.AssetKey("daily_turnover"))
-    assert daily.partitions_def == partitions.daily and partitions.daily.timezone == "Asia/Jakarta"
+    assert daily.partitions_def == partitions.daily
+    # A day is a day in Kota Bekasi: 1 March runs from midnight WIB, 17:00 UTC the day before.
+    window = partitions.daily.time_window_for_partition_key("2025-03-01")
+    assert window.start.astimezone(UTC) == datetime(2025, 2, 28, 17, 0, tzinfo=UTC)
+    assert window.end - window.start == timedelta(days=1)
     assert graph.get(dg.AssetKey("monthly_export_value")).partitions_def == partitions.monthly
     assert daily.backfill_policy == dg.BackfillPolicy.single_run()
 
@@ -37,7 +42,8 @@ def test_schedules_run_in_wib() -> None:
     assert (daily.cron_schedule, daily.execution_timezone) == ("0 6 * * *", "Asia/Jakarta")
     assert (monthly.cron_schedule, monthly.execution_timezone) == ("0 6 5 * *", "Asia/Jakarta")
     assert {s.name for s in defs.sensors} == {
-        "landing_sensor", "ingested_partitions_sensor", "publish_sensor", "portal_sensor"
+        "landing_sensor", "ingested_partitions_sensor", "publish_sensor", "portal_sensor",
+        "run_failure_alert", "publication_held_alert", "silent_producers_alert", "late_data_alert",
     }  # fmt: skip
     reports = defs.resolve_schedule_def("monthly_report_schedule"), defs.resolve_schedule_def("weekly_report_schedule")
     assert [(r.cron_schedule, r.execution_timezone) for r in reports] == [

@@ -1,14 +1,17 @@
 """Raw layer: landing files into `raw.*` and `quarantine.*`, one asset per source."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 
 from models.contracts import CONTRACTS, Contract
 from pipelines import dates, markdown
 from pipelines.config import settings
+from pipelines.ingest.landing import SEEN_METADATA
 from pipelines.ingest.load import SourceResult, ingest_source
 from pipelines.ingest.settings import IngestSettings
 from pipelines.quality import accounting, report
-from pipelines.quality.outcome import record, specs, to_results
+from pipelines.quality.outcome import blocking_failures, record, specs, to_results
 from pipelines.resources import POOL, Warehouse
 
 # Rows of a source can only be checked once the sources they refer to are in.
@@ -38,25 +41,30 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         "`quarantine` with their reasons, unreadable files to `landing/rejected/` with an explanation.",
         check_specs=specs(name, accounting.CHECKS),
     )
-    def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse, ingest: IngestSettings) -> dg.MaterializeResult:
+    def _raw(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, ingest: IngestSettings
+    ) -> Iterator[dg.MaterializeResult]:
         with warehouse.connection() as con:
             result = ingest_source(
                 con, contract, settings().landing, context.run_id, dates.first_day(), dates.today(), ingest
             )
-            outcomes = [accounting.accounting(con, contract.source), accounting.readable(result)]
+            outcomes = [accounting.accounting(con, contract.source, context.run_id), accounting.readable(result)]
             record(con, context.run_id, name, outcomes)
             report.write_run_report(con, context.run_id, settings().publish)
         for f in result.rejected:
             context.log.warning(f.reason)
+        for f in result.waiting:
+            context.log.info(f.reason)
         notes = [f"{f.name}: {n}" for f in result.files for n in f.notes]
         for note in notes:
             context.log.warning(note)
         touched = sorted(result.touched)
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
             metadata={
                 "files_ingested": sum(f.status == "ingested" for f in result.files),
                 "files_skipped": sum(f.status == "skipped" for f in result.files),
                 "files_rejected": len(result.rejected),
+                "files_waiting": len(result.waiting),
                 "rows_read": result.total("rows_read"),
                 "rows_accepted": result.total("accepted"),
                 "rows_quarantined": result.total("quarantined"),
@@ -68,9 +76,16 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 "touched_months": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "month"]),
                 "files": dg.MetadataValue.md(_files_table(result)),
                 "rejected": dg.MetadataValue.json([f.reason for f in result.rejected]),
+                "waiting": dg.MetadataValue.json([f.reason for f in result.waiting]),
+                # Read by the landing sensor, so files ingested outside it (`sentra run`) start no run.
+                SEEN_METADATA: dg.MetadataValue.json(result.seen),
             },
             check_results=to_results(outcomes),
         )
+        # The rows are stored (nothing is lost) but a file that does not balance stops the run here, before
+        # any partition is built from it.
+        for o in blocking_failures(outcomes):
+            raise dg.Failure(description=f"{name}: {o.check.name} failed — {o.observed}")
 
     return _raw
 

@@ -1,8 +1,13 @@
-"""Landing files: find them, fingerprint them, and order them the way they are ingested."""
+"""Landing files: find them, fingerprint them, and order them the way they are ingested.
+
+A file may still be in the middle of being copied in: only a file whose size and modification time hold
+still between two looks is read (one that arrives by an atomic rename, with an older mtime, is read at once).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +16,13 @@ from models.aliases import MARKETPLACE_FOLDER
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 REJECTED = "rejected"  # landing/rejected/<source>/: refused files and their <name>.error.txt
+# The raw assets' metadata entry of {path: fingerprint} of every file they dealt with (not those still being
+# written): the landing sensor reads it, so files ingested by `sentra run` start no second ingest.
+SEEN_METADATA = "landing_fingerprints"
+
+
+class StillWriting(Exception):
+    """A landing file changed while Sentra looked at it: nothing of it is kept; the next run takes it whole."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +48,34 @@ class LandingFile:
     def modified_at(self) -> datetime:
         return datetime.fromtimestamp(self.mtime, UTC).replace(tzinfo=None)
 
+    @property
+    def fingerprint(self) -> list[float]:
+        """[size, mtime]: how the landing sensor and the raw assets tell a file they have seen."""
+        return [self.size, self.mtime]
+
+    def check_unchanged(self) -> None:
+        """Raise StillWriting unless the file still has the size and mtime it was scanned with."""
+        if _look(self.path) != (self.size, self.mtime):
+            raise StillWriting(still_writing(self))
+
     def sha256(self) -> str:
         h = hashlib.sha256()
         with self.path.open("rb") as fh:
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
         return h.hexdigest()
+
+
+def still_writing(lf: LandingFile) -> str:
+    return f"{lf.path}: still being written (its size or modification time changed); left for the next run"
+
+
+def _look(path: Path) -> tuple[int, float] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime
 
 
 def _files(folder: Path, source: str, producer_id: str | None = None) -> list[LandingFile]:
@@ -67,3 +101,24 @@ def scan(landing: Path, source: str) -> list[LandingFile]:
         for shop in sorted(p for p in shops.iterdir() if p.is_dir()):
             files += _files(shop, source, shop.name)
     return sorted(files, key=lambda f: (f.mtime, f.name))
+
+
+def settled(files: list[LandingFile], settle_seconds: float) -> tuple[list[LandingFile], list[LandingFile]]:
+    """The files to read now, and those still being written (left for the next run).
+
+    A file modified less than `settle_seconds` ago is looked at again once it is that old (one wait for all
+    of them, at most `settle_seconds`); it is read only if its size and mtime did not change meanwhile.
+    """
+    now = time.time()
+    young = {f.path for f in files if now - f.mtime < settle_seconds}
+    if not young:
+        return files, []
+    time.sleep(settle_seconds - max(0.0, min(now - f.mtime for f in files if f.path in young)))
+    ready, waiting = [], []
+    for f in files:
+        look = _look(f.path) if f.path in young else (f.size, f.mtime)
+        if look == (f.size, f.mtime):
+            ready.append(f)
+        elif look is not None:  # gone: renamed away meanwhile, nothing to read
+            waiting.append(f)
+    return ready, waiting

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
+from models.codes import TIMEZONE
 from pipelines.ingest.landing import REJECTED, LandingFile
 
 
@@ -27,16 +29,18 @@ def reject(
 ) -> Path:
     """Record the rejection, then move the file aside with its explanation. Returns where it went.
 
-    Recorded first: killed before the move, the file is simply rejected again on the next run.
+    Recorded first: killed before the move, the file is simply rejected again on the next run. A file that
+    changed since it was scanned was probably read half-written: StillWriting, and it stays where it is.
     """
+    lf.check_unchanged()
     folder = landing / REJECTED / lf.source
     folder.mkdir(parents=True, exist_ok=True)
     target = _free(folder, lf.path.name)
     con.execute(
-        "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
+        "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, timezone('UTC', now()), ?)",  # rejected_at: UTC
         [lf.source, lf.name, str(lf.path), digest, reason, run_id, str(target)],
     )
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M WIB")  # people read Jakarta time
     note = (
         f"{reason}\n\n"
         f"Rejected {when} (run {run_id}, sha256 {digest}). Nothing from this file was ingested.\n"

@@ -1,4 +1,5 @@
-"""Limits that keep a hostile or broken landing file from costing unbounded memory or time.
+"""Limits that keep a hostile or broken landing file from costing unbounded memory or time, and how long a
+file must stay unchanged before it is read.
 
 Configurable per deployment: the `ingest` resource's config, or SENTRA_INGEST, e.g. '{"max_columns": 500}'.
 """
@@ -17,6 +18,9 @@ class IngestSettings(dg.ConfigurableResource):
     max_xlsx_mb: int = 512  # an .xlsx's content once unzipped (a zip bomb unzips to gigabytes)
     header_search_rows: int = 30  # rows of a sheet searched for the header (title rows above it)
     sheets: dict[str, str] = {}  # source -> sheet name to read; default: the first sheet with a header
+    # A file modified more recently than this is looked at twice, this far apart, and read only if it held
+    # still: a file still being copied in is left for the next run, never parsed half-written or rejected.
+    settle_seconds: float = 2.0
 
 
 def from_environment() -> IngestSettings:

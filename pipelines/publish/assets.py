@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.config import settings
-from pipelines.publish import cells, exports, manifest, portal, snapshot
+from pipelines.publish import cells, exports, files, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse
@@ -38,6 +38,9 @@ def publish_cells(
     """Every figure charts, reports and the portal print (publish.cells): days, weeks, months, years to date
     and the charts' windows with their breakdowns, from the marts, with disclosure control (few producers,
     dominance, "lainnya", secondary suppression). Rebuilt per family only when its marts' checks pass."""
+    # Every publish run (CLI, sensor or UI) has this step: it clears the temporary files a killed run left.
+    for path in files.remove_stale_temps(settings().publish):
+        context.log.info(f"{path}: removed, a temporary file left by a run that was killed")
     now = datetime.now(UTC).replace(tzinfo=None)
     with warehouse.connection() as con:
         w = cells.window(con)
@@ -56,9 +59,12 @@ def publish_cells(
     for b in builds:
         if b.outcome == "held":
             context.log.warning(f"{b.family}: {b.reason}")
+    # held_families: what the alert sensor reads (pipelines/alerts), since a held family does not fail the run
+    held = [{"family": b.family, "reason": b.reason} for b in builds if b.outcome == "held"]
     yield dg.MaterializeResult(
         metadata={
-            f"{b.family}": f"{b.outcome}: {b.cells} cells" + (f" ({b.reason})" if b.reason else "") for b in builds
+            **{f"{b.family}": f"{b.outcome}: {b.cells} cells" + (f" ({b.reason})" if b.reason else "") for b in builds},
+            "held_families": dg.MetadataValue.json(held),
         }  # fmt: skip
     )
 

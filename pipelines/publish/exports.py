@@ -15,7 +15,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ import polars as pl
 from models.codes import TIMEZONE
 from pipelines.publish import breakdowns, cells, charts, disclosure, figures
 from pipelines.publish.cells import Window
-from pipelines.publish.files import write_atomic
+from pipelines.publish.files import temp_path, write_atomic
 from pipelines.publish.formatting import month_label, number
 from pipelines.publish.i18n import text
 from pipelines.resources import sql
@@ -192,7 +192,7 @@ def _revisions(
     con.register("new_cells", cells.to_arrow())
     try:
         changed = con.sql(sql("publish_revisions"), params=[chart.id]).pl()
-        now = datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)  # published_at, revised_at: UTC, as every stored time
         con.register("changed", changed.to_arrow())
         for statement in sql("publish_record").split(";")[:2]:
             con.execute(statement, [chart.id, now, run_id])
@@ -296,11 +296,8 @@ def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period
 
 def _replace_folder(src: Path, dst: Path) -> None:
     """Make `dst` a copy of `src`, swapping it in by rename so readers never see half a folder."""
-    tmp = dst.with_name(f".{dst.name}.new")
-    shutil.rmtree(tmp, ignore_errors=True)
+    tmp, old = temp_path(dst), temp_path(dst)
     shutil.copytree(src, tmp)
-    old = dst.with_name(f".{dst.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
     if dst.exists():
         dst.rename(old)
     tmp.rename(dst)

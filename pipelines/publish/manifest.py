@@ -9,7 +9,7 @@ built as `manifest_model` objects, so a writer bug fails here, not in the portal
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -104,8 +104,9 @@ def _reports(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
 
 def _changelog(con: duckdb.DuckDBPyConnection) -> list[ChangelogEntry]:
     rows = con.execute(sql("publish_changelog")).fetchall()
+    wib = ZoneInfo(TIMEZONE)  # revised_at is stored in UTC; the changelog dates a revision by the day in Jakarta
     return [
-        ChangelogEntry(date=at.date().isoformat(), item=chart,
+        ChangelogEntry(date=at.replace(tzinfo=UTC).astimezone(wib).date().isoformat(), item=chart,
                        period=", ".join(str(v) for v in json.loads(cell).values()), old=old, new=new)
         for chart, cell, old, new, at in rows
     ]  # fmt: skip

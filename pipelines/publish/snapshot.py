@@ -8,7 +8,6 @@ over the old copy: a session still reading the old one keeps it) and to one Parq
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,16 +15,9 @@ import duckdb
 import polars as pl
 
 from models.ddl import q
+from pipelines.publish.files import temp_path
 
 FILE = "sentra.duckdb"
-
-
-def _aside(folder: Path, name: str) -> Path:
-    """A free temporary path beside `name` in `folder`, renamed over it once complete."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    os.close(fd)
-    os.unlink(tmp)  # DuckDB creates its own file; an empty one is not a database
-    return Path(tmp)
 
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, publish: Path, run_id: str) -> dict[str, int]:
@@ -35,7 +27,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, publish: Path, run_id: str) -
     names = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
     ).fetchall()]  # fmt: skip
-    tmp = _aside(folder, FILE)
+    tmp = temp_path(folder / FILE)  # DuckDB creates it (an empty file is not a database)
     snap = duckdb.connect(str(tmp))
     rows: dict[str, int] = {}
     try:
@@ -45,7 +37,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, publish: Path, run_id: str) -
             snap.register("frame", frame.to_arrow())
             snap.execute(f"CREATE TABLE marts.{q(name)} AS SELECT * FROM frame")  # noqa: S608
             snap.unregister("frame")
-            parquet = _aside(folder / "parquet", f"{name}.parquet")
+            parquet = temp_path(folder / "parquet" / f"{name}.parquet")
             frame.write_parquet(parquet)
             os.replace(parquet, folder / "parquet" / f"{name}.parquet")
             rows[name] = frame.height

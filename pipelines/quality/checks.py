@@ -17,8 +17,36 @@ from pipelines.resources import render, sql
 QUARANTINE_SHARE = Check(
     "quarantine_share", "The share of the partition's rows in quarantine stays under the threshold.", blocking=False
 )
-RECONCILED = Check("reconciles", "The mart's totals equal the sums of the accepted rows of the partition, exactly.")
-NON_NEGATIVE = Check("no_negative_values", "No negative value in the mart.")
+RECONCILED = Check(
+    "reconciles",
+    "The mart's totals and counts equal those of the current accepted rows in raw, counted apart from staging.",
+)
+REGISTERED = Check(
+    "producer_registered",
+    "Every staged row's producer is in the staged registry (stg.producers): a stale or blocked registry stops "
+    "the write and names the producers, instead of dropping their sales.",
+)
+EXPORTER = Check(
+    "exporter_flagged",
+    "Every exporting producer is registered as an exporter (the registry's flag drives exporter coverage).",
+    severity="WARN",
+    blocking=False,
+)
+LOCAL_DATES = Check(
+    "local_date_consistent",
+    "Each sale's Asia/Jakarta time and date are its UTC instant in Asia/Jakarta, recomputed by DuckDB's ICU.",
+)
+RATES = Check(
+    "rate_used",
+    "Each item was valued with the current reference rates in raw for its date (or the latest before), in its "
+    "currency and in USD, and its IDR value is fob_value × rate.",
+)
+SILENT = Check(
+    "producer_silent",
+    "No producer who has sold before is silent (no sale) for more than the configured number of days.",
+    severity="WARN",
+    blocking=False,
+)
 COVERAGE = Check(
     "coverage", "Share of registered producers (exporters, monthly) that reported.", severity="WARN", blocking=False
 )
@@ -56,33 +84,87 @@ def quarantine_share(
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, grain: str, start: date, end: date) -> list[Outcome]:
-    """The staged mart (`candidate`) against the accepted rows, and no negatives, per period."""
-    rows = con.execute(sql(f"check_reconcile_{'daily' if grain == 'day' else 'monthly'}"), [start, end]).fetchall()
+    """The staged mart (`candidate`) against the current accepted rows in raw, per period."""
+    query = sql("check_reconcile_daily") if grain == "day" else sql("check_reconcile_monthly")
+    rows = con.execute(query, [start, end]).fetchall()
     if not rows:
-        return [Outcome(c, None, True, "no rows in the range", c.description) for c in (RECONCILED, NON_NEGATIVE)]
+        return [Outcome(RECONCILED, None, True, "no rows in the range", RECONCILED.description)]
     out = []
-    for period, mart_value, rows_value, mart_n, rows_n, lowest, *usd in rows:
+    for period, mart_value, rows_value, mart_n, rows_n, *usd in rows:
         same = mart_value == rows_value and mart_n == rows_n and (not usd or usd[0] == usd[1])
-        observed = f"mart {mart_value} in {mart_n} rows; accepted rows {rows_value} in {rows_n}"
-        out.append(Outcome(RECONCILED, period, same, observed, "mart total = sum of accepted rows, same count"))
+        observed = f"mart {mart_value} in {mart_n} rows; accepted rows in raw {rows_value} in {rows_n}"
+        if usd:
+            observed += f"; USD {usd[0]} against {usd[1]}"
         out.append(
-            Outcome(
-                NON_NEGATIVE,
-                period,
-                lowest is None or lowest >= 0,
-                f"lowest value {lowest}",
-                "every value ≥ 0",
-                value=None if lowest is None else float(lowest),
-                threshold=0.0,
-            )
+            Outcome(RECONCILED, period, same, observed, "mart total = sum of the accepted rows in raw, same count")
         )
     return out
+
+
+def flagged(con: duckdb.DuckDBPyConnection, check: Check, flag: str, what: str) -> list[Outcome]:
+    """Per partition, the staged rows whose producer fails a registry flag of the candidate, named."""
+    out = []
+    for period, rows, bad, producers in con.execute(render("check_flagged_producers", flag=flag)).fetchall():
+        named = ", ".join(producers[:10]) + (f" and {len(producers) - 10} more" if len(producers) > 10 else "")
+        observed = f"{bad:,} of {rows:,} rows from {len(producers)} producer(s) {what}" + (f": {named}" if bad else "")
+        samples = [{"producer_id": p} for p in producers[:20]]
+        out.append(Outcome(check, period, not bad, observed, check.description, samples,
+                           numerator=bad, denominator=rows))  # fmt: skip
+    return out
+
+
+def unregistered(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+    return flagged(con, REGISTERED, "_registered", "missing from stg.producers (materialize stg_producers, or "
+                   "fix what blocks it)")  # fmt: skip
+
+
+def not_exporters(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+    return flagged(con, EXPORTER, "_exporter", "not registered as exporters")
+
+
+def _row_rule(con: duckdb.DuckDBPyConnection, check: Check, query: str, expected: str) -> list[Outcome]:
+    """Per partition, the staged rows a recomputation disagrees with (query: period, rows, wrong, samples)."""
+    return [
+        Outcome(
+            check,
+            period,
+            not wrong,
+            f"{wrong:,} of {rows:,} rows disagree",
+            expected,
+            samples,
+            numerator=wrong,
+            denominator=rows,
+        )  # fmt: skip
+        for period, rows, wrong, samples in con.execute(query).fetchall()
+    ]
+
+
+def local_dates(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+    expected = "occurred_at_local = occurred_at_utc in Asia/Jakarta, and date = its date"
+    return _row_rule(con, LOCAL_DATES, sql("check_local_dates"), expected)
+
+
+def rates(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+    expected = "rate_idr and usd_rate_idr = the current rates in raw.fx_rates on or before peb_date"
+    return _row_rule(con, RATES, sql("check_rates"), expected)
+
+
+def silent_producers(con: duckdb.DuckDBPyConnection, end: date, days: int) -> list[Outcome]:
+    """As of the range's last day: producers with an earlier sale and none in the last `days` days."""
+    last = end - timedelta(days=1)
+    rows = con.execute(sql("check_silent_producers"), [end, last, last, days]).fetchall()
+    samples = [{"producer_id": p, "name": n, "last_sale": s, "days_silent": d} for p, n, s, d in rows]
+    named = ", ".join(f"{p} ({d} days)" for p, _, _, d in rows[:10]) + (" …" if len(rows) > 10 else "")
+    observed = f"{len(rows)} producer(s) silent for more than {days} days" + (f": {named}" if rows else "")
+    return [Outcome(SILENT, last, not rows, observed, f"every producer that has sold sold in the last {days} days",
+                    samples[:20], value=float(len(rows)), threshold=float(days), numerator=len(rows))]  # fmt: skip
 
 
 def coverage(con: duckdb.DuckDBPyConnection, grain: str, start: date, end: date, minimum: float) -> list[Outcome]:
     """Coverage (WARN when low, so a low day reads as missing data), missing periods and, daily, freshness."""
     what = "producers" if grain == "day" else "exporters"
-    rows = con.execute(sql(f"check_coverage_{'daily' if grain == 'day' else 'monthly'}"), [start, end]).fetchall()
+    query = sql("check_coverage_daily") if grain == "day" else sql("check_coverage_monthly")
+    rows = con.execute(query, [start, end]).fetchall()
     out = []
     for period, reporting, registered in rows:
         share = reporting / registered if registered else 0.0

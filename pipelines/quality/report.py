@@ -2,19 +2,25 @@
 
 Per asset, every check with its result per partition and sample failing rows; coverage per day; and
 CSVs of the quarantined rows the run's partitions hold. `index.html` lists the runs, newest first.
+Reports older than the retention (`report_retention_days`) are deleted, except those of runs that published.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
+from models.codes import TIMEZONE
 from models.contracts import SOURCES
 from pipelines.publish.files import write_atomic, write_csv
+from pipelines.quality import settings as quality_settings
 from pipelines.resources import render, sql
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}
@@ -84,8 +90,27 @@ def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, publish: Path)
         parts.append("<h2>Coverage per period</h2>" + _table(shown))
     page = _page(f"Sentra quality {run_id[:8]}", "".join(parts))
     write_atomic(out / "index.html", page.encode("utf-8"))
+    _prune(con, publish / "quality" / "runs", quality_settings.from_environment().report_retention_days)
     _write_index(con, publish / "quality")
     return out / "index.html"
+
+
+def _prune(con: duckdb.DuckDBPyConnection, runs: Path, days: int) -> None:
+    """Delete the reports of runs last checked more than `days` ago, unless the run published something.
+
+    A report whose run the warehouse does not know (a rebuilt warehouse) is dated by its folder.
+    """
+    if days <= 0:
+        return
+    cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days)
+    known = {run_id: (at, published) for run_id, at, published in con.execute(sql("report_run_ages")).fetchall()}
+    for folder in runs.iterdir():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        mtime = datetime.fromtimestamp(folder.stat().st_mtime, UTC).replace(tzinfo=None)
+        at, published = known.get(folder.name, (mtime, False))
+        if at < cutoff and not published:
+            shutil.rmtree(folder)
 
 
 def _quarantine_links(con: duckdb.DuckDBPyConnection, run_id: str, results: pl.DataFrame, out: Path) -> list[str]:
@@ -103,16 +128,21 @@ def _quarantine_links(con: duckdb.DuckDBPyConnection, run_id: str, results: pl.D
 
 
 def _write_index(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    runs = con.execute(sql("report_runs")).fetchall()
+    runs = [r for r in con.execute(sql("report_runs")).fetchall() if (folder / "runs" / r[0]).is_dir()]  # not pruned
     rows = "".join(
-        f'<tr><td><a href="runs/{r}/index.html">{r[:8]}</a></td><td>{at:%Y-%m-%d %H:%M}</td>'
+        f'<tr><td><a href="runs/{r}/index.html">{r[:8]}</a></td><td>{_wib(at)}</td>'
         f"<td class={'fail' if f else 'pass'}>{f}</td><td class={'warn' if w else 'pass'}>{w}</td>"
         f"<td>{html.escape(a)}</td></tr>"
         for r, at, f, w, a in runs
     )
-    head = "<tr><th>run</th><th>checked (UTC)</th><th>failed</th><th>warnings</th><th>assets</th></tr>"
+    head = "<tr><th>run</th><th>checked</th><th>failed</th><th>warnings</th><th>assets</th></tr>"
     page = _page("Sentra quality", f"<h1>Quality reports</h1><table>{head}{rows}</table>")
     write_atomic(folder / "index.html", page.encode("utf-8"))
+
+
+def _wib(at: datetime) -> str:
+    """A stored time (UTC) as people read it: "2025-03-01 09:00 WIB"."""
+    return f"{at.replace(tzinfo=UTC).astimezone(ZoneInfo(TIMEZONE)):%Y-%m-%d %H:%M} WIB"
 
 
 def _page(title: str, body: str) -> str:

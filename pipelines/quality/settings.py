@@ -22,6 +22,14 @@ class QualitySettings(dg.ConfigurableResource):
     min_monthly_exporter_coverage: float = 0.5  # share of registered exporters with an item in a month
     max_fx_gap_days: int = 10  # calendar days between rates; Lebaran holidays make gaps of about a week
     weight_bounds_kg: dict[str, list[float]] = DEFAULT_WEIGHT_BOUNDS
+    # Days a run's quality report (publish/quality/runs/<run id>/) is kept; a run that published something
+    # keeps its report for good. 0 keeps every report. Read from SENTRA_QUALITY when the report is written.
+    report_retention_days: int = 90
+    # A day's sales against the mean of the same weekday in the 4 weeks before: outside this band a file is
+    # likely missing or loaded twice (Lebaran and year-end weeks warn too, as they should be looked at).
+    volume_low: float = 0.5
+    volume_high: float = 2.0
+    silent_producer_days: int = 30  # a producer who sold before and not for this many days is reported
 
 
 def from_environment() -> QualitySettings:

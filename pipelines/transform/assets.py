@@ -162,12 +162,20 @@ def _partitioned(
     )
 
 
-_TX_CHECKS = _checks_of(suites.transactions_rules(0, [], date.min, date.max), checks.QUARANTINE_SHARE)
-_EXPORT_CHECKS = _checks_of(suites.exports_rules([]), checks.QUARANTINE_SHARE)
+_TX_CHECKS = _checks_of(
+    suites.transactions_rules(0), checks.REGISTERED, checks.LOCAL_DATES, suites.VOLUME, checks.QUARANTINE_SHARE
+)
+_EXPORT_CHECKS = _checks_of(
+    suites.exports_rules(), checks.REGISTERED, checks.EXPORTER, checks.RATES, checks.QUARANTINE_SHARE
+)
 
 
-def _registry(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return con.sql("SELECT producer_id FROM stg.producers").pl()["producer_id"].to_list()
+def _volume(con: duckdb.DuckDBPyConnection, start: date, quality: QualitySettings) -> list[Outcome]:
+    """GX over one row per staged day (sales against the same weekdays before), not over the sales."""
+    days = con.sql(sql("check_volume"), params=[start, start]).pl()
+    return gx.validate(
+        "volume", days, suites.volume_rules(quality.volume_low, quality.volume_high), ["sales", "baseline"]
+    )
 
 
 @_partitioned(partitions.daily, "stg", ["raw_transactions", stg_producers], "stg_transactions", _TX_CHECKS)
@@ -176,16 +184,16 @@ def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse, qu
     start, end = dates.window(context)
     with warehouse.connection() as con:
         _stage(con, sql("stg_transactions"), [start, end], "date")
-        rules = suites.transactions_rules(quality.amount_ceiling_idr, _registry(con), start, end)
+        rules = suites.transactions_rules(quality.amount_ceiling_idr)
         outcomes = _validated("transactions", con, rules, ["producer_id", "transaction_id"])
+        outcomes += checks.unregistered(con) + checks.local_dates(con) + _volume(con, start, quality)
         outcomes += checks.quarantine_share(
             con, "transactions", "local_date", "day", start, end, quality.max_quarantine_share
         )
         yield from _checked("stg_transactions", con, context.run_id, outcomes)
         with transaction(con):
-            rows = overwrite(
-                con, "stg.transactions", "SELECT * EXCLUDE (_partition) FROM candidate", start, end, params=[]
-            )
+            rows = overwrite(con, "stg.transactions", "SELECT * EXCLUDE (_partition, _registered) FROM candidate",
+                             start, end, params=[])  # fmt: skip
         yield _preview(con, "stg.transactions", rows, "date", start, end)
 
 
@@ -203,7 +211,8 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality
         con.register("weight_bounds", bounds.to_arrow())
         con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql('stg_exports_candidate')}")
         con.unregister("weight_bounds")
-        outcomes = _validated("exports", con, suites.exports_rules(_registry(con)), ["peb_number", "hs_code"])
+        outcomes = _validated("exports", con, suites.exports_rules(), ["peb_number", "hs_code"])
+        outcomes += checks.unregistered(con) + checks.not_exporters(con) + checks.rates(con)
         # Items held for a missing rate join the quarantine before its share is measured.
         with transaction(con):
             con.execute(sql("quarantine_unrated_exports_delete"), [start, end])
@@ -213,8 +222,8 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality
         )
         yield from _checked("stg_exports", con, context.run_id, outcomes)
         with transaction(con):
-            rows = overwrite(con, "stg.exports", "SELECT * EXCLUDE (_partition, rate_ok, weight_ok) FROM candidate",
-                             start, end, "month", params=[])  # fmt: skip
+            staged = "SELECT * EXCLUDE (_partition, weight_ok, _registered, _exporter) FROM candidate"
+            rows = overwrite(con, "stg.exports", staged, start, end, "month", params=[])
         unrated = con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0]
         if unrated:
             context.log.warning(
@@ -225,7 +234,7 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality
 
 # --- Marts ------------------------------------------------------------------------------------------------
 
-_MART_CHECKS = [checks.RECONCILED, checks.NON_NEGATIVE]
+_MART_CHECKS = [checks.RECONCILED]
 _TOTAL_CHECKS = [*_MART_CHECKS, checks.COVERAGE, checks.NO_MISSING]
 
 
@@ -248,7 +257,9 @@ def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefi
     query = render(family, keys=keys)
     total = len(keys) == 1  # coverage is measured on the totals
     mart_checks = (
-        [*_TOTAL_CHECKS, checks.FRESH] if grain == "day" and total else (_TOTAL_CHECKS if total else _MART_CHECKS)
+        [*_TOTAL_CHECKS, checks.FRESH, checks.SILENT]
+        if grain == "day" and total
+        else (_TOTAL_CHECKS if total else _MART_CHECKS)
     )
 
     measures = "turnover, transactions and active producers" if grain == "day" else "export value, items and exporters"
@@ -263,6 +274,8 @@ def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefi
             if total:
                 minimum = quality.min_daily_coverage if grain == "day" else quality.min_monthly_exporter_coverage
                 outcomes += checks.coverage(con, grain, start, end, minimum)
+            if grain == "day" and total:
+                outcomes += checks.silent_producers(con, end, quality.silent_producer_days)
             yield from _checked(name, con, context.run_id, outcomes)
             with transaction(con):
                 rows = overwrite(con, f"marts.{name}", "SELECT * FROM candidate", start, end, date_col, params=[])

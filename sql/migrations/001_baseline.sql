@@ -1,4 +1,213 @@
--- Static warehouse tables. Per-source raw and quarantine tables are generated from models/ (models/ddl.py).
+-- 001 baseline: the warehouse as the release 9be5b8f (2026-11-30) left it, written out in full.
+--
+-- Applies to an empty file, to a warehouse of 9be5b8f (every statement is then a no-op), and to one of the
+-- release before (a931e35), which lacks the columns added below with ADD COLUMN IF NOT EXISTS. Such an
+-- upgraded table has the added columns at its end rather than in the contract's order: every insert is
+-- BY NAME (or names its columns), so the order does not matter.
+--
+-- Per-source tables mirror models/ddl.py (generated from the contracts in models/contracts.py);
+-- tests/test_migrations.py fails if the migrated schema and the contracts disagree. Never edit this file
+-- once released: add a migration (see README, "Upgrading").
+
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS quarantine;
+CREATE SCHEMA IF NOT EXISTS stg;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS quality;
+CREATE SCHEMA IF NOT EXISTS publish;
+
+-- Per source (producers, fx_rates, transactions, exports): raw.<source> holds accepted rows, typed, every
+-- version; quarantine.<source> rejected rows as received (text), with the reason; raw.<source>_duplicates
+-- exact duplicates (lineage only). _extra: columns a file had beyond its contract, as one JSON object.
+
+-- producers
+CREATE TABLE IF NOT EXISTS raw."producers" (
+  "producer_id" VARCHAR,
+  "name" VARCHAR,
+  "nib" VARCHAR,
+  "kecamatan" VARCHAR,
+  "kelurahan" VARCHAR,
+  "category" VARCHAR,
+  "kbli" VARCHAR,
+  "registered_on" DATE,
+  "exporter" BOOLEAN,
+  "_key" VARCHAR NOT NULL,
+  "_is_current" BOOLEAN NOT NULL,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine."producers" (
+  "producer_id" VARCHAR,
+  "name" VARCHAR,
+  "nib" VARCHAR,
+  "kecamatan" VARCHAR,
+  "kelurahan" VARCHAR,
+  "category" VARCHAR,
+  "kbli" VARCHAR,
+  "registered_on" VARCHAR,
+  "exporter" VARCHAR,
+  "reason" VARCHAR NOT NULL,
+  "stage" VARCHAR NOT NULL,
+  "partition_date" DATE,
+  "_key" VARCHAR,
+  "resolved_file_id" BIGINT,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw."producers_duplicates" (
+  "_key" VARCHAR NOT NULL,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+
+-- fx_rates
+CREATE TABLE IF NOT EXISTS raw."fx_rates" (
+  "date" DATE,
+  "currency" VARCHAR,
+  "rate_idr" DECIMAL(18,4),
+  "_key" VARCHAR NOT NULL,
+  "_is_current" BOOLEAN NOT NULL,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine."fx_rates" (
+  "date" VARCHAR,
+  "currency" VARCHAR,
+  "rate_idr" VARCHAR,
+  "reason" VARCHAR NOT NULL,
+  "stage" VARCHAR NOT NULL,
+  "partition_date" DATE,
+  "_key" VARCHAR,
+  "resolved_file_id" BIGINT,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw."fx_rates_duplicates" (
+  "_key" VARCHAR NOT NULL,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+
+-- transactions
+CREATE TABLE IF NOT EXISTS raw."transactions" (
+  "transaction_id" VARCHAR,
+  "producer_id" VARCHAR,
+  "occurred_at" TIMESTAMP,
+  "amount_idr" BIGINT,
+  "quantity" BIGINT,
+  "category" VARCHAR,
+  "channel" VARCHAR,
+  "occurred_at_utc" TIMESTAMP,
+  "local_date" DATE,
+  "_key" VARCHAR NOT NULL,
+  "_is_current" BOOLEAN NOT NULL,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine."transactions" (
+  "transaction_id" VARCHAR,
+  "producer_id" VARCHAR,
+  "occurred_at" VARCHAR,
+  "amount_idr" VARCHAR,
+  "quantity" VARCHAR,
+  "category" VARCHAR,
+  "channel" VARCHAR,
+  "reason" VARCHAR NOT NULL,
+  "stage" VARCHAR NOT NULL,
+  "partition_date" DATE,
+  "_key" VARCHAR,
+  "resolved_file_id" BIGINT,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw."transactions_duplicates" (
+  "_key" VARCHAR NOT NULL,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+
+-- exports
+CREATE TABLE IF NOT EXISTS raw."exports" (
+  "peb_number" VARCHAR,
+  "peb_date" DATE,
+  "producer_id" VARCHAR,
+  "hs_code" VARCHAR,
+  "description" VARCHAR,
+  "quantity" DECIMAL(18,4),
+  "unit" VARCHAR,
+  "net_weight_kg" DECIMAL(18,4),
+  "fob_value" DECIMAL(18,4),
+  "currency" VARCHAR,
+  "destination_country" VARCHAR,
+  "port_of_loading" VARCHAR,
+  "hs_chapter" VARCHAR,
+  "hs_heading" VARCHAR,
+  "commodity" VARCHAR,
+  "_key" VARCHAR NOT NULL,
+  "_is_current" BOOLEAN NOT NULL,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine."exports" (
+  "peb_number" VARCHAR,
+  "peb_date" VARCHAR,
+  "producer_id" VARCHAR,
+  "hs_code" VARCHAR,
+  "description" VARCHAR,
+  "quantity" VARCHAR,
+  "unit" VARCHAR,
+  "net_weight_kg" VARCHAR,
+  "fob_value" VARCHAR,
+  "currency" VARCHAR,
+  "destination_country" VARCHAR,
+  "port_of_loading" VARCHAR,
+  "reason" VARCHAR NOT NULL,
+  "stage" VARCHAR NOT NULL,
+  "partition_date" DATE,
+  "_key" VARCHAR,
+  "resolved_file_id" BIGINT,
+  "_extra" VARCHAR,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw."exports_duplicates" (
+  "_key" VARCHAR NOT NULL,
+  "_file_id" BIGINT NOT NULL,
+  "_line" BIGINT NOT NULL,
+  "_row_hash" VARCHAR NOT NULL,
+  "_run_id" VARCHAR NOT NULL
+);
+
+-- Static tables.
 CREATE SEQUENCE IF NOT EXISTS raw.file_id_seq START 1;
 
 -- One row per ingested landing file: provenance and the row accounting of that file.
@@ -119,6 +328,21 @@ CREATE TABLE IF NOT EXISTS marts.monthly_export_value_by_destination (
     export_value_idr DECIMAL(38,2) NOT NULL, export_value_usd DECIMAL(38,2) NOT NULL,
     items BIGINT NOT NULL, exporters BIGINT NOT NULL
 );
+
+-- Added in the release 9be5b8f (a warehouse of a931e35 lacks them; one of 9be5b8f already has them).
+ALTER TABLE raw.files ADD COLUMN IF NOT EXISTS excluded BIGINT DEFAULT 0;  -- DuckDB: no NOT NULL with IF NOT EXISTS
+ALTER TABLE raw.files ALTER COLUMN excluded SET NOT NULL;
+ALTER TABLE raw.files ADD COLUMN IF NOT EXISTS format VARCHAR;
+ALTER TABLE raw.files ADD COLUMN IF NOT EXISTS notes VARCHAR;
+ALTER TABLE raw.rejected_files ADD COLUMN IF NOT EXISTS moved_to VARCHAR;
+ALTER TABLE raw."producers" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE raw."fx_rates" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE raw."transactions" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE raw."exports" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE quarantine."producers" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE quarantine."fx_rates" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE quarantine."transactions" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
+ALTER TABLE quarantine."exports" ADD COLUMN IF NOT EXISTS "_extra" VARCHAR;
 
 -- Per-file accounting, live: every row read is accepted, quarantined, an exact duplicate or excluded. Export items
 -- accepted at ingest but held for a missing exchange rate count as quarantined until a rate arrives.

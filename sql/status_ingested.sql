@@ -1,0 +1,2 @@
+-- Each source's latest ingest (UTC).
+SELECT source, max(ingested_at) FROM raw.files GROUP BY source
