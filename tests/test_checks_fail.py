@@ -224,12 +224,34 @@ def test_volume_typical_warns_on_a_day_loaded_twice(write_landing) -> None:
     write_landing("transactions", "t.csv", rows)
     ingest()
     assert _materialize(first=days[0].isoformat(), last=days[4].isoformat()).success  # a warning
-    outcomes = {p: ok for p, ok, _ in _outcome("stg_transactions", "volume_typical")}
-    assert outcomes[days[4]] is False and outcomes[days[3]] is True
+    outcomes = {p: (ok, seen) for p, ok, seen in _outcome("stg_transactions", "volume_typical")}
+    assert outcomes[days[4]] == (False, "30 sales against a mean of 10.0 on the same weekday before")
+    assert outcomes[days[3]][0] is True
     (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'volume_typical' AND NOT passed")[
         0
     ]
     assert '"sales": 30' in samples and '"baseline": 10.0' in samples
+
+
+def test_amount_scale_typical_warns_when_a_shops_amounts_come_in_another_unit(write_landing) -> None:
+    write_landing("producers", "p.csv", REGISTRY)
+    start = date(2025, 3, 1)
+    rows = [_tx(f"a{d}-{i}", f"{start + timedelta(days=d)}T10:00", 99_500 + i) for d in range(7) for i in range(3)]
+    rows += [_tx("b", f"{start}T10:00", 250_000, "P2")]
+    # A spreadsheet round trip: Rp99.500 read as 99.5 and written back as 100 (thousands separator lost).
+    rows += [_tx(f"z{i}", f"{start + timedelta(days=7)}T10:00", 100 + i) for i in range(3)]
+    write_landing("transactions", "t.csv", rows)
+    ingest()
+    assert _materialize(first="2025-03-01", last="2025-03-08").success  # a warning
+    outcomes = {p: (ok, seen) for p, ok, seen in _outcome("stg_transactions", "amount_scale_typical")}
+    assert outcomes[date(2025, 3, 8)] == (
+        False,
+        "1 of 1 producers off their usual amounts: P1 (median 101 against 99,501)",
+    )
+    assert outcomes[date(2025, 3, 7)][0] is True
+    (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'amount_scale_typical' "
+                       "AND NOT passed")[0]  # fmt: skip
+    assert '"producer_id": "P1"' in samples and '"median_idr": 101.0' in samples
 
 
 def test_producer_silent_warns_and_names_the_producer(write_landing) -> None:

@@ -29,6 +29,7 @@ class QualitySettings(dg.ConfigurableResource):
     # likely missing or loaded twice (Lebaran and year-end weeks warn too, as they should be looked at).
     volume_low: float = 0.5
     volume_high: float = 2.0
+    amount_scale_factor: float = 50.0  # a producer's median sale vs its usual: beyond it, likely another unit
     silent_producer_days: int = 30  # a producer who sold before and not for this many days is reported
 
 

@@ -53,6 +53,27 @@ def volume_rules(low: float, high: float) -> list[Rule]:
     ]
 
 
+SCALE = Check(
+    "amount_scale_typical",
+    "Each producer's median sale of a day is within the configured factor of its median over the 4 weeks "
+    "before (amounts in another unit: thousands separators lost in a spreadsheet).",
+    severity="WARN",
+    blocking=False,
+)
+
+
+def scale_rules(factor: float) -> list[Rule]:
+    """Over one row per producer and day (`median_idr`, `usual_idr`, `scale`), not over the sales."""
+    return [
+        Rule(
+            SCALE,
+            "ExpectColumnValuesToBeBetween",
+            {"column": "scale", "min_value": 1 / factor, "max_value": factor},
+            f"a producer's median sale within 1/{factor:g} and {factor:g} × its median of the 4 weeks before",
+        )
+    ]
+
+
 def exports_rules() -> list[Rule]:
     weight = Rule(
         Check(

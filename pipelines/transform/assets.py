@@ -163,19 +163,35 @@ def _partitioned(
 
 
 _TX_CHECKS = _checks_of(
-    suites.transactions_rules(0), checks.REGISTERED, checks.LOCAL_DATES, suites.VOLUME, checks.QUARANTINE_SHARE
+    suites.transactions_rules(0),
+    checks.REGISTERED,
+    checks.LOCAL_DATES,
+    suites.VOLUME,
+    suites.SCALE,
+    checks.QUARANTINE_SHARE,
 )
 _EXPORT_CHECKS = _checks_of(
     suites.exports_rules(), checks.REGISTERED, checks.EXPORTER, checks.RATES, checks.QUARANTINE_SHARE
 )
 
 
-def _volume(con: duckdb.DuckDBPyConnection, start: date, quality: QualitySettings) -> list[Outcome]:
-    """GX over one row per staged day (sales against the same weekdays before), not over the sales."""
+def _history(con: duckdb.DuckDBPyConnection, start: date, quality: QualitySettings) -> list[Outcome]:
+    """GX over aggregates of the staged days against the 4 weeks before: one row per day (volume) and one
+    per producer and day (scale of the amounts), not over the sales themselves."""
     days = con.sql(sql("check_volume"), params=[start, start]).pl()
-    return gx.validate(
-        "volume", days, suites.volume_rules(quality.volume_low, quality.volume_high), ["sales", "baseline"]
-    )
+    volume = gx.validate("volume", days, suites.volume_rules(quality.volume_low, quality.volume_high),
+                         ["sales", "baseline"])  # fmt: skip
+    scales = con.sql(sql("check_amount_scale"), params=[start, start]).pl()
+    rules = suites.scale_rules(quality.amount_scale_factor)
+    scale = gx.validate("amount_scale", scales, rules, ["producer_id", "median_idr", "usual_idr"])
+    for o in (o for o in volume if not o.passed and o.samples):  # GX says "1 of 1 rows unexpected": say what
+        v = o.samples[0]
+        o.observed = f"{v['sales']:,} sales against a mean of {v['baseline']:,.1f} on the same weekday before"
+    for o in (o for o in scale if not o.passed):
+        named = ", ".join(f"{v['producer_id']} (median {v['median_idr']:,.0f} against {v['usual_idr']:,.0f})"
+                          for v in o.samples[:5])  # fmt: skip
+        o.observed = f"{o.numerator} of {o.denominator} producers off their usual amounts: {named}"
+    return volume + scale
 
 
 @_partitioned(partitions.daily, "stg", ["raw_transactions", stg_producers], "stg_transactions", _TX_CHECKS)
@@ -186,7 +202,7 @@ def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse, qu
         _stage(con, sql("stg_transactions"), [start, end], "date")
         rules = suites.transactions_rules(quality.amount_ceiling_idr)
         outcomes = _validated("transactions", con, rules, ["producer_id", "transaction_id"])
-        outcomes += checks.unregistered(con) + checks.local_dates(con) + _volume(con, start, quality)
+        outcomes += checks.unregistered(con) + checks.local_dates(con) + _history(con, start, quality)
         outcomes += checks.quarantine_share(
             con, "transactions", "local_date", "day", start, end, quality.max_quarantine_share
         )
