@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: setup
-	$(BIN)/sentra sample --out $(SENTRA_DATA_DIR)/landing --from $(DEMO_FROM) --to $(DEMO_TO)
+	$(BIN)/sentra sample --messy --out $(SENTRA_DATA_DIR)/landing --from $(DEMO_FROM) --to $(DEMO_TO)
 	$(BIN)/sentra run --from $(DEMO_FROM) --to $(DEMO_TO)
 
 test: setup lint

@@ -30,10 +30,11 @@ class Field:
     strip: str | None = None  # characters removed before matching (e.g. dots in HS codes)
     min_value: float | None = None  # inclusive lower bound for numbers
     min_exclusive: bool = False
+    scale: int = 4  # decimal places kept, for kind "decimal"
 
     @property
     def duckdb_type(self) -> str:
-        return _DUCKDB_TYPES[self.kind]
+        return f"DECIMAL(18,{self.scale})" if self.kind == "decimal" else _DUCKDB_TYPES[self.kind]
 
 
 _DUCKDB_TYPES: dict[str, str] = {
@@ -170,7 +171,8 @@ FX_RATES = Contract(
     fields=(
         Field("date", "date", "Business day of the rate (YYYY-MM-DD)."),
         Field("currency", "code", "ISO 4217 currency.", codes=codes.CURRENCIES, case="upper"),
-        Field("rate_idr", "decimal", "Rupiah per unit.", unit="IDR", min_value=0, min_exclusive=True),
+        # Six places: Bank Indonesia's middle rate of a currency quoted per 100 units (the yen) has five.
+        Field("rate_idr", "decimal", "Rupiah per unit.", unit="IDR", min_value=0, min_exclusive=True, scale=6),
     ),
 )
 

@@ -11,7 +11,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from models.aliases import MARKETPLACES
 from pipelines.errors import EXIT_FAILED, EXIT_USAGE, UserError
+
+CHECK_SOURCES = ("producers", "transactions", "exports", "fx_rates")
 
 
 def _date(text: str) -> date:
@@ -32,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--producers", type=int, default=300)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--dirty-rate", type=float, default=0.02, help="share of deliberately bad rows (0 to 0.5)")
+    s.add_argument("--messy", action="store_true",
+                   help="then rewrite the same records as real users send them: Bank Indonesia rate downloads, "
+                        "Shopee/Tokopedia/TikTok order exports, ';' CSVs, Excel with title rows")  # fmt: skip
 
     r = sub.add_parser("run", help="ingest landing/ and build every asset for a range of days through Dagster")
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
@@ -49,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     st = sub.add_parser("status", help="last run per job, freshness per source, blocked partitions, rejected files")
     st.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    c = sub.add_parser("check", help="dry run: what ingesting each file would do (layout, rows); writes nothing")
+    c.add_argument("files", nargs="+", metavar="FILE", help="landing file(s): csv, xlsx, parquet, jsonl")
+    c.add_argument("--source", choices=CHECK_SOURCES, help="the source, when the path does not say it")
+    c.add_argument("--marketplace", choices=sorted(MARKETPLACES), help="a marketplace export outside landing/ …")
+    c.add_argument("--producer", metavar="ID", help="… and the producer_id of its shop")
+    c.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    c.add_argument("--json", action="store_true", help="print a machine-readable report instead of text")
     b = sub.add_parser("bench", help="one day of N transactions: Sentra vs one DuckDB query vs pandas (figures)")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
@@ -70,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
         if args.command == "serve":
             return _serve(args)
+        if args.command == "check":
+            from pipelines import check
+
+            return check.main(args, _echo)
         if args.command == "status":
             from pipelines.status import status
 
@@ -144,6 +161,15 @@ def _sample(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     rows = ", ".join(f"{k} {v:,}" for k, v in counts.items())
     _echo(f"wrote sample landing files to {args.out} in {time.perf_counter() - started:.1f} s ({rows})")
+    if args.messy:
+        from pipelines.sample_messy import messify
+
+        started = time.perf_counter()
+        try:
+            rewritten = ", ".join(f"{k} {v:,}" for k, v in messify(args.out, args.seed).items())
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        _echo(f"rewrote them as real users send them in {time.perf_counter() - started:.1f} s ({rewritten})")
     return 0
 
 

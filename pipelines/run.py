@@ -175,7 +175,7 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
         for note in m.get("notes", []):
-            echo(f"  warning: {note}")
+            echo(f"  note: {note}")
         for reason in m.get("rejected", []):
             echo(f"  rejected: {reason}")
         for reason in m.get("waiting", []):

@@ -238,7 +238,7 @@ _DIRTY_SPLIT = {  # share of the dirty transaction rows per kind
 }
 _BAD_AMOUNTS: tuple[str | None, ...] = ("0", "-5000", "abc", None, "25rb")
 # strftime patterns applied to the source row's local time ("kemarin" = "yesterday" has no field).
-_BAD_DATES: tuple[str | None, ...] = ("%Y-13-45", "kemarin", None, "%m/%d/%Y %I:%M %p")
+_BAD_DATES: tuple[str | None, ...] = ("%Y-13-45", "kemarin", None, "31/02/%Y %H:%M")  # Feb 31: impossible
 _UNKNOWN_PRODUCER_BASE = 9900
 _ID_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
 

@@ -14,7 +14,7 @@ truth AS (
 ),
 judged AS (
     SELECT *, coalesce(rate_idr = true_rate AND usd_rate_idr = true_usd
-                       AND value_idr = round(fob_value * true_rate, 2), false) AS ok
+                       AND value_idr = round(fob_value::DECIMAL(38,4) * true_rate, 2), false) AS ok
     FROM truth
 )
 SELECT _partition AS period, count(*) AS rows, count(*) FILTER (WHERE NOT ok) AS wrong,

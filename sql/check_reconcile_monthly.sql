@@ -14,9 +14,9 @@ items AS (
     WHERE i._is_current AND i.peb_date >= ? AND i.peb_date < ?
 ),
 rows AS (
-    SELECT month, sum(round(fob_value * rate, 2)::DECIMAL(38,2)) AS value, count(*) AS n,
+    SELECT month, sum(round(fob_value::DECIMAL(38,4) * rate, 2)::DECIMAL(38,2)) AS value, count(*) AS n,
            sum(CASE WHEN currency = 'USD' THEN fob_value
-                    ELSE round(round(fob_value * rate, 2) / usd, 2) END::DECIMAL(38,2)) AS value_usd
+                    ELSE round(round(fob_value::DECIMAL(38,4) * rate, 2) / usd, 2) END::DECIMAL(38,2)) AS value_usd
     FROM items
     WHERE rate IS NOT NULL AND usd IS NOT NULL
     GROUP BY month

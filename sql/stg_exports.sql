@@ -20,10 +20,10 @@ SELECT date_trunc('month', peb_date)::DATE AS month,
        peb_number, peb_date, producer_id, hs_code, hs_chapter, hs_heading, commodity, description,
        quantity, unit, net_weight_kg, fob_value, currency, destination_country, port_of_loading,
        rate_idr, rate_date, usd_rate_idr, usd_rate_date,
-       round(fob_value * rate_idr, 2)::DECIMAL(38,2) AS value_idr,
+       round(fob_value::DECIMAL(38,4) * rate_idr, 2)::DECIMAL(38,2) AS value_idr,
        -- the USD value is the IDR value divided by the USD rate used for that date
        CASE WHEN currency = 'USD' THEN fob_value
-            ELSE round(round(fob_value * rate_idr, 2) / usd_rate_idr, 2) END::DECIMAL(38,2) AS value_usd,
+            ELSE round(round(fob_value::DECIMAL(38,4) * rate_idr, 2) / usd_rate_idr, 2) END::DECIMAL(38,2) AS value_usd,
        CASE WHEN rate_idr IS NULL
                 THEN 'no usable ' || currency || ' reference rate on or before ' || peb_date::VARCHAR
             WHEN usd_rate_idr IS NULL

@@ -82,6 +82,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SENTRA_DATA_DIR", str(data))
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.delenv("SENTRA_WAREHOUSE", raising=False)
+    # Crafted cases use small round amounts (Rp100); the plausible-sale bounds have their own tests
+    # (tests/test_layouts.py), which clear this.
+    monkeypatch.setenv("SENTRA_INGEST", '{"sale_min_idr": {"*": 1}}')
     return data
 
 

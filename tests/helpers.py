@@ -9,6 +9,7 @@ import duckdb
 
 from pipelines.config import settings
 from pipelines.definitions import defs
+from pipelines.ingest import settings as ingest_settings
 from pipelines.runs import range_tags
 
 ASSETS = list(defs.assets or [])
@@ -23,8 +24,10 @@ def instance() -> dg.DagsterInstance:
 
 
 def ingest() -> dict[str, dict]:
-    """Materialize the raw layer; return each asset's metadata values."""
-    result = dg.materialize(ASSETS, selection=INGEST, instance=instance(), resources=RESOURCES)
+    """Materialize the raw layer; return each asset's metadata values. SENTRA_INGEST is read now, as a
+    deployment reads it when it loads the definitions."""
+    resources = {**RESOURCES, "ingest": ingest_settings.from_environment()}
+    result = dg.materialize(ASSETS, selection=INGEST, instance=instance(), resources=resources)
     return {
         e.asset_key.to_user_string(): {
             k: v.value for k, v in e.step_materialization_data.materialization.metadata.items()

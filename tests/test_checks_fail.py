@@ -80,7 +80,7 @@ def test_a_stale_registry_stops_the_day_and_names_the_producers(write_landing) -
     # A new producer is registered and sells, but the registry's staging step has not run (blocked or late).
     write_landing("producers", "p-new.csv", [["P9", "UD Baru", "1234567890199", "Jatiasih", "", "makanan", "10792",
                                               "2025-01-01", "tidak"]])  # fmt: skip
-    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00", 500, "P9")])
+    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00", 5000, "P9")])
     assert _materialize("raw_producers", "raw_transactions").success
     result = _materialize(first="2025-03-01")
     assert not result.success
@@ -91,7 +91,7 @@ def test_a_stale_registry_stops_the_day_and_names_the_producers(write_landing) -
     # Once the registry is staged the sale is counted: none was lost.
     assert _materialize("stg_producers").success
     assert _materialize(first="2025-03-01").success
-    assert query("SELECT turnover_idr FROM marts.daily_turnover") == [(1500,)]
+    assert query("SELECT turnover_idr FROM marts.daily_turnover") == [(6000,)]
 
 
 def test_a_stale_registry_stops_the_month_of_exports(write_landing) -> None:
@@ -143,7 +143,7 @@ def test_rate_used_fails_when_staged_rates_lag_behind_raw(write_landing) -> None
     assert "rate_used (2025-03-01: 1 of 1 rows disagree)" in _failure(result)
     assert query("SELECT export_value_idr FROM marts.monthly_export_value") == [(1_600_000,)]  # kept
     (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'rate_used' AND NOT passed")[0]
-    assert '"rate_in_raw": "16050.0000"' in samples and '"usd_rate_used": "16000.0000"' in samples
+    assert '"rate_in_raw": "16050.000000"' in samples and '"usd_rate_used": "16000.000000"' in samples
 
 
 @pytest.mark.parametrize("mart", ["daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan"])

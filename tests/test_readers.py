@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,9 @@ from messy import read_file
 
 from models import aliases
 from models.contracts import TRANSACTIONS
-from pipelines.ingest import marketplace, normalise, parse
+from pipelines.ingest import conventions, layouts, marketplace, normalise, parse
+from pipelines.ingest.conventions import Conventions
+from pipelines.ingest.guard import Refused
 from pipelines.ingest.parse import LandingFileError
 from pipelines.ingest.settings import IngestSettings
 
@@ -130,7 +133,9 @@ def test_marketplace_orders_account_for_every_item(orders: list[tuple]) -> None:
             "unit_price": [f"{o[3]:,}".replace(",", ".") for o in orders],
         }  # fmt: skip
     ).with_row_index("_line", 2)
-    sales, excluded, _ = marketplace.orders(items.with_columns(pl.col("_line").cast(pl.Int64)), "P1")
+    items = items.with_columns(pl.col("_line").cast(pl.Int64))
+    present = {"order_id", "status", "created_at", "quantity", "unit_price"}
+    sales, excluded, _, _ = marketplace.orders(items, "P1", aliases.SHOPEE, present, Conventions())
     assert sales.height + excluded.height == items["order_id"].n_unique()
     first_status = {}
     for o in orders:
@@ -155,8 +160,9 @@ def test_every_alias_names_a_field_and_headers_normalise(monkeypatch: pytest.Mon
             aliases._check()
     monkeypatch.undo()
     aliases._check()
-    assert {aliases.lookup(aliases.MARKETPLACE)[aliases.normalise(h)] for h in SHOPEE_HEADER if
-            aliases.normalise(h) in aliases.lookup(aliases.MARKETPLACE)} == set(aliases.MARKETPLACE)  # fmt: skip
+    shopee = aliases.lookup(aliases.SHOPEE.columns)
+    found = {shopee[aliases.normalise(h)] for h in SHOPEE_HEADER if aliases.normalise(h) in shopee}
+    assert found == {"order_id", "status", "created_at", "quantity", "unit_price", "order_total"}
 
 
 # ---- Excel ---------------------------------------------------------------------------------------
@@ -253,3 +259,33 @@ def test_timestamps_from_typed_columns_keep_their_offset(tmp_path: Path) -> None
 def test_the_documented_alias_table_is_the_one_in_models() -> None:
     docs = (Path(__file__).parent.parent / "docs" / "FORMATS.md").read_text(encoding="utf-8")
     assert aliases.markdown() in docs, "regenerate the table: python -m models.aliases"
+
+
+# ---- conventions decided per column, per file ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "marks", "read"),
+    [
+        (["1.250", "2.5"], "en", "1.25"),  # a decimal dot elsewhere in the column: `1.250` is 1.25
+        (["1.250", "2,5"], "id", "1250"),  # a decimal comma: `1.250` is 1250
+        (["1.250", "7"], None, "1250"),  # nothing settles it: each value read on its own (Indonesian)
+    ],
+)
+def test_number_marks_are_decided_per_column_from_its_values(values: list[str], marks: str | None, read: str) -> None:
+    layout = layouts.for_source("exports")[0]
+    frame = pl.DataFrame({"Nilai FOB": values}).lazy()
+    found = conventions.decide(frame, {"Nilai FOB": "fob_value"}, layout)
+    assert found.numbers.get("fob_value") == marks
+    assert Decimal(_one(normalise.number(pl.col("t"), marks), values[0])) == Decimal(read)
+    assert bool(found.notes) == (marks is not None)  # `1.250` depends on the choice: the note says which
+
+
+def test_a_column_with_both_number_marks_or_both_date_orders_is_refused() -> None:
+    layout = layouts.for_source("transactions")[0]
+    both_marks = pl.DataFrame({"Harga": ["1.250,50", "1,250.50"]}).lazy()
+    with pytest.raises(Refused, match="mixes Indonesian .* and English"):
+        conventions.decide(both_marks, {"Harga": "amount_idr"}, layout)
+    both_orders = pl.DataFrame({"Tanggal": ["24/03/2025", "03/24/2025"]}).lazy()
+    with pytest.raises(Refused, match=r"day first \('24/03/2025'\) and with the month first \('03/24/2025'\)"):
+        conventions.decide(both_orders, {"Tanggal": "occurred_at"}, layout)

@@ -51,7 +51,7 @@ def _status(data: Path, capsys) -> str:
 def test_status_shows_runs_freshness_blocked_partitions_and_rejected_files(write_landing, isolated, capsys) -> None:
     now = time.time()
     write_landing("producers", "p.csv", REGISTRY, mtime=now - 40 * 86400)
-    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00", 900), _tx("b", "2025-03-01T11:00", 100)],
+    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00", 1900), _tx("b", "2025-03-01T11:00", 1100)],
                   mtime=now - 7200)  # fmt: skip
     ingest = defs.resolve_job_def("ingest_job")
     assert ingest.execute_in_process(instance=instance()).success

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.aliases import MARKETPLACE_FOLDER
+from models.aliases import MARKETPLACES
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 REJECTED = "rejected"  # landing/rejected/<source>/: refused files and their <name>.error.txt
@@ -32,6 +32,7 @@ class LandingFile:
     size: int
     mtime: float
     producer_id: str | None = None  # a marketplace export's producer, from its folder name
+    marketplace: str | None = None  # the marketplace (and so the layout), from its folder name
 
     @property
     def format(self) -> str | None:
@@ -40,9 +41,12 @@ class LandingFile:
     @property
     def name(self) -> str:
         """The name users know the file by: relative to its source folder."""
-        return (
-            self.path.name if self.producer_id is None else f"{MARKETPLACE_FOLDER}/{self.producer_id}/{self.path.name}"
-        )
+        return self.path.name if self.marketplace is None else f"{self.marketplace}/{self.producer_id}/{self.path.name}"
+
+    @property
+    def folder(self) -> str:
+        """Its folder relative to landing/, the key of per-folder settings."""
+        return self.source if self.marketplace is None else f"{self.source}/{self.marketplace}/{self.producer_id}"
 
     @property
     def modified_at(self) -> datetime:
@@ -78,28 +82,30 @@ def _look(path: Path) -> tuple[int, float] | None:
     return st.st_size, st.st_mtime
 
 
-def _files(folder: Path, source: str, producer_id: str | None = None) -> list[LandingFile]:
+def _files(
+    folder: Path, source: str, producer_id: str | None = None, marketplace: str | None = None
+) -> list[LandingFile]:
     out = []
     for p in folder.iterdir():
         if p.is_file() and not p.name.startswith((".", "~")):  # hidden files and Office lock files
             st = p.stat()
-            out.append(LandingFile(source, p, st.st_size, st.st_mtime, producer_id))
+            out.append(LandingFile(source, p, st.st_size, st.st_mtime, producer_id, marketplace))
     return out
 
 
 def scan(landing: Path, source: str) -> list[LandingFile]:
     """The source's files in ingest order (modification time, then name), without hidden files.
 
-    Transactions also come as marketplace order exports in `transactions/shopee/<producer_id>/`.
+    Transactions also come as marketplace order exports in `transactions/<marketplace>/<producer_id>/`.
     """
     folder = landing / source
     if not folder.is_dir():
         return []
     files = _files(folder, source)
-    shops = folder / MARKETPLACE_FOLDER
-    if source == "transactions" and shops.is_dir():
-        for shop in sorted(p for p in shops.iterdir() if p.is_dir()):
-            files += _files(shop, source, shop.name)
+    for market in sorted(MARKETPLACES) if source == "transactions" else ():
+        if (folder / market).is_dir():
+            for shop in sorted(p for p in (folder / market).iterdir() if p.is_dir()):
+                files += _files(shop, source, shop.name, market)
     return sorted(files, key=lambda f: (f.mtime, f.name))
 
 

@@ -10,7 +10,8 @@ import duckdb
 import polars as pl
 
 from models.contracts import Contract
-from pipelines.ingest import marketplace, parse, read
+from pipelines.ingest import guard, layouts, marketplace, parse, rates, read
+from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
 from pipelines.ingest.settings import IngestSettings
@@ -70,7 +71,7 @@ def ingest_source(
     a file still being written is left for the next run."""
     result = SourceResult(contract.source)
     seen = {r[0] for r in con.execute("SELECT sha256 FROM raw.files WHERE source = ?", [contract.source]).fetchall()}
-    rules = RowRules(con, contract, first_day, last_day)
+    rules = RowRules(con, contract, first_day, last_day, limits)
     ready, waiting = settled(scan(landing, contract.source), limits.settle_seconds)
     for lf in ready:
         # Hashed before it is parsed; `_ingest_file` commits only if the file is unchanged after parsing, so
@@ -121,16 +122,20 @@ def _ingest_readable(
     limits: IngestSettings,
     touched: set[tuple[str, date]],
 ) -> FileResult:
-    """Ingest the file; a CSV that turns out not to be UTF-8 part-way is read again as Windows-1252."""
-    windows_1252 = False
+    """Ingest the file; a CSV that turns out not to be UTF-8 part-way is read again as Windows-1252, one with a
+    row of more fields than its header is read again with each such row quarantined."""
+    windows_1252 = ragged_rows = False
     while True:
         try:
-            records = _records(lf, contract, limits, windows_1252)
-            return _ingest_file(con, contract, lf, digest, records, run_id, rules, touched)
+            found = records(lf, contract, limits, windows_1252, ragged_rows)
+            return _ingest_file(con, contract, lf, digest, found, run_id, rules, touched)
         except pl.exceptions.PolarsError as exc:  # found while reading the batches: nothing was kept
-            if windows_1252 or lf.format != "csv" or not read.not_utf8(exc):
+            if lf.format == "csv" and not windows_1252 and read.not_utf8(exc):
+                windows_1252 = True
+            elif lf.format == "csv" and not ragged_rows and read.is_ragged(exc):
+                ragged_rows = True
+            else:
                 raise read.failure(lf, exc) from None
-            windows_1252 = True
 
 
 @dataclass
@@ -141,33 +146,77 @@ class Records:
     excluded: pl.DataFrame
     notes: list[str]
     count: int | None = None  # records in the file by the reader's own count, when the frame regroups them
+    conventions: Conventions = field(default_factory=Conventions)  # of the contract's columns
+    table: read.Table | None = None  # how the file was read: layout, column mapping, encoding, separator
 
 
-def _records(lf: LandingFile, contract: Contract, limits: IngestSettings, windows_1252: bool) -> Records:
-    if lf.producer_id is None:
-        table = read.read(lf, read.Layout.of(contract), limits, windows_1252)
-        none = pl.DataFrame(schema={"_line": pl.Int64, "reason": pl.String, "record": pl.String})
-        return Records(table.frame, none, table.notes)
-    table = read.read(lf, read.MARKETPLACE, limits, windows_1252)
-    items = table.frame.collect()
-    sales, excluded, note = marketplace.orders(items, lf.producer_id)
-    # One record per order, counted on the items themselves, so the accounting check sees an order lost in
-    # the regrouping.
-    orders = items.select(pl.col("order_id").n_unique()).item() if items.height else 0
-    return Records(sales.lazy(), excluded, [*table.notes, note], orders)
+_NONE_EXCLUDED = pl.DataFrame(schema={"_line": pl.Int64, "reason": pl.String, "record": pl.String})
+
+
+def records(
+    lf: LandingFile, contract: Contract, limits: IngestSettings, windows_1252: bool = False, ragged_rows: bool = False
+) -> Records:
+    """The file read in whichever layout it comes in, as the contract's text columns (LandingFileError if it
+    cannot be)."""
+    try:
+        return _records(lf, contract, limits, windows_1252, ragged_rows)
+    except guard.Refused as exc:
+        raise parse.LandingFileError(f"{lf.path}: {exc}") from None
+
+
+def _records(
+    lf: LandingFile, contract: Contract, limits: IngestSettings, windows_1252: bool, ragged_rows: bool
+) -> Records:
+    if lf.marketplace is not None and lf.producer_id is not None:
+        table = read.read(lf, layouts.marketplace(lf.marketplace), limits, windows_1252, ragged_rows)
+        assert table.layout is not None and table.layout.known_layout is not None
+        items = table.frame.collect()
+        sales, excluded, note, conv = marketplace.orders(
+            items, lf.producer_id, table.layout.known_layout, set(table.mapping.values()), table.conventions
+        )
+        # One record per order, counted on the items themselves, so the accounting check sees an order lost in
+        # the regrouping.
+        orders = items.select(pl.col("order_id").n_unique()).item() if items.height else 0
+        return Records(sales.lazy(), excluded, [*table.notes, note], orders, conv, table)
+    table = read.read(lf, layouts.for_source(contract.source), limits, windows_1252, ragged_rows)
+    known = table.layout.known_layout if table.layout is not None else None
+    if known is None:
+        return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table)
+    places = [("title", table.title), ("sheet's name", table.how.get("sheet", "")), ("file name", lf.path.stem)]
+    frame, note = rates.rows(table.frame.collect(), known.kind, places, table.conventions)
+    conv = Conventions({"date": table.conventions.date_order["date"]} if "date" in table.conventions.date_order else {})
+    # The middle rate is computed as plain decimal text (`103.032`), never Indonesian thousands.
+    marks = table.conventions.numbers.get("rate") if known.kind == "rates_one_currency" else "en"
+    if marks is not None:
+        conv.numbers["rate_idr"] = marks
+    return Records(frame.lazy(), _NONE_EXCLUDED, [*table.notes, note], None, conv, table)
+
+
+def _rupiah(n: int) -> str:
+    return "Rp" + f"{n:,}".replace(",", ".")
 
 
 class RowRules:
-    """Rules that need more than the row: the registry and the partitioned date range."""
+    """Rules that need more than the row: the registry, plausible amounts per category, the partitioned dates."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, contract: Contract, first_day: date, last_day: date) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection | None, contract: Contract, first_day: date | None, last_day: date | None,
+        limits: IngestSettings,
+    ) -> None:  # fmt: skip
         self.exprs: list[pl.Expr] = []
-        if contract.registry_checked:
-            registry = con.sql("SELECT producer_id FROM raw.producers WHERE _is_current").pl()["producer_id"]
-            known = pl.col("__producer_id").is_in(registry.implode())
+        if contract.registry_checked and con is not None:
+            registry = con.sql(sql("registry_categories")).pl()
+            known = pl.col("__producer_id").is_in(registry["producer_id"].implode())
             msg = pl.lit("producer_id '") + pl.col("producer_id").fill_null("") + pl.lit("' is not in the registry")
             self.exprs.append(pl.when(pl.col("__producer_id").is_not_null() & ~known).then(msg))
-        if contract.source in PARTITION_DATE:
+            own = pl.col("__producer_id").replace_strict(
+                registry["producer_id"], registry["category"], default=None, return_dtype=pl.String
+            )
+            if contract.source == "transactions":
+                self.exprs += _plausible(pl.coalesce(pl.col("__category"), own), limits)
+        elif contract.source == "transactions":
+            self.exprs += _plausible(pl.col("__category"), limits)
+        if contract.source in PARTITION_DATE and first_day is not None and last_day is not None:
             d = pl.col(f"__{PARTITION_DATE[contract.source][0]}")
             outside = (d < first_day) | (d > last_day)
             self.exprs.append(
@@ -185,6 +234,34 @@ class RowRules:
         return typed.with_columns(pl.when(reason == "").then(None).otherwise(reason).alias("_reason"))
 
 
+def _plausible(category: pl.Expr, limits: IngestSettings) -> list[pl.Expr]:
+    """A sale below the category's minimum or above its maximum (IngestSettings) is quarantined, not accepted."""
+    out = []
+    for bounds, word, setting, beyond in (
+        (limits.sale_min_idr, "below the plausible minimum", "sale_min_idr", pl.Expr.lt),
+        (limits.sale_max_idr, "above the plausible maximum", "sale_max_idr", pl.Expr.gt),
+    ):
+        default = bounds.get("*")
+        per = {k: v for k, v in bounds.items() if k != "*"}
+        bound = category.replace_strict(per, default=default, return_dtype=pl.Int64) if per else pl.lit(default)
+        shown = (
+            category.replace_strict(
+                {k: _rupiah(v) for k, v in per.items()},
+                default=_rupiah(default) if default is not None else None,
+                return_dtype=pl.String,
+            )
+            if per
+            else pl.lit(_rupiah(default) if default is not None else None)
+        )
+        msg = pl.format(
+            f"amount_idr '{{}}' is {word} of {{}} for a sale ({setting} in SENTRA_INGEST)",
+            pl.col("amount_idr").fill_null(""),
+            shown,
+        )
+        out.append(pl.when(beyond(pl.col("__amount_idr"), bound).fill_null(False)).then(msg))
+    return out
+
+
 @dataclass
 class _Counts:
     read: int = 0
@@ -197,7 +274,7 @@ class _Counts:
 
 def _ingest_batch(
     con: duckdb.DuckDBPyConnection, contract: Contract, batch: pl.DataFrame, file_id: int, run_id: str,
-    rules: RowRules, counts: _Counts,
+    rules: RowRules, counts: _Counts, conventions: Conventions,
 ) -> None:  # fmt: skip
     """Type, check, classify and store one batch of a file, inside the file's transaction.
 
@@ -205,7 +282,7 @@ def _ingest_batch(
     file are found across batches exactly as within one.
     """
     raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
-    typed = rules.apply(parse.type_rows(batch, contract))
+    typed = rules.apply(parse.type_rows(batch, contract, conventions))
     good = parse.accepted(typed, contract)
     bad = parse.rejected(typed, contract, PARTITION_DATE.get(contract.source, (None,))[0])
     con.register("incoming", good.to_arrow())
@@ -248,7 +325,7 @@ def _ingest_file(
     with transaction(con):
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
         for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
-            _ingest_batch(con, contract, batch, file_id, run_id, rules, counts)
+            _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions)
         lf.check_unchanged()  # changed while it was parsed: roll back, the next run reads it whole
         con.register("excluded_rows", records.excluded.to_arrow())
         con.execute(sql("ingest_excluded"), [contract.source, file_id, run_id])

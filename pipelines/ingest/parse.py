@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from models import codes
+from models import aliases, codes
 from models.contracts import Contract, Field
 from pipelines.ingest import normalise
+from pipelines.ingest.conventions import Conventions
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
 # A date, optionally a time (T or space) and then "Z" or an offset; a bare date has no offset.
@@ -91,20 +92,21 @@ def _plain_columns(df: pl.DataFrame, contract: Contract) -> set[str]:
     return {name for name, plain in flags.items() if plain}
 
 
-def _typed(f: Field, plain: bool) -> pl.Expr:
+def _typed(f: Field, plain: bool, conv: Conventions) -> pl.Expr:
     t = cell(f.name)
     if f.strip:
         t = t.str.replace_all(f"[{f.strip}]", "", literal=False)
+    marks, order = conv.numbers.get(f.name), conv.date_order.get(f.name, aliases.OWN_DATE_ORDER)
     match f.kind:
         case "int":
-            v = t if plain else normalise.whole_number(t)
+            v = t if plain else normalise.whole_number(t, marks)
             return pl.when(v.str.contains(r"^-?\d+$")).then(v).cast(pl.Int64, strict=False)
         case "decimal":
             # Decimal notation only: "1e3" and the like are not a number a person writes.
-            v = t if plain else normalise.number(t)
-            return pl.when(v.str.contains(r"^-?\d+(\.\d+)?$")).then(v).cast(pl.Decimal(18, 4), strict=False)
+            v = t if plain else normalise.number(t, marks)
+            return pl.when(v.str.contains(r"^-?\d+(\.\d+)?$")).then(v).cast(pl.Decimal(18, f.scale), strict=False)
         case "date":
-            v = t if plain else normalise.iso_datetime(t)
+            v = t if plain else normalise.iso_datetime(t, order)
             # A time after the date (Excel and Parquet write one) is allowed and dropped.
             day = pl.when(v.str.contains(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")).then(v.str.slice(0, 10))
             return day.str.to_date("%Y-%m-%d", strict=False)
@@ -150,18 +152,24 @@ def _rules(f: Field) -> list[tuple[pl.Expr, pl.Expr]]:
     return rules
 
 
-def type_rows(df: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """Add typed columns `__<name>`, derived columns, `_reason` (null when the row passes) and `_key`."""
+def type_rows(df: pl.DataFrame, contract: Contract, conv: Conventions | None = None) -> pl.DataFrame:
+    """Add typed columns `__<name>`, derived columns, `_reason` (null when the row passes) and `_key`.
+
+    `conv` holds the file's conventions (date order, number marks) decided from all of its values; a
+    `_reject` column holds reasons found while reading (a ragged row, an order whose lines disagree)."""
+    conv = conv or Conventions()
     plain = _plain_columns(df, contract)
     out = df.lazy()
     for f in contract.fields:
         if f.kind == "timestamp":
-            text = cell(f.name) if f.name in plain else normalise.iso_datetime(cell(f.name))
+            order = conv.date_order.get(f.name, aliases.OWN_DATE_ORDER)
+            text = cell(f.name) if f.name in plain else normalise.iso_datetime(cell(f.name), order)
             for stage in time_stages(text, f"__{f.name}"):
                 out = out.with_columns(stage)
-    typed = [_typed(f, f.name in plain).alias(f"__{f.name}") for f in contract.fields]
+    typed = [_typed(f, f.name in plain, conv).alias(f"__{f.name}") for f in contract.fields]
     out = out.with_columns(typed)
-    checks = [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
+    found = [pl.col("_reject")] if "_reject" in df.columns else []
+    checks = found + [pl.when(bad).then(msg) for f in contract.fields for bad, msg in _rules(f)]
     reason = pl.concat_str(checks, separator="; ", ignore_nulls=True)
     key = pl.concat_str([pl.col(f"__{k}").cast(pl.String) for k in contract.key], separator=SEP)
     content = pl.concat_str(

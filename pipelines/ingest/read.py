@@ -9,9 +9,11 @@ sentence on what is wrong and how to fix it.
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +21,9 @@ import fastexcel
 import polars as pl
 
 from models import aliases
-from models.contracts import Contract
-from pipelines.ingest import guard
+from pipelines.ingest import conventions, guard, ragged
 from pipelines.ingest.landing import FORMATS, LandingFile
+from pipelines.ingest.layouts import Layout
 from pipelines.ingest.parse import LandingFileError
 from pipelines.ingest.settings import IngestSettings
 
@@ -32,42 +34,33 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 @dataclass
 class Table:
-    frame: pl.LazyFrame  # String columns named by the contract (or the marketplace layout), `_line`, `_extra`
+    frame: pl.LazyFrame  # String columns named by the layout, `_line`, `_extra` (and `_reject` when any)
     notes: list[str] = field(default_factory=list)  # said once per file: extra columns, encoding, dropped rows
+    layout: Layout | None = None
+    title: str = ""  # text above the header (a download's title)
+    mapping: dict[str, str] = field(default_factory=dict)  # the file's header -> the layout's column
+    how: dict[str, str] = field(default_factory=dict)  # encoding, separator, sheet, header row: and why
+    conventions: conventions.Conventions = field(default_factory=conventions.Conventions)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """The columns a file must or may have, and how their spellings map to them."""
-
-    required: tuple[str, ...]
-    known: dict[str, str]  # normalised spelling -> column name
-    key: tuple[str, ...]  # a row without all of these is not a data row when it trails the data
-
-    @classmethod
-    def of(cls, contract: Contract) -> Layout:
-        names = {n: aliases.ALIASES[contract.source].get(n, ()) for n in contract.names}
-        required = tuple(f.name for f in contract.fields if f.required)
-        return cls(required, aliases.lookup(names), contract.key)
-
-
-MARKETPLACE = Layout(tuple(aliases.MARKETPLACE), aliases.lookup(aliases.MARKETPLACE), ("order_id",))
-
-
-def read(lf: LandingFile, layout: Layout, limits: IngestSettings, windows_1252: bool = False) -> Table:
-    """The file as lazy text columns, or LandingFileError naming the file and the problem.
+def read(
+    lf: LandingFile, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool = False,
+    ragged_rows: bool = False,
+) -> Table:  # fmt: skip
+    """The file as lazy text columns in the first layout whose header it has, or LandingFileError naming the
+    file and the problem.
 
     A CSV is scanned lazily, so it is read in batches while it is ingested; a problem found only then
     (a ragged row, a byte that is not UTF-8) surfaces as a Polars error from the batches: the caller
-    calls `failure` for the one-line message, or retries with `windows_1252=True`.
+    calls `failure` for the one-line message, or retries with `windows_1252=True` or `ragged_rows=True`.
     """
     try:
         guard.check_size(lf.path, limits)
         match lf.format:
             case "csv":
-                table = _csv(lf.path, limits, windows_1252)
+                table = _csv(lf.path, layouts, limits, windows_1252, ragged_rows)
             case "xlsx":
-                table = _xlsx(lf.path, lf.source, layout, limits)
+                table = _xlsx(lf.path, lf.source, layouts, limits)
             case "parquet":
                 table = _parquet(lf.path, limits)
             case "jsonl":
@@ -75,10 +68,14 @@ def read(lf: LandingFile, layout: Layout, limits: IngestSettings, windows_1252: 
             case _:
                 accepted = ", ".join(sorted(FORMATS))
                 raise guard.Refused(f"'{lf.path.suffix or 'no extension'}' files are not accepted (use {accepted})")
-        return _map_headers(table, layout, lf.source, limits)
+        return _map_headers(table, layouts, lf.source, limits, limits.date_order.get(lf.folder))
     except guard.Refused as exc:
         raise LandingFileError(f"{lf.path}: {exc}") from None
-    except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as exc:
+    except pl.exceptions.PolarsError as exc:
+        if lf.format == "csv" and ((not windows_1252 and not_utf8(exc)) or (not ragged_rows and is_ragged(exc))):
+            raise  # the caller reads the file again, as Windows-1252 or row by row
+        raise failure(lf, exc) from None
+    except (fastexcel.FastExcelError, OSError, ValueError) as exc:
         raise failure(lf, exc) from None
 
 
@@ -92,24 +89,64 @@ def failure(lf: LandingFile, exc: Exception) -> LandingFileError:
     return LandingFileError(f"{lf.path}: cannot be read as {lf.format} ({first}); export it again")
 
 
+def is_ragged(exc: Exception) -> bool:
+    return "more fields than defined" in str(exc)
+
+
 def not_utf8(exc: Exception) -> bool:
     return isinstance(exc, pl.exceptions.ComputeError) and "utf-8" in str(exc).lower()
 
 
-def _separator(path: Path, limits: IngestSettings) -> str:
-    """The separator the header line uses most (outside quotes); refuse thousands of columns before parsing."""
+def _head(path: Path, limits: IngestSettings, windows_1252: bool) -> list[str]:
+    """The first lines, where the header is searched for (each is bounded by the line limit)."""
+    out = []
     with path.open("rb") as fh:
-        header = re.sub(r'"[^"]*"', "", fh.readline().decode("utf-8", errors="replace"))  # bounded: line limit
-    sep = max(_SEPARATORS, key=header.count)
-    if header.count(sep) + 1 > limits.max_columns:
-        raise guard.Refused(f"its header has {header.count(sep) + 1} columns, above the limit of {limits.max_columns}")
-    return sep
+        for _ in range(limits.header_search_rows):
+            line = fh.readline()
+            if not line:
+                break
+            out.append(line.decode("cp1252" if windows_1252 else "utf-8-sig", errors="replace").rstrip("\r\n"))
+    return out
 
 
-def _csv(path: Path, limits: IngestSettings, windows_1252: bool) -> Table:
+def _find_header(lines: list[str], layouts: Sequence[Layout], limits: IngestSettings) -> tuple[int, str, Layout]:
+    """(line index, separator, layout) of the first line that is a header of a layout; else line 1 as the
+    header of the source's own layout (its missing columns are then reported). Title lines above the header
+    (a download's title, an empty line) are common."""
+    for i, line in enumerate(lines):
+        for sep in sorted(_SEPARATORS, key=lambda c: -_unquoted(line).count(c)):
+            cells = next(csv.reader([line], delimiter=sep), [])
+            if len(cells) > limits.max_columns:
+                raise guard.Refused(f"its header has {len(cells)} columns, above the limit of {limits.max_columns}")
+            layout = next((x for x in layouts if x.matches(cells)), None)
+            if layout is not None:
+                return i, sep, layout
+    first = _unquoted(lines[0]) if lines else ""
+    sep = max(_SEPARATORS, key=first.count)
+    if first.count(sep) + 1 > limits.max_columns:
+        raise guard.Refused(f"its header has {first.count(sep) + 1} columns, above the limit of {limits.max_columns}")
+    return 0, sep, layouts[0]
+
+
+def _unquoted(line: str) -> str:
+    return re.sub(r'"[^"]*"', "", line)
+
+
+def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool, ragged_rows: bool) -> Table:
     guard.check_text(path, limits)
+    lines = _head(path, limits, windows_1252)
+    skip, sep, layout = _find_header(lines, layouts, limits)
+    title = " ".join(c for line in lines[:skip] for c in next(csv.reader([line], delimiter=sep), []) if c.strip())
+    how = {"separator": f"'{sep}' (the header line's)", "header": f"line {skip + 1}"}
+    how["encoding"] = "Windows-1252 (it is not valid UTF-8)" if windows_1252 else "UTF-8"
+    table = Table(pl.LazyFrame(), layout=layout, title=title, how=how)
+    if ragged_rows:  # a row has more fields than the header: read again, each such row kept with its reason
+        table.frame = ragged.read(path, sep, skip, "cp1252" if windows_1252 else "utf-8-sig")
+        table.notes.append("rows with more fields than the header are quarantined with their line numbers")
+        return table
     if not windows_1252:
-        return Table(_scan_csv(path, limits))
+        table.frame = _scan_csv(path, sep, skip)
+        return table
     # Not UTF-8: Excel on Windows writes Windows-1252 (such files are small). Transcode in chunks, then read.
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
         with path.open("rb") as src:
@@ -121,22 +158,24 @@ def _csv(path: Path, limits: IngestSettings, windows_1252: bool) -> Table:
                         "it is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
                     ) from None
         tmp.flush()
-        frame = _scan_csv(Path(tmp.name), limits).collect()
-    return Table(frame.lazy(), ["read as Windows-1252 (it is not valid UTF-8)"])
+        table.frame = _scan_csv(Path(tmp.name), sep, skip).collect().lazy()
+    table.notes.append("read as Windows-1252 (it is not valid UTF-8)")
+    return table
 
 
-def _scan_csv(path: Path, limits: IngestSettings) -> pl.LazyFrame:
-    sep = _separator(path, limits)
-    scan = pl.scan_csv(path, separator=sep, infer_schema=False, raise_if_empty=True, truncate_ragged_lines=False)
+def _scan_csv(path: Path, sep: str, skip: int) -> pl.LazyFrame:
+    scan = pl.scan_csv(
+        path, separator=sep, skip_lines=skip, infer_schema=False, raise_if_empty=True, truncate_ragged_lines=False
+    )
     try:
         scan.collect_schema()
     except pl.exceptions.NoDataError:
         raise guard.Refused("the file has no header row; send it again with a header row and data rows") from None
-    # The header is line 1, so record i (0-based) is line i + 2 (a quoted newline makes it the record number).
-    return scan.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
+    # The header is line `skip + 1`, so record i (0-based) is line `skip + 2 + i` (with no quoted newline).
+    return scan.with_row_index("_line", offset=skip + 2).with_columns(pl.col("_line").cast(pl.Int64))
 
 
-def _xlsx(path: Path, source: str, layout: Layout, limits: IngestSettings) -> Table:
+def _xlsx(path: Path, source: str, layouts: Sequence[Layout], limits: IngestSettings) -> Table:
     guard.check_xlsx(path, limits)
     reader = fastexcel.read_excel(path)
     wanted = limits.sheets.get(source)
@@ -146,33 +185,40 @@ def _xlsx(path: Path, source: str, layout: Layout, limits: IngestSettings) -> Ta
     found = None
     for sheet in candidates:
         top = pl.DataFrame(
-            reader.load_sheet(sheet, header_row=None, n_rows=limits.header_search_rows, dtypes="string").to_arrow()
+            # skip_rows=0: rows counted from the top of the sheet, blank rows above the title included.
+            reader.load_sheet(
+                sheet, header_row=None, skip_rows=0, n_rows=limits.header_search_rows, dtypes="string"
+            ).to_arrow()
         )
         if top.width > limits.max_columns:
             raise guard.Refused(f"sheet '{sheet}' has {top.width} columns, above the limit of {limits.max_columns}")
-        row = _header_row(top, layout)
-        if row is not None:
-            found = (sheet, row)
+        found = _header_row(top, layouts)
+        if found is not None:
+            row, layout = found
+            title = " ".join(str(c) for r in top.head(row).iter_rows() for c in r if c and str(c).strip())
             break
     if found is None:
+        required = layouts[0].required
         raise guard.Refused(
-            f"no sheet has a header row with the columns {', '.join(layout.required)} in its first "
+            f"no sheet has a header row with the columns {', '.join(required)} in its first "
             f"{limits.header_search_rows} rows; put the header above the data"
         )
-    sheet, row = found
     df = _as_text(pl.DataFrame(reader.load_sheet(sheet, header_row=row).to_arrow()))
     df = df.select(c for c in df.columns if not (c.startswith("__UNNAMED__") and df[c].null_count() == df.height))
     # Excel row numbers: the header is on row `row + 1`, so data row i (0-based) is row `row + 2 + i`.
     df = df.with_row_index("_line", offset=row + 2).with_columns(pl.col("_line").cast(pl.Int64))
-    return _drop_trailer(df, layout, sheet)
+    table = _drop_trailer(df, layout, sheet)
+    table.layout, table.title = layout, title
+    table.how = {"sheet": f"'{sheet}'", "header": f"row {row + 1}"}
+    return table
 
 
-def _header_row(top: pl.DataFrame, layout: Layout) -> int | None:
-    """The first row naming every required column (title rows above the header are common)."""
+def _header_row(top: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[int, Layout] | None:
+    """The first row naming every required column of a layout (title rows above the header are common)."""
     for i, cells in enumerate(top.iter_rows()):  # at most `header_search_rows` rows
-        names = {layout.known.get(aliases.normalise(c)) for c in cells if c}
-        if set(layout.required) <= names:
-            return i
+        layout = next((x for x in layouts if x.matches(cells)), None)
+        if layout is not None:
+            return i, layout
     return None
 
 
@@ -248,12 +294,16 @@ def _as_text(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
-def _map_headers(table: Table, layout: Layout, source: str, limits: IngestSettings) -> Table:
-    """Rename columns through the alias table; refuse a file missing a required column or naming one twice."""
+def _map_headers(
+    table: Table, layouts: Sequence[Layout], source: str, limits: IngestSettings, folder_order: str | None
+) -> Table:  # fmt: skip
+    """Rename columns through the layout's aliases, after deciding the file's conventions from its values;
+    refuse a file missing a required column or naming one twice."""
     df = table.frame
-    columns = [c for c in df.collect_schema().names() if c != "_line"]
+    columns = [c for c in df.collect_schema().names() if c not in ("_line", "_reject")]
     if len(columns) > limits.max_columns:
         raise guard.Refused(f"it has {len(columns)} columns, above the limit of {limits.max_columns}")
+    layout = table.layout or next((x for x in layouts if x.matches(columns)), layouts[0])
     mapped: dict[str, str] = {}
     for c in columns:
         name = layout.known.get(aliases.normalise(c))
@@ -268,13 +318,28 @@ def _map_headers(table: Table, layout: Layout, source: str, limits: IngestSettin
         hint = " (is the separator , or ; ?)" if len(columns) == 1 else ""
         raise guard.Refused(
             f"missing column(s) {', '.join(missing)}{hint}; a {source} file needs "
-            f"{', '.join(layout.required)} (other spellings: docs/FORMATS.md)"
+            f"{', '.join(layout.required)} (other spellings and the bank and marketplace layouts: docs/FORMATS.md)"
         )
+    if layout.known_layout is not None and layout.known_layout.description_row:
+        df = _drop_description_row(df, next(k for k, v in mapped.items() if v == layout.key[0]), table.notes)
+    found = conventions.decide(df, mapped, layout, folder_order)
     extra = [c for c in columns if c not in mapped]
-    notes = list(table.notes)
+    notes = [f"layout: {layout.title}"] if layout.known_layout else []
+    notes += table.notes + found.notes
     if extra:
         df = df.with_columns(pl.struct(extra).struct.json_encode().alias("_extra"))
         notes.append(f"extra column(s) {', '.join(repr(c) for c in extra)} kept in the raw lineage (_extra), ignored")
-    out = df.rename(mapped).select(*mapped.values(), "_line", *(["_extra"] if extra else []))
+    kept = ["_line", *(["_extra"] if extra else []), *(["_reject"] if "_reject" in df.collect_schema() else [])]
+    out = df.rename(mapped).select(*mapped.values(), *kept)
     optional = sorted(n for n in set(layout.known.values()) if n not in mapped.values())
-    return Table(out.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in optional), notes)
+    out = out.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in optional)
+    return Table(out, notes, layout, table.title, mapped, table.how, found)
+
+
+def _drop_description_row(df: pl.LazyFrame, key: str, notes: list[str]) -> pl.LazyFrame:
+    """A row right under the header that describes each column (its key is a sentence, not an identifier)."""
+    first = df.head(1).collect()
+    if first.height and re.search(r"\s", str(first[key][0] or "").strip()):
+        notes.append(f"skipped the column descriptions under the header (line {first['_line'][0]})")
+        return df.filter(pl.col("_line") != first["_line"][0])
+    return df

@@ -5,6 +5,7 @@ Configurable per deployment: the `ingest` resource's config, or SENTRA_INGEST, e
 """
 
 import dagster as dg
+from pydantic import field_validator
 
 from pipelines.config import settings_from_env
 
@@ -21,6 +22,21 @@ class IngestSettings(dg.ConfigurableResource):
     # A file modified more recently than this is looked at twice, this far apart, and read only if it held
     # still: a file still being copied in is left for the next run, never parsed half-written or rejected.
     settle_seconds: float = 2.0
+    # Landing folder (relative to landing/, e.g. "transactions" or "transactions/shopee/BKS-0001") -> the order
+    # of numeric dates there, "dmy" (day first) or "mdy" (month first), for columns no value settles.
+    date_order: dict[str, str] = {}
+    # Plausible sale amounts in rupiah, per product category ("*": every category without its own bound).
+    # A sale outside them is quarantined with its reason, never accepted.
+    sale_min_idr: dict[str, int] = {"*": 1_000}
+    sale_max_idr: dict[str, int] = {"*": 10_000_000_000}
+
+    @field_validator("date_order")
+    @classmethod
+    def _orders(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = {k: v for k, v in value.items() if v not in ("dmy", "mdy")}
+        if bad:
+            raise ValueError(f"date_order values are 'dmy' (day first) or 'mdy' (month first), got {bad}")
+        return value
 
 
 def from_environment() -> IngestSettings:
