@@ -49,38 +49,48 @@ class Conventions:
     notes: list[str] = field(default_factory=list)
 
 
-def _text(name: str) -> pl.Expr:
-    return pl.col(name).str.strip_chars()
+# Cheap tests that let most values of a large file skip the costly regular expressions below: an ISO date,
+# a plain whole number, an identifier with no exponent or float tail has nothing to say.
+_MAYBE = {
+    "date": lambda t: ~t.str.contains(r"^\d{4}-"),
+    "id": lambda t: t.str.contains(r"[eE]|\.0{6}$"),
+    "number": lambda t: t.str.contains(r"\D"),
+}
 
 
-def _plain(name: str) -> pl.Expr:
-    return _text(name).str.replace_all(r"\s", "").str.replace(r"(?i)^(-?)(rp\.?|idr)", "${1}")
+_TAGS = ("day", "month", "numeric", "sci", "id", "en", "group", "trip", "three")
 
 
-def _first(name: str, where: pl.Expr, tag: str) -> pl.Expr:
-    return _text(name).filter(where).first().alias(f"{tag}:{name}")
+def _maybe(name: str, kind: str) -> pl.Expr:
+    return _MAYBE["number" if kind == "rupiah" else kind](pl.col(name).str.strip_chars())
+
+
+def _candidates(name: str, kind: str) -> pl.Expr:
+    """The column's trimmed values that may carry evidence (the others cannot)."""
+    return pl.col(name).str.strip_chars().filter(_maybe(name, kind))
+
+
+def _first(values: pl.Expr, where: pl.Expr, tag: str, name: str) -> pl.Expr:
+    return values.filter(where).first().alias(f"{tag}:{name}")
 
 
 def _evidence(column: str, kind: str) -> list[pl.Expr]:
-    text, plain = _text(column), _plain(column)
+    text = _candidates(column, kind)
     if kind == "date":
         parts = text.str.extract_groups(NUMERIC_DATE)
         a, b = (parts.struct.field(i).cast(pl.Int32, strict=False) for i in ("1", "2"))
         return [
-            _first(column, a > 12, "day"),
-            _first(column, b > 12, "month"),
+            _first(text, a > 12, "day", column),
+            _first(text, b > 12, "month", column),
             a.is_not_null().any().alias(f"numeric:{column}"),
         ]
     if kind == "id":
-        return [_first(column, text.str.contains(_SCIENTIFIC) | text.str.contains(_FLOAT_ID), "sci")]
-    out = [_first(column, plain.str.contains(_ID_PROOF), "id"), _first(column, plain.str.contains(_EN_PROOF), "en"),
-           _first(column, plain.str.contains(_ONE_GROUP), "group")]  # fmt: skip
+        return [_first(text, text.str.contains(_SCIENTIFIC) | text.str.contains(_FLOAT_ID), "sci", column)]
+    plain = text.str.replace_all(r"\s", "").str.replace(r"(?i)^(-?)(rp\.?|idr)", "${1}")
+    tests = {"id": _ID_PROOF, "en": _EN_PROOF, "group": _ONE_GROUP}
     if kind == "rupiah":
-        out += [
-            _first(column, plain.str.contains(_ROUND_TRIP), "trip"),
-            _first(column, plain.str.contains(_THREE_DECIMALS), "three"),
-        ]
-    return out
+        tests |= {"trip": _ROUND_TRIP, "three": _THREE_DECIMALS}
+    return [_first(text, plain.str.contains(rx), tag, column) for tag, rx in tests.items()]
 
 
 def decide(
@@ -92,11 +102,12 @@ def decide(
     when their name says they are one (`No. Resi`)."""
     kinds = {header: layout.kinds[name] for header, name in mapping.items() if name in layout.kinds}
     kinds |= {h: "id" for h in frame.collect_schema().names() if h not in mapping and _is_identifier(h)}
-    if not kinds:
-        return Conventions()
-    seen = (
-        frame.select(e for header, kind in kinds.items() for e in _evidence(header, kind)).collect().row(0, named=True)
-    )
+    # A first, cheap pass finds the columns with any value that may carry evidence; a clean file (ISO
+    # dates, plain numbers) ends there. The costly pass reads only the columns that have some.
+    maybe = frame.select(_maybe(h, k).any().alias(h) for h, k in kinds.items()).collect().row(0, named=True)
+    costly = [e for h, k in kinds.items() if maybe[h] for e in _evidence(h, k)]
+    seen = frame.select(costly).collect().row(0, named=True) if costly else {}
+    seen = {f"{tag}:{h}": seen.get(f"{tag}:{h}") for h in kinds for tag in _TAGS}
     out = Conventions()
     for header, kind in kinds.items():
         name = mapping.get(header, header)
