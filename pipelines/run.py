@@ -162,6 +162,25 @@ def _touched(meta: dict[str, dict], field: str) -> set[date]:
     return {date.fromisoformat(d) for m in meta.values() for d in m.get(field, [])}
 
 
+NOTED_FILES = 10  # files whose notes the summary prints per source; all are kept in raw.files.notes
+
+
+def _report_notes(notes: list[str], echo: Echo) -> None:
+    """What ingest noticed, one line per note, for the first files; a count for the rest (a year of
+    marketplace exports has hundreds)."""
+    files: dict[str, list[str]] = {}
+    for note in notes:  # "<file>: <note>"
+        name, _, text = note.partition(": ")
+        files.setdefault(name, []).append(text)
+    for name, texts in list(files.items())[:NOTED_FILES]:
+        for text in texts:
+            echo(f"  note: {name}: {text}")
+    if len(files) > NOTED_FILES:
+        echo(
+            f"  note: … and notes on {len(files) - NOTED_FILES} more file(s) (raw.files.notes, or `sentra check FILE`)"
+        )
+
+
 def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
     rejected = 0
     for source in SOURCES:
@@ -174,8 +193,7 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"{m.get('rows_quarantined', 0):,} quarantined, {m.get('rows_duplicate', 0):,} duplicates, "
             f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
-        for note in m.get("notes", []):
-            echo(f"  note: {note}")
+        _report_notes(m.get("notes", []), echo)
         for reason in m.get("rejected", []):
             echo(f"  rejected: {reason}")
         for reason in m.get("waiting", []):

@@ -301,3 +301,14 @@ def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isola
     copy.close()
     parquet = pl.read_parquet(isolated / "publish" / "snapshot" / "parquet" / "monthly_export_value.parquet")
     assert parquet.sort("month").rows() == live["monthly_export_value"]
+
+
+def test_the_run_summary_prints_the_notes_of_the_first_files_and_counts_the_rest() -> None:
+    from pipelines import run
+
+    notes = [f"f{i}.csv: note {j}" for i in range(run.NOTED_FILES + 3) for j in range(2)]
+    lines: list[str] = []
+    run._report_notes(notes, lines.append)
+    assert lines[:2] == ["  note: f0.csv: note 0", "  note: f0.csv: note 1"]
+    assert len(lines) == 2 * run.NOTED_FILES + 1
+    assert lines[-1] == "  note: … and notes on 3 more file(s) (raw.files.notes, or `sentra check FILE`)"
