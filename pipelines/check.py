@@ -21,7 +21,7 @@ from models.aliases import MARKETPLACES
 from models.contracts import CONTRACTS, Contract
 from pipelines.config import settings
 from pipelines.errors import EXIT_REJECTED_FILES, UserError
-from pipelines.ingest import load, parse, read
+from pipelines.ingest import load, parse
 from pipelines.ingest.landing import REJECTED, LandingFile
 from pipelines.ingest.settings import IngestSettings, from_environment
 from pipelines.resources import sql
@@ -162,26 +162,19 @@ def _evaluate(path: Path, report: Report, limits: IngestSettings, registry: _Reg
     st = path.stat()
     lf = LandingFile(report.source, path.resolve(), st.st_size, st.st_mtime, report.producer_id, report.marketplace)
     contract = CONTRACTS[report.source]
-    windows_1252 = ragged_rows = False
-    while True:  # as `load._ingest_readable`: a CSV is read again as Windows-1252, or with ragged rows kept
-        try:
-            found = load.records(lf, contract, limits, windows_1252, ragged_rows)
-            _describe(report, found)
-            _tally(report, found, contract, registry.rules(contract, limits, report))
-            report.checks.append(_NOT_EVALUATED)
-            return report
-        except pl.exceptions.PolarsError as exc:
-            report.checks.clear()
-            if lf.format == "csv" and not windows_1252 and read.not_utf8(exc):
-                windows_1252 = True
-            elif lf.format == "csv" and not ragged_rows and read.is_ragged(exc):
-                ragged_rows = True
-            else:
-                report.refused = str(read.failure(lf, exc)).removeprefix(f"{lf.path}: ")
-                return report
-        except parse.LandingFileError as exc:
-            report.refused = str(exc).removeprefix(f"{lf.path}: ")  # the file is named above the verdict
-            return report
+
+    def tally(found: load.Records) -> Report:
+        report.checks.clear()  # a second reading (Windows-1252, ragged rows) starts the report afresh
+        _describe(report, found)
+        _tally(report, found, contract, registry.rules(contract, limits, report))
+        report.checks.append(_NOT_EVALUATED)
+        return report
+
+    try:  # read exactly as ingest reads it
+        return load.read_then(lf, contract, limits, tally)
+    except parse.LandingFileError as exc:
+        report.refused = str(exc).removeprefix(f"{lf.path}: ")  # the file is named above the verdict
+        return report
 
 
 def _describe(report: Report, found: load.Records) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -17,6 +19,7 @@ from pipelines.ingest.rejected import reject
 from pipelines.ingest.settings import IngestSettings
 from pipelines.resources import render, sql, transaction
 
+T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.
 PARTITION_DATE = {"transactions": ("local_date", "day"), "exports": ("peb_date", "month")}
 _TOUCHED_BY = {"producers": "touched_by_producers", "fx_rates": "touched_by_fx_rates"}
@@ -122,13 +125,21 @@ def _ingest_readable(
     limits: IngestSettings,
     touched: set[tuple[str, date]],
 ) -> FileResult:
-    """Ingest the file; a CSV that turns out not to be UTF-8 part-way is read again as Windows-1252, one with a
-    row of more fields than its header is read again with each such row quarantined."""
+    return read_then(
+        lf, contract, limits, lambda found: _ingest_file(con, contract, lf, digest, found, run_id, rules, touched)
+    )
+
+
+def read_then(lf: LandingFile, contract: Contract, limits: IngestSettings, use: Callable[[Records], T]) -> T:
+    """`use` the file's records; LandingFileError when the file cannot be read.
+
+    A CSV that turns out not to be UTF-8 part-way is read again as Windows-1252, and one with a row of more
+    fields than its header is read again with each such row quarantined: both show only while `use` reads
+    the rows (ingest and `sentra check` alike)."""
     windows_1252 = ragged_rows = False
     while True:
         try:
-            found = records(lf, contract, limits, windows_1252, ragged_rows)
-            return _ingest_file(con, contract, lf, digest, found, run_id, rules, touched)
+            return use(records(lf, contract, limits, windows_1252, ragged_rows))
         except pl.exceptions.PolarsError as exc:  # found while reading the batches: nothing was kept
             if lf.format == "csv" and not windows_1252 and read.not_utf8(exc):
                 windows_1252 = True
