@@ -289,3 +289,11 @@ def test_a_column_with_both_number_marks_or_both_date_orders_is_refused() -> Non
     both_orders = pl.DataFrame({"Tanggal": ["24/03/2025", "03/24/2025"]}).lazy()
     with pytest.raises(Refused, match=r"day first \('24/03/2025'\) and with the month first \('03/24/2025'\)"):
         conventions.decide(both_orders, {"Tanggal": "occurred_at"}, layout)
+
+
+def test_identifiers_in_scientific_notation_are_refused_as_spreadsheets_write_them() -> None:
+    layout = layouts.for_source("transactions")[0]
+    with pytest.raises(Refused, match=r"column 'No. Resi' holds identifiers in scientific notation .*'2.08E\+18'"):
+        conventions.decide(pl.DataFrame({"No. Resi": ["SPXID01", "2.08E+18"]}).lazy(), {}, layout)
+    # A code that only looks like an exponent (no "+", as a spreadsheet always writes it) is left alone.
+    assert conventions.decide(pl.DataFrame({"Seller SKU": ["1E10", "AB-2"]}).lazy(), {}, layout).notes == []

@@ -35,7 +35,7 @@ _THREE_DECIMALS = r"^-?\d{1,3}\.\d{3}0*$"
 _ID_PROOF = r"\d\.\d{3}\.|\d\.\d{3},\d|\d,\d{1,2}$"
 _EN_PROOF = r"\d,\d{3},|\d,\d{3}\.\d|\d\.\d{1,2}$|\d\.\d{4,5}$|\d\.\d{7,}$"  # 6 decimals: a typed cell
 _ONE_GROUP = r"^-?\d{1,3}[.,]\d{3}$"  # `1.250`, `1,250`: read by the column's marks, so worth a note
-_SCIENTIFIC = r"(?i)^[+-]?\d(?:[.,]\d+)?e\+?\d+$"
+_SCIENTIFIC = r"(?i)^[+-]?\d(?:[.,]\d+)?e\+\d+$"  # as spreadsheets show it: `2.08E+18`; a SKU `1E10` is not
 _FLOAT_ID = r"^\d{16,}\.0{6}$"  # an identifier typed as a number: past 15 digits it is rounded
 _CLEAN_EXPORT = "send the original export (the file as downloaded, not opened and saved again in a spreadsheet)"
 
