@@ -24,7 +24,9 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-MARKETPLACES: tuple[str, ...] = ("shopee", "tokopedia", "tiktok")
+from models import aliases
+
+MARKETPLACES: tuple[str, ...] = tuple(aliases.MARKETPLACES)  # the landing folders ingest reads
 LAYOUTS: tuple[str, ...] = ("shopee_older_xlsx", "shopee_newer_xlsx", "shopee_newer_csv", "tokopedia", "tiktok")
 PER_MARKETPLACE = 3
 CREATED = datetime(2025, 1, 1)  # xlsx document property: fixed, so the same seed gives the same bytes
