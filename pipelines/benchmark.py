@@ -1,4 +1,4 @@
-"""`sentra bench`: one day of N transactions through Sentra, against the DuckDB floor and plain pandas.
+"""`sentra bench`: one day of N transactions through Sentra, against a dbt-duckdb peer, the DuckDB floor and pandas.
 
 In one process tree and one run it
 
@@ -8,19 +8,22 @@ In one process tree and one run it
    a fresh warehouse and Dagster instance (ingest with lineage, validation, quarantine, dedupe, marts, charts);
 3. times the floor: one DuckDB query, `read_csv` of the same file grouped to totals by category;
 4. times what a user would write instead: pandas `read_csv` + `groupby` to the same totals;
+5. runs the peer a capable engineer would build instead of Sentra: `dbt build` of the dbt-duckdb project in
+   `bench/peers/dbt_duckdb` (typing, quarantine, incremental load, marts, dbt tests; `pipelines.bench_peer`),
+   and reads its marts back;
 
-then checks that the three give the same totals (exact integers), prints seconds, rows per second and
-peak memory for each, and writes the figures to a JSON file.
+then checks that the four give the same totals (exact integers), prints seconds, start-up, peak memory
+and ratios for each, and writes the figures to a JSON file.
 
-Each contender runs in its own subprocess, so its peak memory is its own: the RSS of the subprocess
-and all its descendants, summed, sampled every 50 ms from /proc, and never below the kernel's own
-high-water mark of the subprocess (VmHWM), which catches a short peak between two samples.
+Each contender runs in its own subprocess tree, measured alike (`pipelines.bench_measure`): wall time, and
+the peak RSS of the subprocess and all its descendants.
 
 Start-up is timed apart as a subprocess that only imports what `sentra run` imports (Python, Dagster,
 the code location, Polars, DuckDB) and loads GX with its context (`gx.expectations()`): the fixed cost
-the issue excludes. Everything else that does not grow with N (Dagster runs, charts, portal) stays in
-Sentra's figure; `steps` in the JSON splits the run into its Dagster runs, from the step timings the run
-writes itself (`--timings`, `pipelines.run.RunOutcome`), not from its printed output.
+the issue excludes (the peer's start-up: see `pipelines.bench_peer`). Everything else that does not grow
+with N (Dagster runs, charts, portal) stays in Sentra's figure; `steps` in the JSON splits the run into its
+Dagster runs, from the step timings the run writes itself (`--timings`, `pipelines.run.RunOutcome`), not
+from its printed output.
 """
 
 from __future__ import annotations
@@ -30,13 +33,10 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -47,7 +47,8 @@ import polars as pl
 
 from models import codes
 from models.contracts import PRODUCERS, TRANSACTIONS
-from pipelines import sample
+from pipelines import bench_peer, sample
+from pipelines.bench_measure import BenchError, BenchUsageError, Measured, Totals, mart_totals, measure
 from pipelines.config import REPO_ROOT, settings
 
 DEFAULT_ROWS = 10_000_000
@@ -55,7 +56,6 @@ MIN_ROWS = 1_000  # below this the producers' daily coverage check cannot be met
 CHUNK_ROWS = 1_000_000  # rows generated and written at a time: memory stays flat whatever N
 ROWS_PER_PRODUCER = 1_000
 MIN_PRODUCERS = 300  # Kota Bekasi's registry
-POLL_S = 0.05
 FILE_NAME = "transactions_{day}.csv"
 DEFAULT_PARTITIONS_START = date(2020, 1, 1)
 
@@ -85,14 +85,6 @@ from pipelines.definitions import defs
 from pipelines.quality import gx
 gx.expectations()
 """
-
-
-class BenchError(Exception):
-    """The benchmark could not produce comparable figures (a run failed, or totals differ)."""
-
-
-class BenchUsageError(ValueError):
-    """A bad argument: `sentra bench` reports it as a usage error."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -152,86 +144,7 @@ def generate(landing: Path, rows: int, day: date, seed: int = 0) -> dict[str, in
 
 
 # --------------------------------------------------------------------------------------------------
-# Measuring a process tree
-
-
-@dataclass
-class Measured:
-    seconds: float
-    peak_rss_bytes: int
-    returncode: int
-    output: str
-
-
-def _children() -> dict[int, list[int]]:
-    """Every process's children, from /proc/<pid>/stat (`/proc/*/task/*/children` is not always built in)."""
-    out: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_bytes()
-            except OSError:  # gone since the listing
-                continue
-            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])  # the command may contain spaces and ")"
-            out.setdefault(ppid, []).append(int(entry.name))
-    return out
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def tree_rss(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, in bytes."""
-    children, total, todo = _children(), 0, [pid]
-    while todo:
-        p = todo.pop()
-        with suppress(OSError, IndexError, ValueError):  # gone, or a zombie with nothing left to count
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * _PAGE
-        todo.extend(children.get(p, []))
-    return total
-
-
-def high_water(pid: int) -> int:
-    """The kernel's peak RSS of `pid` since its exec (VmHWM), in bytes; 0 once it has exited."""
-    with suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
-    """Run `cmd` with output to `log`; wall time and peak RSS of its whole process tree.
-
-    The peak is the largest of the tree's summed RSS, sampled every POLL_S, and the main process's own
-    VmHWM, which also catches a spike between two samples. (`wait4`'s ru_maxrss would not do: Linux
-    charges the child with the parent's peak at exec, i.e. this benchmark's own memory.)
-    """
-    peak = 0
-    done = threading.Event()
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
-
-        def poll() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, tree_rss(proc.pid), high_water(proc.pid))
-                done.wait(POLL_S)
-
-        poller = threading.Thread(target=poll, daemon=True)
-        poller.start()
-        proc.wait()
-        seconds = time.perf_counter() - started
-        done.set()
-        poller.join()
-    return Measured(seconds, peak, proc.returncode, log.read_text(errors="replace"))
-
-
-# --------------------------------------------------------------------------------------------------
 # The contenders
-
-Totals = dict[str, tuple[int, int]]  # category -> (turnover_idr, transactions)
 
 
 @dataclass
@@ -301,20 +214,7 @@ def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[st
     m = measure(cmd, env, run / "sentra-run.log")
     if m.returncode != 0:
         raise BenchError(f"sentra run failed (exit {m.returncode}): {m.output.strip()[-2000:]}")
-    con = duckdb.connect(env["SENTRA_WAREHOUSE"], read_only=True)  # after the run: nobody else holds it
-    try:
-        rows = con.execute(
-            "SELECT category, turnover_idr, transactions FROM marts.daily_turnover_by_category WHERE date = ?", [day]
-        ).fetchall()
-        total = con.execute(
-            "SELECT turnover_idr, transactions FROM marts.daily_turnover WHERE date = ?", [day]
-        ).fetchall()
-    finally:
-        con.close()
-    totals = {c: (int(s), int(n)) for c, s, n in rows}
-    expected = (sum(v for v, _ in totals.values()), sum(n for _, n in totals.values()))
-    if [(int(v), int(n)) for v, n in total] != [expected]:
-        raise BenchError(f"marts.daily_turnover {total} is not the sum of daily_turnover_by_category {totals}")
+    totals = mart_totals(env["SENTRA_WAREHOUSE"], day, "Sentra's")  # after the run: nobody else holds it
     return m, totals, _steps(timings)
 
 
@@ -331,7 +231,7 @@ def run(
     seed: int = 0,
     echo: Callable[[str], None] = print,
 ) -> dict[str, object]:
-    """Generate, run the three contenders `repeat` times, compare totals; return (and write) the figures."""
+    """Generate, run the four contenders `repeat` times, compare totals; return (and write) the figures."""
     from pipelines import dates  # imports Dagster; only needed to name the day
 
     if rows < MIN_ROWS:
@@ -341,6 +241,7 @@ def run(
     day = dates.last_complete("day")
     if out is not None and out.exists() and any(out.iterdir()):
         raise BenchUsageError(f"{out}: not empty (the benchmark needs a fresh data folder)")
+    dbt_versions = bench_peer.versions()  # before any work: no dbt, no comparison
     load_before = os.getloadavg()[0]  # 2 cores shared with others: say how busy the machine was
     data = out or Path(tempfile.mkdtemp(prefix="sentra-bench-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -349,27 +250,35 @@ def run(
         made = generate(data / "landing", rows, day, seed)
         generated_s = time.perf_counter() - t
         path = data / "landing" / "transactions" / FILE_NAME.format(day=day.isoformat())
+        producers = data / "landing" / "producers" / "producers.csv"
         echo(f"bench: wrote {rows:,} rows ({made['file_bytes'] / 1e6:,.0f} MB) for {day} and "
              f"{made['producers']:,} producers in {generated_s:.1f} s to {data}")  # fmt: skip
 
-        sentra, startup, floor, pandas = Figures(), Figures(), Figures(), Figures()
+        figs = {k: Figures() for k in ("sentra", "startup", "peer", "peer_startup", "floor", "pandas")}
         steps: list[dict[str, float]] = []
         results: dict[str, Totals] = {}
         for i in range(repeat):
             run_dir = data / "runs" / str(i + 1)
             echo(f"bench: run {i + 1} of {repeat}: sentra run --from {day} --to {day} …")
             m, results["sentra"], run_steps = _sentra(data, run_dir, day)
-            sentra.add(m)
+            figs["sentra"].add(m)
             steps.append(run_steps)
-            echo(f"bench:   sentra {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; start-up, floor, pandas …")
+            echo(f"bench:   sentra {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; start-up …")
             env = _sentra_env(data, run_dir / "startup", day)
-            startup.add(measure([sys.executable, "-c", STARTUP], env, run_dir / "startup.log"))
+            figs["startup"].add(measure([sys.executable, "-c", STARTUP], env, run_dir / "startup.log"))
+            echo("bench:   dbt-duckdb peer: dbt build, then its start-up (a 1-row file) …")
+            m, results["peer"], peer_startup, dbt = bench_peer.run(path, producers, run_dir, day)
+            figs["peer"].add(m)
+            figs["peer_startup"].add(peer_startup)
+            echo(f"bench:   peer {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; floor, pandas …")
             m, results["floor"], work = _child(FLOOR, path, run_dir / "floor.log")
-            floor.add(m, work)
+            figs["floor"].add(m, work)
             m, results["pandas"], work = _child(PANDAS, path, run_dir / "pandas.log")
-            pandas.add(m, work)
+            figs["pandas"].add(m, work)
 
-        figures = _report(rows, day, made, generated_s, repeat, sentra, startup, floor, pandas, steps, results)
+        figures = _report(rows, day, made, generated_s, repeat, figs, steps, results)
+        figures["peer"].update(dbt=dbt, project=str(bench_peer.PROJECT.relative_to(REPO_ROOT)))
+        figures["machine"].update({k.replace("-", "_"): v for k, v in dbt_versions.items()})
         figures["machine"]["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]  # before, after
         json_path = json_path or settings().data_dir / "bench" / f"sentra-bench-{rows}.json"
         json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -393,16 +302,15 @@ def _report(
     made: dict[str, int],
     generated_s: float,
     repeat: int,
-    sentra: Figures,
-    startup: Figures,
-    floor: Figures,
-    pandas: Figures,
+    figs: dict[str, Figures],
     steps: list[dict[str, float]],
     results: dict[str, Totals],
 ) -> dict[str, object]:
-    s, st, f, p = (x.summary(rows) for x in (sentra, startup, floor, pandas))
-    st.pop("rows_per_s")
-    sentra_s, startup_s, floor_s, pandas_s = s["seconds"], st["seconds"], f["seconds"], p["seconds"]
+    summary = {k: f.summary(rows) for k, f in figs.items()}
+    for k in ("startup", "peer_startup"):
+        summary[k].pop("rows_per_s")
+    s = {k: float(v["seconds"]) for k, v in summary.items()}
+    sentra_net, peer_net = max(s["sentra"] - s["startup"], 0.0), max(s["peer"] - s["peer_startup"], 0.0)
     reference = results["floor"]
     match = all(r == reference for r in results.values())
     return {
@@ -420,14 +328,25 @@ def _report(
             "polars": pl.__version__,
         },
         "generate_s": round(generated_s, 2),
-        "sentra": {**s, "steps": {k: round(statistics.median(d.get(k, 0.0) for d in steps), 2) for k in steps[0]}},
-        "startup": st,
-        "floor": f,
-        "pandas": p,
+        "sentra": {
+            **summary["sentra"],
+            "steps": {k: round(statistics.median(d.get(k, 0.0) for d in steps), 2) for k in steps[0]},
+        },  # fmt: skip
+        "startup": summary["startup"],
+        "peer": summary["peer"],
+        "peer_startup": summary["peer_startup"],
+        "floor": summary["floor"],
+        "pandas": summary["pandas"],
         "ratios": {
-            "sentra_over_floor": round(sentra_s / floor_s, 2),
-            "sentra_excluding_startup_over_floor": round(max(sentra_s - startup_s, 0.0) / floor_s, 2),
-            "pandas_over_sentra": round(pandas_s / sentra_s, 2),
+            "sentra_over_floor": round(s["sentra"] / s["floor"], 2),
+            "sentra_excluding_startup_over_floor": round(sentra_net / s["floor"], 2),
+            "peer_over_floor": round(s["peer"] / s["floor"], 2),
+            "peer_excluding_startup_over_floor": round(peer_net / s["floor"], 2),
+            "pandas_over_floor": round(s["pandas"] / s["floor"], 2),
+            "sentra_over_peer": round(s["sentra"] / s["peer"], 2),
+            # None when the peer's run is no longer than its start-up (a tiny file: noise)
+            "sentra_over_peer_excluding_startup": round(sentra_net / peer_net, 2) if peer_net > 0 else None,
+            "pandas_over_sentra": round(s["pandas"] / s["sentra"], 2),
         },
         "totals_match": match,
         "totals": {c: {"turnover_idr": v, "transactions": n} for c, (v, n) in sorted(reference.items())},
@@ -435,32 +354,45 @@ def _report(
     }
 
 
+CONTENDERS = (  # key in the figures, key of its start-up, label, key of its ratio to the floor
+    ("sentra", "startup", "Sentra (sentra run, whole path)", "sentra"),
+    ("peer", "peer_startup", "dbt-duckdb peer (dbt build)", "peer"),
+    ("floor", None, "DuckDB floor (one read_csv query)", None),
+    ("pandas", None, "pandas (read_csv + groupby)", "pandas"),
+)
+
+
 def _table(fig: dict) -> list[str]:
     rows = fig["rows"]
-    line = "{:<34} {:>9} {:>12} {:>11}"
+    line = "{:<34} {:>8} {:>9} {:>10}  {}"
     out = [
         f"Sentra bench: {rows:,} rows ({fig['file_mb']:,} MB), day {fig['day']}, {fig['producers']:,} producers, "
         f"{fig['machine']['cpus']} CPUs (load {fig['machine'].get('load_avg_1m')}), median of {fig['repeat']}",
-        line.format("", "seconds", "rows/s", "peak RSS"),
+        line.format("", "seconds", "start-up", "peak RSS", "÷ floor (excluding start-up)"),
     ]
-    for key, label in (
-        ("sentra", "Sentra (sentra run, whole path)"),
-        ("startup", "  of which start-up (imports)"),
-        ("floor", "DuckDB floor (one read_csv query)"),
-        ("pandas", "pandas (read_csv + groupby)"),
-    ):
+    r = fig["ratios"]
+    for key, startup, label, ratio in CONTENDERS:
         x = fig[key]
-        per_s = f"{x['rows_per_s']:,}" if "rows_per_s" in x else ""
-        out.append(line.format(label, f"{x['seconds']:.2f}", per_s, f"{x['peak_rss_mb']:,} MB"))
+        st = f"{fig[startup]['seconds']:.2f}" if startup else "–"
+        if ratio is None:
+            times = "1.0×"
+        elif startup:
+            times = f"{r[f'{ratio}_over_floor']:.1f}× ({r[f'{ratio}_excluding_startup_over_floor']:.1f}×)"
+        else:
+            times = f"{r[f'{ratio}_over_floor']:.1f}×"
+        out.append(line.format(label, f"{x['seconds']:.2f}", st, f"{x['peak_rss_mb']:,} MB", times))
     for step, s in fig["sentra"]["steps"].items():
         out.append(f"  sentra step: {step}: {s:.1f} s")
-    r = fig["ratios"]
+    dbt = fig["peer"].get("dbt", {})
+    out.append(f"  peer: {dbt.get('pass', 0)} dbt models and tests passed ({fig['peer'].get('project', '')})")
+    net = r["sentra_over_peer_excluding_startup"]
+    net = "n/a" if net is None else f"{net:.2f}×"
     out.append(
-        f"Sentra ÷ floor: {r['sentra_over_floor']:.1f}× ({r['sentra_excluding_startup_over_floor']:.1f}× excluding "
-        f"start-up); pandas ÷ Sentra: {r['pandas_over_sentra']:.2f}"
+        f"Sentra ÷ peer: {r['sentra_over_peer']:.2f}× ({net} excluding both start-ups); "
+        f"pandas ÷ Sentra: {r['pandas_over_sentra']:.2f}"
     )
     total = sum(v["turnover_idr"] for v in fig["totals"].values())
     count = sum(v["transactions"] for v in fig["totals"].values())
-    verdict = "identical in all three" if fig["totals_match"] else "DIFFER (see totals_by_contender)"
+    verdict = "identical in all four" if fig["totals_match"] else "DIFFER (see totals_by_contender)"
     out.append(f"totals by category: {verdict} ({len(fig['totals'])} categories, Rp{total:,}, {count:,} transactions)")
     return out

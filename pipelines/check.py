@@ -192,7 +192,7 @@ def _tally(report: Report, found: load.Records, contract: Contract, rules: load.
     span: list = []  # each batch's first and last date of its accepted rows
     day = DATE_OF.get(contract.source)
     for batch in found.frame.collect_batches(chunk_size=load.BATCH_ROWS):
-        typed = rules.apply(parse.type_rows(batch, contract, found.conventions))
+        typed = parse.type_rows(batch, contract, found.conventions, rules.sql, rules.registry)
         rows += typed.height
         good = typed.filter(pl.col("_reason").is_null())
         accepted += good.height

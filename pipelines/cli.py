@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--producer", metavar="ID", help="… and the producer_id of its shop")
     c.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     c.add_argument("--json", action="store_true", help="print a machine-readable report instead of text")
-    b = sub.add_parser("bench", help="one day of N transactions: Sentra vs one DuckDB query vs pandas (figures)")
+    b = sub.add_parser("bench", help="one day of N transactions: Sentra vs a dbt-duckdb peer, one DuckDB query, pandas")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
     b.add_argument("--json", type=Path, help="figures file (default: <data dir>/bench/sentra-bench-N.json)")

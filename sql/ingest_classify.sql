@@ -1,10 +1,10 @@
--- Classify a file's accepted rows (registered as `incoming`) against the current versions in $raw.
--- A row equal to the version before it (stored, or an earlier line of this file) is an exact duplicate;
--- any other row is a new version of its key, and a correction when an older version exists.
--- Only keys with history (stored already, or repeated in this file) need the window passes; the rest,
--- nearly every row of a new day, are new single versions. Parameter: the file_id of the incoming file.
+-- Classify the accepted rows (`incoming`) of keys with history, stored already or repeated in this file,
+-- against the current versions in $raw. A row equal to the version before it (stored, or an earlier line
+-- of this file) is an exact duplicate; any other row is a new version of its key, and a correction when
+-- an older version exists. Every other row, nearly every row of a new day, is a new single version and is
+-- not listed. Parameter: the file_id of the incoming file.
 WITH incoming_rows AS (
-    SELECT _key, md5(_content) AS _row_hash, _line FROM incoming
+    SELECT _key, _row_hash, _line FROM incoming
 ),
 stored AS (
     SELECT _key, _row_hash, _file_id, _line FROM $raw
@@ -41,6 +41,3 @@ SELECT f._key, f._line, f._row_hash, f.is_duplicate, v.prev_file_id, v.prev_line
 FROM flagged f
 LEFT JOIN versions v USING (_key, _ord, _line)
 WHERE f._ord = 1
-UNION ALL
-SELECT _key, _line, _row_hash, false, NULL::BIGINT, NULL::BIGINT, NULL::VARCHAR, true
-FROM incoming_rows WHERE _key NOT IN (SELECT _key FROM repeated)

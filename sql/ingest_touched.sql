@@ -3,7 +3,7 @@
 SELECT DISTINCT ?::BIGINT AS file_id, ?::VARCHAR AS grain, date_trunc(?, _partition_date)::DATE AS period
 FROM (
     SELECT $date_col AS _partition_date FROM incoming
-    WHERE _line IN (SELECT _line FROM classified WHERE NOT is_duplicate)
+    WHERE _line NOT IN (SELECT _line FROM classified WHERE is_duplicate)
     UNION ALL
     SELECT $date_col FROM $raw
     WHERE _is_current AND _key IN (SELECT _key FROM classified WHERE prev_row_hash IS NOT NULL)

@@ -2,6 +2,6 @@
 -- Parameter: file_id.
 SELECT DISTINCT ?::BIGINT AS file_id, 'day' AS grain, t.local_date AS period
 FROM raw.transactions t
-WHERE t._is_current AND t.producer_id IN (SELECT producer_id FROM incoming WHERE _line IN (
-    SELECT _line FROM classified WHERE NOT is_duplicate
+WHERE t._is_current AND t.producer_id IN (SELECT producer_id FROM incoming WHERE _line NOT IN (
+    SELECT _line FROM classified WHERE is_duplicate
 ))

@@ -13,7 +13,7 @@ from conftest import REGISTRY
 from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
 
 from pipelines.config import settings
-from pipelines.ingest import parse
+from pipelines.ingest import rowsql
 from pipelines.quality.settings import QualitySettings
 from pipelines.resources import connect
 from pipelines.runs import range_tags
@@ -61,9 +61,9 @@ def test_rows_accounted_for_fails_when_rows_of_a_file_are_not_stored(write_landi
     write_landing("producers", "p.csv", REGISTRY)
     write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00", 0)])
     # A loader bug: the rows the parser rejected never reach the quarantine. The reader counted 2 records.
-    rejected = parse.rejected
+    rejected = rowsql.rejected
     with monkeypatch.context() as patch:
-        patch.setattr(parse, "rejected", lambda *a, **k: rejected(*a, **k).head(0))
+        patch.setattr(rowsql, "rejected", lambda *a, **k: f"{rejected(*a, **k)} AND false")  # selects no row
         result = _materialize("raw_producers", "raw_transactions")
     assert not result.success
     assert "rows_accounted_for failed — 1 of 1 new file(s) do not balance: t.csv (2 read, 1 stored)" in _failure(result)
@@ -187,6 +187,21 @@ def test_key_unique_fails_when_two_versions_of_a_sale_are_current(write_landing)
     _tamper("UPDATE raw.transactions SET _is_current = true")  # a second writer undoes the supersede
     result = _materialize(first="2025-03-01")
     assert not result.success and "key_unique (2025-03-01: 2 of 2 rows unexpected)" in _failure(result)
+    (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'key_unique' AND NOT passed")[0]
+    assert samples.count('"transaction_id": "a"') == 2 and '"copies": 2' in samples  # both versions, named
+
+
+def test_key_unique_fails_on_both_days_when_a_sale_moved_by_a_correction_stays_current(write_landing) -> None:
+    write_landing("producers", "p.csv", REGISTRY)
+    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00")])
+    write_landing("transactions", "t-fix.csv", [_tx("a", "2025-03-02T10:00")])  # the sale was a day later
+    ingest()
+    _tamper("UPDATE raw.transactions SET _is_current = true")  # a second writer undoes the supersede
+    assert not _materialize(first="2025-03-01", last="2025-03-02").success
+    outcomes = {p: (ok, seen) for p, ok, seen in _outcome("stg_transactions", "key_unique")}
+    assert outcomes == {date(2025, 3, 1): (False, "1 of 2 rows unexpected"),
+                        date(2025, 3, 2): (False, "1 of 1 rows unexpected")}  # fmt: skip
+    assert query("SELECT count(*) FROM stg.transactions") == [(0,)]  # nothing written
 
 
 def test_key_unique_fails_for_the_registry_and_duplicate_nibs_warn(write_landing) -> None:

@@ -13,7 +13,7 @@ from conftest import HEADERS, REGISTRY
 from helpers import ingest, query
 
 from models.contracts import Contract
-from pipelines.ingest import load, parse
+from pipelines.ingest import load, parse, rowsql
 from pipelines.ingest.landing import LandingFile
 from pipelines.sensors import landing_sensor
 
@@ -77,16 +77,18 @@ def test_a_file_that_changes_while_it_is_parsed_is_rolled_back(
 ) -> None:
     write_landing("producers", "p.csv", REGISTRY)
     path = write_landing("transactions", "t.csv", [_tx("a"), _tx("b")])  # an old mtime: read at once
-    original = load._ingest_batch
+    original = rowsql.type_into
 
-    def append_then_store(con: object, contract: Contract, *args: object) -> None:  # a row added mid-parse
+    def append_then_type(
+        con: object, table: str, contract: Contract, *args: object
+    ) -> set[str]:  # a row added mid-parse
         if contract.source == "transactions":
             with path.open("a", newline="", encoding="utf-8") as fh:
                 csv.writer(fh).writerow(_tx("c"))
-        original(con, contract, *args)
+        return original(con, table, contract, *args)
 
     with monkeypatch.context() as patch:
-        patch.setattr(load, "_ingest_batch", append_then_store)
+        patch.setattr(rowsql, "type_into", append_then_type)
         meta = ingest()["raw_transactions"]
     assert (meta["files_waiting"], meta["files_ingested"], meta["rows_accepted"]) == (1, 0, 0)
     assert _raw_counts() == (0, 0, 0, 0)  # the batch stored before the change was rolled back with the file

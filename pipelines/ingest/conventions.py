@@ -47,6 +47,10 @@ class Conventions:
     date_order: dict[str, str] = field(default_factory=dict)  # column -> dmy | mdy
     numbers: dict[str, str] = field(default_factory=dict)  # column -> id | en
     notes: list[str] = field(default_factory=list)
+    # What lets the row path skip work: columns whose every value is trimmed already, and number columns
+    # whose every value is plain digits (or empty).
+    trimmed: set[str] = field(default_factory=set)
+    digits: set[str] = field(default_factory=set)
 
 
 # Cheap tests that let most values of a large file skip the costly regular expressions below: an ISO date,
@@ -104,11 +108,15 @@ def decide(
     kinds |= {h: "id" for h in frame.collect_schema().names() if h not in mapping and _is_identifier(h)}
     # A first, cheap pass finds the columns with any value that may carry evidence; a clean file (ISO
     # dates, plain numbers) ends there. The costly pass reads only the columns that have some.
-    maybe = frame.select(_maybe(h, k).any().alias(h) for h, k in kinds.items()).collect().row(0, named=True)
+    untrimmed = [(pl.col(h) != pl.col(h).str.strip_chars()).any().alias(f"untrimmed:{h}") for h in mapping]
+    cheap = [*(_maybe(h, k).any().alias(h) for h, k in kinds.items()), *untrimmed]
+    maybe = frame.select(cheap).collect().row(0, named=True)
     costly = [e for h, k in kinds.items() if maybe[h] for e in _evidence(h, k)]
     seen = frame.select(costly).collect().row(0, named=True) if costly else {}
     seen = {f"{tag}:{h}": seen.get(f"{tag}:{h}") for h in kinds for tag in _TAGS}
     out = Conventions()
+    out.trimmed = {name for header, name in mapping.items() if not maybe[f"untrimmed:{header}"]}
+    out.digits = {mapping[h] for h, k in kinds.items() if k in ("number", "rupiah") and h in mapping and not maybe[h]}
     for header, kind in kinds.items():
         name = mapping.get(header, header)
         label = f"{name} ('{header}')" if name != header else f"'{header}'"

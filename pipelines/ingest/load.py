@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from models.contracts import Contract
-from pipelines.ingest import guard, layouts, marketplace, parse, rates, read
+from pipelines.ingest import guard, layouts, marketplace, parse, rates, read, rowsql
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
@@ -23,9 +23,8 @@ T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.
 PARTITION_DATE = {"transactions": ("local_date", "day"), "exports": ("peb_date", "month")}
 _TOUCHED_BY = {"producers": "touched_by_producers", "fx_rates": "touched_by_fx_rates"}
-# Rows typed and stored at a time: memory stays flat whatever the file's size.
+# Rows handed from the reader to DuckDB at a time: memory stays flat whatever the file's size.
 BATCH_ROWS = 500_000
-_NO_PERIODS = pl.DataFrame(schema={"file_id": pl.Int64, "grain": pl.String, "period": pl.Date})
 
 
 @dataclass
@@ -159,6 +158,7 @@ class Records:
     count: int | None = None  # records in the file by the reader's own count, when the frame regroups them
     conventions: Conventions = field(default_factory=Conventions)  # of the contract's columns
     table: read.Table | None = None  # how the file was read: layout, column mapping, encoding, separator
+    direct: read.Direct | None = None  # the same rows as DuckDB reads them from the file itself, when it can
 
 
 _NONE_EXCLUDED = pl.DataFrame(schema={"_line": pl.Int64, "reason": pl.String, "record": pl.String})
@@ -192,7 +192,7 @@ def _records(
     table = read.read(lf, layouts.for_source(contract.source), limits, windows_1252, ragged_rows)
     known = table.layout.known_layout if table.layout is not None else None
     if known is None:
-        return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table)
+        return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table, table.direct)
     places = [("title", table.title), ("sheet's name", table.how.get("sheet", "")), ("file name", lf.path.stem)]
     frame, note = rates.rows(table.frame.collect(), known.kind, places, table.conventions)
     conv = Conventions({"date": table.conventions.date_order["date"]} if "date" in table.conventions.date_order else {})
@@ -203,122 +203,24 @@ def _records(
     return Records(frame.lazy(), _NONE_EXCLUDED, [*table.notes, note], None, conv, table)
 
 
-def _rupiah(n: int) -> str:
-    return "Rp" + f"{n:,}".replace(",", ".")
-
-
 class RowRules:
-    """Rules that need more than the row: the registry, plausible amounts per category, the partitioned dates."""
+    """Rules that need more than the row: the registry, plausible amounts per category, the partitioned dates
+    (`rowsql.Rules`), with the registry's rows (small) when the source is checked against it."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection | None, contract: Contract, first_day: date | None, last_day: date | None,
         limits: IngestSettings,
     ) -> None:  # fmt: skip
-        self.exprs: list[pl.Expr] = []
-        if contract.registry_checked and con is not None:
-            registry = con.sql(sql("registry_categories")).pl()
-            known = pl.col("__producer_id").is_in(registry["producer_id"].implode())
-            msg = pl.lit("producer_id '") + pl.col("producer_id").fill_null("") + pl.lit("' is not in the registry")
-            self.exprs.append(pl.when(pl.col("__producer_id").is_not_null() & ~known).then(msg))
-            own = pl.col("__producer_id").replace_strict(
-                registry["producer_id"], registry["category"], default=None, return_dtype=pl.String
-            )
-            if contract.source == "transactions":
-                self.exprs += _plausible(pl.coalesce(pl.col("__category"), own), limits)
-        elif contract.source == "transactions":
-            self.exprs += _plausible(pl.col("__category"), limits)
-        if contract.source in PARTITION_DATE and first_day is not None and last_day is not None:
-            d = pl.col(f"__{PARTITION_DATE[contract.source][0]}")
-            outside = (d < first_day) | (d > last_day)
-            self.exprs.append(
-                pl.when(d.is_not_null() & outside).then(
-                    pl.lit(f"{contract.date_field} '")
-                    + pl.col(contract.date_field or "").fill_null("")
-                    + pl.lit(f"' is outside the partitioned dates {first_day} … {last_day}")
-                )
-            )
-
-    def apply(self, typed: pl.DataFrame) -> pl.DataFrame:
-        if not self.exprs:
-            return typed
-        reason = pl.concat_str([pl.col("_reason"), *self.exprs], separator="; ", ignore_nulls=True)
-        return typed.with_columns(pl.when(reason == "").then(None).otherwise(reason).alias("_reason"))
-
-
-def _plausible(category: pl.Expr, limits: IngestSettings) -> list[pl.Expr]:
-    """A sale below the category's minimum or above its maximum (IngestSettings) is quarantined, not accepted."""
-    out = []
-    for bounds, word, setting, beyond in (
-        (limits.sale_min_idr, "below the plausible minimum", "sale_min_idr", pl.Expr.lt),
-        (limits.sale_max_idr, "above the plausible maximum", "sale_max_idr", pl.Expr.gt),
-    ):
-        default = bounds.get("*")
-        per = {k: v for k, v in bounds.items() if k != "*"}
-        bound = category.replace_strict(per, default=default, return_dtype=pl.Int64) if per else pl.lit(default)
-        shown = (
-            category.replace_strict(
-                {k: _rupiah(v) for k, v in per.items()},
-                default=_rupiah(default) if default is not None else None,
-                return_dtype=pl.String,
-            )
-            if per
-            else pl.lit(_rupiah(default) if default is not None else None)
+        checked = contract.registry_checked and con is not None
+        self.registry = con.sql(sql("registry_categories")).pl() if checked and con is not None else None
+        self.sql = rowsql.Rules(
+            registry=self.registry is not None,
+            sale_min_idr=limits.sale_min_idr,
+            sale_max_idr=limits.sale_max_idr,
+            first_day=first_day,
+            last_day=last_day,
+            date_column=PARTITION_DATE.get(contract.source, (None,))[0],
         )
-        msg = pl.format(
-            f"amount_idr '{{}}' is {word} of {{}} for a sale ({setting} in SENTRA_INGEST)",
-            pl.col("amount_idr").fill_null(""),
-            shown,
-        )
-        out.append(pl.when(beyond(pl.col("__amount_idr"), bound).fill_null(False)).then(msg))
-    return out
-
-
-@dataclass
-class _Counts:
-    read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    corrections: int = 0
-    periods: list[pl.DataFrame] = field(default_factory=list)
-
-
-def _ingest_batch(
-    con: duckdb.DuckDBPyConnection, contract: Contract, batch: pl.DataFrame, file_id: int, run_id: str,
-    rules: RowRules, counts: _Counts, conventions: Conventions,
-) -> None:  # fmt: skip
-    """Type, check, classify and store one batch of a file, inside the file's transaction.
-
-    Batches go in line order and see the rows of earlier ones, so duplicates and corrections within a
-    file are found across batches exactly as within one.
-    """
-    raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
-    typed = rules.apply(parse.type_rows(batch, contract, conventions))
-    good = parse.accepted(typed, contract)
-    bad = parse.rejected(typed, contract, PARTITION_DATE.get(contract.source, (None,))[0])
-    con.register("incoming", good.to_arrow())
-    con.register("rejected_rows", bad.to_arrow())
-    try:
-        con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
-        counts.periods.append(_touched(con, contract, raw_t, file_id))
-        con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
-        con.execute(render("ingest_supersede", raw=raw_t))
-        con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
-        con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
-        con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
-        dups, corrections = con.execute(
-            "SELECT count(*) FILTER (is_duplicate), "
-            "count(*) FILTER (NOT is_duplicate AND prev_row_hash IS NOT NULL) FROM classified"
-        ).fetchall()[0]
-    finally:
-        con.unregister("incoming")
-        con.unregister("rejected_rows")
-    counts.read += batch.height
-    counts.accepted += good.height - dups
-    counts.quarantined += bad.height
-    counts.duplicates += dups
-    counts.corrections += corrections
 
 
 def _ingest_file(
@@ -331,33 +233,52 @@ def _ingest_file(
     rules: RowRules,
     touched: set[tuple[str, date]],
 ) -> FileResult:
-    """One file, one transaction: all of its batches and its provenance, or nothing."""
-    counts = _Counts()
+    """One file, one transaction: its rows typed, checked, classified and stored, and its provenance, or nothing.
+
+    The rows go from the reader to DuckDB as an Arrow stream and are typed there (`rowsql`); a key repeated
+    within the file is classified in line order exactly as against the rows stored before."""
+    raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
+    # Typed before the transaction: a reader's error then leaves nothing to roll back.
+    columns = rowsql.type_into(
+        con, "typed", contract, records.frame, records.conventions, rules.sql, rules.registry, BATCH_ROWS,
+        records.direct,
+    )  # fmt: skip
     with transaction(con):
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
-        for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
-            _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions)
+        date_column = PARTITION_DATE.get(contract.source, (None,))[0]
+        con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {rowsql.accepted(contract, 'typed', columns)}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW rejected_rows AS {rowsql.rejected(contract, 'typed', columns, date_column)}"
+        )
+        con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
+        new_periods = _touched(con, contract, raw_t, file_id)
+        con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
+        con.execute(render("ingest_supersede", raw=raw_t))
+        con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
+        con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
+        con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
+        read_rows, bad, dups, corrections = con.execute(sql("ingest_counts")).fetchall()[0]
         lf.check_unchanged()  # changed while it was parsed: roll back, the next run reads it whole
         con.register("excluded_rows", records.excluded.to_arrow())
         con.execute(sql("ingest_excluded"), [contract.source, file_id, run_id])
         con.unregister("excluded_rows")
         excluded = records.excluded.height
-        read_ = counts.read + excluded if records.count is None else records.count
+        read_ = read_rows + excluded if records.count is None else records.count
         result = FileResult(
-            lf.name, "ingested", read_, counts.accepted, counts.quarantined, counts.duplicates, counts.corrections,
-            excluded, notes=records.notes,
-        )  # fmt: skip
+            lf.name, "ingested", read_, read_rows - bad - dups, bad, dups, corrections, excluded, notes=records.notes
+        )
         con.execute(
             sql("ingest_file"),
             [file_id, contract.source, lf.name, str(lf.path), digest, lf.size, lf.modified_at, run_id,
              result.rows_read, result.accepted, result.quarantined, result.duplicates, result.corrections,
              result.excluded, lf.format, "; ".join(records.notes) or None],
         )  # fmt: skip
-        new_periods = pl.concat(counts.periods).unique() if counts.periods else _NO_PERIODS
         if new_periods.height:
             con.register("new_periods", new_periods.to_arrow())
             con.execute("INSERT INTO raw.file_partitions BY NAME SELECT * FROM new_periods")
             con.unregister("new_periods")
+        con.execute("DROP TABLE typed; DROP TABLE classified")
     touched.update(zip(new_periods["grain"].to_list(), new_periods["period"].to_list(), strict=True))
     return result
 

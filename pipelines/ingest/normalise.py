@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import polars as pl
 
-_INT = r"^-?\d+$"
-_ID_GROUPED = r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
-_ID_DECIMAL = r"^-?\d+,\d+$"
-_EN_GROUPED = r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
-_DOT_DECIMAL = r"^-?\d+\.\d+$"
+INT = r"^-?\d+$"
+ID_GROUPED = r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"
+ID_DECIMAL = r"^-?\d+,\d+$"
+EN_GROUPED = r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"
+DOT_DECIMAL = r"^-?\d+\.\d+$"
 
 MONTHS: dict[str, str] = {
     **dict.fromkeys(("januari", "jan", "january"), "01"),
@@ -38,12 +38,12 @@ MONTHS: dict[str, str] = {
     **dict.fromkeys(("november", "nopember", "nov", "nop"), "11"),
     **dict.fromkeys(("desember", "des", "dec", "december"), "12"),
 }
-_TIME = r"(?:[ T,]+(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?(?:\s*([ap])\.?m\.?)?)?"
+TIME = r"(?:[ T,]+(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?(?:\s*([ap])\.?m\.?)?)?"
 NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})"
-_NUMERIC = NUMERIC_DATE + _TIME + "$"
-_MONTH_NAME = r"^(\d{1,2})[ \-]+([a-z]+)\.?[ \-]+(\d{4}|\d{2})" + _TIME + "$"
-_EN_LOOSE = r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"  # `1.250` is 1.25 in a column shown to be English
-_ID_LOOSE = r"^-?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$"
+NUMERIC = NUMERIC_DATE + TIME + "$"
+MONTH_NAME = r"^(\d{1,2})[ \-]+([a-z]+)\.?[ \-]+(\d{4}|\d{2})" + TIME + "$"
+EN_LOOSE = r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"  # `1.250` is 1.25 in a column shown to be English
+ID_LOOSE = r"^-?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$"
 
 
 def _plain_text(text: pl.Expr) -> pl.Expr:
@@ -55,19 +55,19 @@ def number(text: pl.Expr, convention: str | None = None) -> pl.Expr:
     s = _plain_text(text)
     dots_out = s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     if convention == "en":
-        return pl.when(s.str.contains(_INT)).then(s).when(s.str.contains(_EN_LOOSE)).then(s.str.replace_all(",", ""))
+        return pl.when(s.str.contains(INT)).then(s).when(s.str.contains(EN_LOOSE)).then(s.str.replace_all(",", ""))
     if convention == "id":
-        return pl.when(s.str.contains(_INT)).then(s).when(s.str.contains(_ID_LOOSE)).then(dots_out)
+        return pl.when(s.str.contains(INT)).then(s).when(s.str.contains(ID_LOOSE)).then(dots_out)
     return (
-        pl.when(s.str.contains(_INT))
+        pl.when(s.str.contains(INT))
         .then(s)
-        .when(s.str.contains(_ID_GROUPED))
+        .when(s.str.contains(ID_GROUPED))
         .then(dots_out)
-        .when(s.str.contains(_ID_DECIMAL))
+        .when(s.str.contains(ID_DECIMAL))
         .then(s.str.replace(",", ".", literal=True))
-        .when(s.str.contains(_EN_GROUPED))
+        .when(s.str.contains(EN_GROUPED))
         .then(s.str.replace_all(",", "", literal=True))
-        .when(s.str.contains(_DOT_DECIMAL))
+        .when(s.str.contains(DOT_DECIMAL))
         .then(s)
     )
 
@@ -101,7 +101,7 @@ def iso_datetime(text: pl.Expr, order: str = "dmy") -> pl.Expr:
 
     `order` is the column's order of numeric dates: `dmy` (day first) or `mdy` (month first)."""
     low = text.str.strip_chars().str.to_lowercase()
-    groups = low.str.extract_groups(_NUMERIC), low.str.extract_groups(_MONTH_NAME)
+    groups = low.str.extract_groups(NUMERIC), low.str.extract_groups(MONTH_NAME)
     parts, named = ([g.struct.field(str(i)) for i in range(1, 8)] for g in groups)
     day, month_n = (parts[1], parts[0]) if order == "mdy" else (parts[0], parts[1])
     month = named[1].replace_strict(MONTHS, default=None, return_dtype=pl.String)

@@ -1,7 +1,8 @@
 """Checks computed in SQL, next to the marts and partitions they guard (exact, in DuckDB).
 
-Each function returns one Outcome per partition. Row-level rules go through Great Expectations
-(`pipelines.quality.gx`); what needs sums across tables or the calendar is here.
+Each function returns one Outcome per partition. The rules Great Expectations judges are in
+`pipelines.quality.suites` (over figures DuckDB computes from the staged rows, `pipelines.quality.bulk`); what
+needs sums across tables, a recomputation per row or the calendar is here.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Great Expectations, imported lazily once per process: it costs seconds and hundreds of MB to load.
 
-GX has no Polars or DuckDB data source, and its SQL route fails against duckdb_engine, so batches go
-Polars -> pandas (through Arrow) into an ephemeral, in-memory context that writes nothing to disk.
+GX has no Polars or DuckDB data source, and its SQL route fails against duckdb_engine, so frames go
+Polars -> pandas (through Arrow) into an ephemeral, in-memory context that writes nothing to disk. The frames
+are small: what describes the staged rows, computed in DuckDB (`pipelines.quality.bulk`), or one row per
+day or per producer and day (volume, amount scale) — never the staged rows themselves.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -19,7 +20,7 @@ import polars as pl
 
 from pipelines.quality.outcome import Check, Outcome
 
-PARTITION = "_partition"  # the column that attributes each row (and each failure) to its partition
+PARTITION = "_partition"  # the column that attributes each frame row (and each failure) to its partition
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ class Rule:
     expectation: str
     kwargs: dict[str, Any]
     expected: str  # the rule in words, shown beside the observed value
+
+
+@dataclass
+class Result:
+    """What GX found for one rule: the unexpected frame rows (their index columns and the judged column, the
+    partition as a date or None) or why the expectation could not run."""
+
+    unexpected: list[dict[str, Any]]
+    error: str | None = None
 
 
 @cache
@@ -60,92 +70,73 @@ def expectations() -> Any:
     return gxe
 
 
-def columns_read(rules: list[Rule], id_columns: list[str]) -> list[str]:
-    """The columns a validation needs: those its rules read, the ids and the partition."""
-    named = [c for r in rules for c in [r.kwargs.get("column"), *r.kwargs.get("column_list", [])] if c]
-    return list(dict.fromkeys([*named, *id_columns, PARTITION]))
+def run(name: str, df: pl.DataFrame, rules: list[Rule], index: list[str]) -> list[Result]:
+    """Validate `df` (with `_partition`) against `rules` as one suite; one result per rule, in their order.
 
-
-def validate(name: str, df: pl.DataFrame, rules: list[Rule], id_columns: list[str]) -> list[Outcome]:
-    """Validate `df` against `rules` as one suite; return one outcome per rule and partition (`_partition`)."""
-    return validate_chunks(name, [df], rules, id_columns)
-
-
-def validate_chunks(
-    name: str, chunks: Iterable[pl.DataFrame], rules: list[Rule], id_columns: list[str]
-) -> list[Outcome]:
-    """Validate a table given in chunks split by a hash of `id_columns`, one suite per chunk, so memory stays
-    bounded: rows with the same ids share a chunk, so uniqueness within every chunk is uniqueness overall."""
+    `index` names the columns that identify an unexpected row besides its partition."""
     import great_expectations as gx
 
     gxe = expectations()
     suite = gx.ExpectationSuite(
-        name=f"{name}_suite", expectations=[getattr(gxe, r.expectation)(**_as_days(r.kwargs)) for r in rules]
+        name=f"{name}_suite", expectations=[getattr(gxe, r.expectation)(**r.kwargs) for r in rules]
     )
     # GX does not keep the suite's order: match each result to its rule by expectation type and column(s).
     by_signature = {_signature(_snake(r.expectation), r.kwargs): i for i, r in enumerate(rules)}
-    read = columns_read(rules, id_columns)
-    index_cols = [PARTITION, *[c for c in id_columns if c != PARTITION]]
-    sizes: Counter[str] = Counter()
-    unexpected: Counter[tuple[int, str]] = Counter()  # by (rule's index, partition)
-    samples: dict[tuple[int, str], list[dict]] = {}
-    errors: dict[int, str] = {}
-    for df in chunks:
-        if df.is_empty():
-            continue
-        # Only the columns the rules read go to pandas (a copy of every row). Dates go in as day numbers: GX
-        # compares Python dates about 30x slower. Partitions go in as ISO text.
-        df = df.select(c for c in df.columns if c in read)
-        days = [c for c, t in df.schema.items() if t == pl.Date and c != PARTITION]
-        df = df.with_columns(pl.col(PARTITION).cast(pl.String).fill_null(""), *(pl.col(c).cast(pl.Int64) for c in days))
-        sizes.update(dict(df.group_by(PARTITION).len().iter_rows()))
-        batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": df.to_pandas()})
-        result = batch.validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols}
-        )
-        for res in result.results:
-            rule = by_signature[_signature(res.expectation_config.type, res.expectation_config.kwargs)]
-            if res.exception_info.get("raised_exception"):
-                errors[rule] = res.exception_info.get("exception_message")
-            for row in res.result.get("unexpected_index_list") or []:
-                key = (rule, row.get(PARTITION, ""))
-                unexpected[key] += 1
-                if len(samples.setdefault(key, [])) < 20:
-                    samples[key].append(
-                        {k: _from_days(v) if k in days else _plain(v) for k, v in row.items() if k != PARTITION}
-                    )
-    if not sizes:  # every declared check still reports, so the UI never shows it as not run
-        return [Outcome(r.check, None, True, "no rows to check", r.expected) for r in rules]
-    outcomes = []
-    for i, rule in enumerate(rules):
-        for partition, size in sizes.items():
-            bad, error = unexpected[(i, partition)], errors.get(i)
-            observed = f"the check could not run: {error}" if error else f"{bad:,} of {size:,} rows unexpected"
-            outcomes.append(
-                Outcome(
-                    rule.check,
-                    date.fromisoformat(partition) if partition else None,
-                    passed=not bad and not error,
-                    observed=observed,
-                    expected=rule.expected,
-                    samples=samples.get((i, partition), []),
-                    # Unexpected rows of rows checked; unknown when the check could not run.
-                    numerator=None if error else bad,
-                    denominator=None if error else size,
-                )
+    frame = df.with_columns(pl.col(PARTITION).cast(pl.String).fill_null(""))  # partitions go in as ISO text
+    batch = _batch_definition(name).get_batch(batch_parameters={"dataframe": frame.to_pandas()})
+    index_cols = [PARTITION, *[c for c in index if c != PARTITION]]
+    validated = batch.validate(
+        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols}
+    )
+    results = [Result([]) for _ in rules]
+    for res in validated.results:
+        result = results[by_signature[_signature(res.expectation_config.type, res.expectation_config.kwargs)]]
+        if res.exception_info.get("raised_exception"):
+            result.error = res.exception_info.get("exception_message")
+        for row in res.result.get("unexpected_index_list") or []:
+            partition = row.get(PARTITION) or None
+            result.unexpected.append(
+                {
+                    PARTITION: date.fromisoformat(partition) if partition else None,
+                    **{k: _plain(v) for k, v in row.items() if k != PARTITION},
+                }
             )
+    return results
+
+
+def validate(name: str, df: pl.DataFrame, rules: list[Rule], ids: list[str]) -> list[Outcome]:
+    """Validate `df`, each of whose rows is one thing judged (a day, a producer's day), against `rules`;
+    return one outcome per rule and partition (`_partition`), naming up to 20 unexpected rows by `ids`."""
+    if df.is_empty():  # every declared check still reports, so the UI never shows it as not run
+        return [Outcome(r.check, None, True, "no rows to check", r.expected) for r in rules]
+    sizes = Counter(df[PARTITION].to_list())
+    outcomes = []
+    for rule, result in zip(rules, run(name, df, rules, ids), strict=True):
+        unexpected = Counter(row[PARTITION] for row in result.unexpected)
+        for partition, size in sizes.items():
+            bad = unexpected[partition]
+            samples = [{k: v for k, v in r.items() if k != PARTITION} for r in result.unexpected
+                       if r[PARTITION] == partition][:20]  # fmt: skip
+            outcomes.append(outcome(rule.check, rule.expected, partition, result.error, bad, size, samples))
     return outcomes
 
 
-_EPOCH = date(1970, 1, 1)
-
-
-def _as_days(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v - _EPOCH).days if isinstance(v, date) else v for k, v in kwargs.items()}
-
-
-def _from_days(value: Any) -> Any:
-    return (_EPOCH + timedelta(days=int(value))).isoformat() if value is not None and value == value else None
+def outcome(
+    check: Check, expected: str, partition: date | None, error: str | None, bad: int, size: int, samples: list[dict]
+) -> Outcome:
+    """One rule's outcome in one partition: `bad` unexpected rows of `size` checked, or why it could not run."""
+    observed = f"the check could not run: {error}" if error else f"{bad:,} of {size:,} rows unexpected"
+    return Outcome(
+        check,
+        partition,
+        passed=not bad and not error,
+        observed=observed,
+        expected=expected,
+        samples=samples,
+        # Unexpected rows of rows checked; unknown when the check could not run.
+        numerator=None if error else bad,
+        denominator=None if error else size,
+    )
 
 
 def _snake(name: str) -> str:

@@ -4,29 +4,31 @@ The parser (`pipelines.ingest.parse`) already refuses rows that break a field ru
 (required, code list, format, bounds) and keeps them in quarantine with the reason; re-checking the
 rows it accepted could never fail. GX checks what no single row shows: keys unique across files, bounds
 set per deployment, plausibility per commodity, duplicate registrations, and volume against history.
+
+The rules on staged rows are judged in bulk (`pipelines.quality.bulk`): GX reads per-partition figures and
+distinct values with their counts that DuckDB computed, never the rows themselves.
 """
 
 from __future__ import annotations
 
 from models.contracts import EXPORTS, FX_RATES, PRODUCERS, TRANSACTIONS, Contract
+from pipelines.quality.bulk import AtMost, BulkRule, InSet, Unique
 from pipelines.quality.gx import Rule
 from pipelines.quality.outcome import Check
 
 
-def key_unique(contract: Contract) -> Rule:
+def key_unique(contract: Contract) -> Unique:
     """The key names one current row, whichever files its versions came from."""
-    key = list(contract.key)
+    key = tuple(contract.key)
     check = Check("key_unique", f"({', '.join(key)}) is unique among the current rows of every file.")
-    if len(key) > 1:
-        return Rule(check, "ExpectCompoundColumnsToBeUnique", {"column_list": key}, f"unique ({', '.join(key)})")
-    return Rule(check, "ExpectColumnValuesToBeUnique", {"column": key[0]}, f"unique {key[0]}")
+    return Unique(check, key, f"unique ({', '.join(key)})" if len(key) > 1 else f"unique {key[0]}")
 
 
-def transactions_rules(ceiling_idr: int) -> list[Rule]:
-    ceiling = Rule(
+def transactions_rules(ceiling_idr: int) -> list[BulkRule]:
+    ceiling = AtMost(
         Check("amount_under_ceiling", "No sale above the configured ceiling (a likely typo of extra zeros)."),
-        "ExpectColumnValuesToBeBetween",
-        {"column": "amount_idr", "max_value": ceiling_idr},
+        "amount_idr",
+        ceiling_idr,
         f"amount_idr ≤ {ceiling_idr:,}",
     )
     return [key_unique(TRANSACTIONS), ceiling]
@@ -74,35 +76,34 @@ def scale_rules(factor: float) -> list[Rule]:
     ]
 
 
-def exports_rules() -> list[Rule]:
-    weight = Rule(
+def exports_rules() -> list[BulkRule]:
+    weight = InSet(
         Check(
             "net_weight_plausible",
             "Net weight per unit within the configured bounds of its commodity.",
             severity="WARN",
             blocking=False,
         ),
-        "ExpectColumnValuesToBeInSet",
-        {"column": "weight_ok", "value_set": [True]},
+        "weight_ok",
+        (True,),
         "net_weight_kg / quantity within the bounds of its commodity (no weight passes)",
     )
     return [key_unique(EXPORTS), weight]
 
 
-def producers_rules() -> list[Rule]:
-    nib = Rule(
+def producers_rules() -> list[BulkRule]:
+    nib = Unique(
         Check(
             "nib_unique",
             "No two producer ids share an NIB (one business registered twice splits its sales).",
             severity="WARN",
             blocking=False,
         ),
-        "ExpectColumnValuesToBeUnique",
-        {"column": "nib"},
+        ("nib",),
         "unique nib",
     )
     return [key_unique(PRODUCERS), nib]
 
 
-def fx_rules() -> list[Rule]:
+def fx_rules() -> list[BulkRule]:
     return [key_unique(FX_RATES)]

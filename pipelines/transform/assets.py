@@ -13,7 +13,7 @@ import polars as pl
 from models.ddl import q, qualified
 from pipelines import dates, markdown, partitions
 from pipelines.config import settings
-from pipelines.quality import checks, gx, report, suites
+from pipelines.quality import bulk, checks, gx, report, suites
 from pipelines.quality.outcome import Check, Outcome, blocking_failures, record, specs, to_results
 from pipelines.quality.settings import QualitySettings
 from pipelines.resources import POOL, Warehouse, overwrite, render, sql, transaction
@@ -41,30 +41,6 @@ def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: 
         )
 
 
-def _validated(name: str, con: duckdb.DuckDBPyConnection, rules: list[gx.Rule], ids: list[str]) -> list[Outcome]:
-    """Great Expectations over the staged `candidate` rows (with their partition in `_partition`), in chunks
-    of at most VALIDATE_ROWS split by a hash of the ids (memory stays flat; uniqueness still holds overall).
-
-    The columns GX reads are copied once, sorted by chunk, so each chunk's query reads only its own blocks.
-    """
-    (rows,) = con.execute("SELECT count(*) FROM candidate").fetchall()[0]
-    n = max(1, -(-rows // VALIDATE_ROWS))
-    columns = ", ".join(q(c) for c in gx.columns_read(rules, ids))  # only these cross into Python
-    by_ids = f"hash({', '.join(q(c) for c in ids)}) % ?"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE gx_input AS SELECT {columns}, {by_ids} AS _chunk FROM candidate ORDER BY _chunk",  # noqa: S608
-        [n],
-    )
-    chunks = (con.sql("SELECT * EXCLUDE (_chunk) FROM gx_input WHERE _chunk = ?", params=[i]).pl() for i in range(n))
-    try:
-        return gx.validate_chunks(name, chunks, rules, ids)
-    finally:
-        con.execute("DROP TABLE IF EXISTS gx_input")
-
-
-VALIDATE_ROWS = 1_000_000
-
-
 def _preview(con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str | None, start: date | None,
              end: date | None, **extra: object) -> dg.MaterializeResult:  # fmt: skip
     """Row count and a Markdown preview of what the run wrote."""
@@ -84,7 +60,7 @@ def _stage(
     con.execute(stage, params or [])  # noqa: S608
 
 
-def _checks_of(rules: list[gx.Rule], *more: Check) -> list[Check]:
+def _checks_of(rules: list[bulk.BulkRule], *more: Check) -> list[Check]:
     return [r.check for r in rules] + list(more)
 
 
@@ -106,7 +82,7 @@ def stg_producers(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
     with warehouse.connection() as con:
         _stage(con, sql("stg_producers"))
         yield from _checked("stg_producers", con, context.run_id,
-                            _validated("producers", con, suites.producers_rules(), ["producer_id"]))  # fmt: skip
+                            bulk.validate(con, "producers", suites.producers_rules(), ["producer_id"]))  # fmt: skip
         yield _replace_whole(con, "stg.producers")
 
 
@@ -121,7 +97,7 @@ def stg_fx_rates(context: dg.AssetExecutionContext, warehouse: Warehouse, qualit
     """Current reference rates, one per (date, currency), checked: positive, unique, no long gap."""
     with warehouse.connection() as con:
         _stage(con, sql("stg_fx_rates"))
-        outcomes = _validated("fx_rates", con, suites.fx_rules(), ["date", "currency"])
+        outcomes = bulk.validate(con, "fx_rates", suites.fx_rules(), ["date", "currency"])
         yield from _checked("stg_fx_rates", con, context.run_id, outcomes)
         yield _replace_whole(con, "stg.fx_rates")
         # The gap check reads the rates as written: a long gap warns, it does not block.
@@ -212,7 +188,7 @@ def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse, qu
     with warehouse.connection() as con:
         _stage(con, sql("stg_transactions"), [start, end], "date")
         rules = suites.transactions_rules(quality.amount_ceiling_idr)
-        outcomes = _validated("transactions", con, rules, ["producer_id", "transaction_id"])
+        outcomes = bulk.validate(con, "transactions", rules, ["producer_id", "transaction_id"])
         outcomes += checks.unregistered(con) + checks.local_dates(con) + _history(con, start, quality)
         outcomes += checks.quarantine_share(
             con, "transactions", "local_date", "day", start, end, quality.max_quarantine_share
@@ -238,7 +214,7 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality
         con.register("weight_bounds", bounds.to_arrow())
         con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql('stg_exports_candidate')}")
         con.unregister("weight_bounds")
-        outcomes = _validated("exports", con, suites.exports_rules(), ["peb_number", "hs_code"])
+        outcomes = bulk.validate(con, "exports", suites.exports_rules(), ["peb_number", "hs_code"])
         outcomes += checks.unregistered(con) + checks.not_exporters(con) + checks.rates(con)
         # Items held for a missing rate join the quarantine before its share is measured.
         with transaction(con):

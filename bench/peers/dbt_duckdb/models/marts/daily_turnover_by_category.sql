@@ -1,0 +1,10 @@
+{{ config(materialized = "incremental", unique_key = "date", incremental_strategy = "delete+insert") }}
+select
+    date,
+    category,
+    sum(amount_idr)::bigint as turnover_idr,
+    count(*) as transactions,
+    count(distinct producer_id) as active_producers
+from {{ ref("transactions") }}
+{{ loaded_dates() }}
+group by all
