@@ -158,7 +158,6 @@ class Records:
     count: int | None = None  # records in the file by the reader's own count, when the frame regroups them
     conventions: Conventions = field(default_factory=Conventions)  # of the contract's columns
     table: read.Table | None = None  # how the file was read: layout, column mapping, encoding, separator
-    direct: read.Direct | None = None  # the same rows as DuckDB reads them from the file itself, when it can
 
 
 _NONE_EXCLUDED = pl.DataFrame(schema={"_line": pl.Int64, "reason": pl.String, "record": pl.String})
@@ -192,7 +191,7 @@ def _records(
     table = read.read(lf, layouts.for_source(contract.source), limits, windows_1252, ragged_rows)
     known = table.layout.known_layout if table.layout is not None else None
     if known is None:
-        return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table, table.direct)
+        return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table)
     places = [("title", table.title), ("sheet's name", table.how.get("sheet", "")), ("file name", lf.path.stem)]
     frame, note = rates.rows(table.frame.collect(), known.kind, places, table.conventions)
     conv = Conventions({"date": table.conventions.date_order["date"]} if "date" in table.conventions.date_order else {})
@@ -240,9 +239,8 @@ def _ingest_file(
     raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
     # Typed before the transaction: a reader's error then leaves nothing to roll back.
     columns = rowsql.type_into(
-        con, "typed", contract, records.frame, records.conventions, rules.sql, rules.registry, BATCH_ROWS,
-        records.direct,
-    )  # fmt: skip
+        con, "typed", contract, records.frame, records.conventions, rules.sql, rules.registry, BATCH_ROWS
+    )
     with transaction(con):
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
         date_column = PARTITION_DATE.get(contract.source, (None,))[0]

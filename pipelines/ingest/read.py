@@ -21,7 +21,6 @@ import fastexcel
 import polars as pl
 
 from models import aliases
-from models.ddl import q
 from pipelines.ingest import conventions, guard, ragged
 from pipelines.ingest.landing import FORMATS, LandingFile
 from pipelines.ingest.layouts import Layout
@@ -42,40 +41,6 @@ class Table:
     mapping: dict[str, str] = field(default_factory=dict)  # the file's header -> the layout's column
     how: dict[str, str] = field(default_factory=dict)  # encoding, separator, sheet, header row: and why
     conventions: conventions.Conventions = field(default_factory=conventions.Conventions)
-    direct: Direct | None = None  # a plain UTF-8 CSV that DuckDB reads itself, with what `frame` holds
-
-
-@dataclass
-class Direct:
-    """A plain CSV for DuckDB's own reader: where its records start and its header's names, by position."""
-
-    path: Path
-    separator: str
-    skip: int  # lines above the first record (title lines and the header)
-    headers: list[str]
-    relation: str = ""  # the SELECT giving `frame`'s columns, with `params` bound (set once headers are mapped)
-    params: list[object] = field(default_factory=list)
-    columns: set[str] = field(default_factory=set)
-
-    def map(self, mapped: dict[str, str], extra: list[str], optional: list[str]) -> None:
-        """Columns by position (`c0`, `c1`, …: a header is never part of the SQL text), renamed as mapped; extra
-        columns as one JSON object as Polars writes it; the layout's missing optional columns as NULL."""
-        at = {h: f"c{i}" for i, h in enumerate(self.headers)}
-        cols = [f"{at[h]} AS {q(name)}" for h, name in mapped.items()]
-        cols += [f"NULL::VARCHAR AS {q(n)}" for n in optional]
-        params: list[object] = []
-        if extra:
-            cols.append(f"json_object({', '.join(f'?, {at[h]}' for h in extra)}) AS _extra")
-            params += extra
-        # The header is line `skip`, so record i (1-based) is line `skip + i` (with no quoted newline).
-        cols.append("(row_number() OVER () + ?)::BIGINT AS _line")
-        params += [self.skip, str(self.path), self.skip, list(at.values()), self.separator]
-        self.columns = {*mapped.values(), *optional, *(["_extra"] if extra else []), "_line"}
-        self.relation = (
-            f"(SELECT {', '.join(cols)} FROM read_csv(?, all_varchar = true, header = false, skip = ?, names = ?, "  # noqa: S608
-            "delim = ?, quote = '\"', escape = '\"', null_padding = false, strict_mode = true))"
-        )
-        self.params = params
 
 
 def read(
@@ -181,8 +146,6 @@ def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_
         return table
     if not windows_1252:
         table.frame = _scan_csv(path, sep, skip)
-        headers = [c for c in table.frame.collect_schema().names() if c != "_line"]
-        table.direct = Direct(path, sep, skip + 1, headers)
         return table
     # Not UTF-8: Excel on Windows writes Windows-1252 (such files are small). Transcode in chunks, then read.
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
@@ -370,11 +333,7 @@ def _map_headers(
     out = df.rename(mapped).select(*mapped.values(), *kept)
     optional = sorted(n for n in set(layout.known.values()) if n not in mapped.values())
     out = out.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in optional)
-    # A description row dropped under the header: only the frame has the rows right.
-    direct = None if layout.known_layout is not None and layout.known_layout.description_row else table.direct
-    if direct is not None:
-        direct.map(mapped, extra, optional)
-    return Table(out, notes, layout, table.title, mapped, table.how, found, direct)
+    return Table(out, notes, layout, table.title, mapped, table.how, found)
 
 
 def _drop_description_row(df: pl.LazyFrame, key: str, notes: list[str]) -> pl.LazyFrame:

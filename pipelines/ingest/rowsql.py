@@ -1,7 +1,8 @@
 """The contract's typing and row rules as one DuckDB SELECT, generated from `models.contracts`.
 
 Rows never cross into Python: a file's text columns (any relation with the contract's names, `_line`, and
-optionally `_extra` and `_reject`) are typed, checked and hashed by DuckDB. For each field the SELECT
+optionally `_extra` and `_reject`; in the ingest, the reader's Arrow stream) are typed, checked and hashed by
+DuckDB. For each field the SELECT
 gives the typed value `__<name>`; for each row `_reason` (null when the row passes: every broken rule, in
 the contract's order, joined by "; "), `_key` and `_row_hash` (md5 of the typed values as text: stable across
 DuckDB versions, which its `hash()` is not promised to be, and equal to the hashes stored before).
@@ -18,7 +19,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
 import duckdb
 import polars as pl
@@ -29,13 +29,27 @@ from models.contracts import Contract, Field
 from models.ddl import q
 from pipelines.ingest import normalise
 from pipelines.ingest.conventions import Conventions
+from pipelines.ingest.sqlparts import (
+    GROUPS,
+    ISO,
+    col,
+    common,
+    in_list,
+    iso,
+    lit,
+    local,
+    matches,
+    naive,
+    number,
+    plain_number_text,
+    utc,
+)
+from pipelines.ingest.sqlparts import month as month_number
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
 # Whitespace as Unicode has it (what Polars' strip_chars strips): ASCII, NEL, no-break and other spaces.
 _SPACE = r"[\s\x{0b}\x{85}\p{Z}]"
 _EDGES = f"^{_SPACE}+|{_SPACE}+$"
-# A date, optionally a time (T or space) and then "Z" or an offset; a bare date has no offset.
-_ISO = r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 _TRUE = ("true", "t", "ya", "y", "yes", "1")
 _FALSE = ("false", "f", "tidak", "n", "no", "0")
 # Text already in canonical form skips the (costlier) normalisers, row by row.
@@ -45,8 +59,6 @@ _PLAIN = {
     "date": r"^\d{4}-\d{2}-\d{2}$",
     "timestamp": r"^\d{4}-\d{2}-\d{2}[T ]",
 }
-# Asia/Jakarta has been UTC+07:00 since 1964-01-01; before that its offsets changed, so ICU converts those.
-_WIB_SINCE = "TIMESTAMP '1964-01-01 00:00:00'"
 _KINDS = {
     "int": "a whole number",
     "decimal": "a number",
@@ -54,80 +66,6 @@ _KINDS = {
     "timestamp": "a date and time (e.g. 2025-06-16T14:30, 16/06/2025 14.30)",
     "bool": "true/false",
 }
-
-
-def lit(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _in(values: object) -> str:
-    return ", ".join(lit(str(v)) for v in sorted(values))  # type: ignore[call-overload]
-
-
-def _col(name: str, stage: str) -> str:
-    return q(f"{name}__{stage}") if stage else q(name)
-
-
-# --------------------------------------------------------------------------------------------------
-# Normalisers (the SQL of `pipelines.ingest.normalise`)
-
-
-def _matches(text: str, pattern: str) -> str:
-    return f"regexp_matches({text}, {lit(pattern)})"
-
-
-def number(s: str, convention: str | None) -> str:
-    """Canonical number text of `s`, already stripped of spaces and a currency prefix, or NULL."""
-    dots_out = f"replace(replace({s}, '.', ''), ',', '.')"
-    if convention == "en":
-        return (
-            f"CASE WHEN {_matches(s, normalise.INT)} THEN {s} "
-            f"WHEN {_matches(s, normalise.EN_LOOSE)} THEN replace({s}, ',', '') END"
-        )
-    if convention == "id":
-        loose = _matches(s, normalise.ID_LOOSE)
-        return f"CASE WHEN {_matches(s, normalise.INT)} THEN {s} WHEN {loose} THEN {dots_out} END"
-    return (
-        f"CASE WHEN {_matches(s, normalise.INT)} THEN {s} "
-        f"WHEN {_matches(s, normalise.ID_GROUPED)} THEN {dots_out} "
-        f"WHEN {_matches(s, normalise.ID_DECIMAL)} THEN replace({s}, ',', '.') "
-        f"WHEN {_matches(s, normalise.EN_GROUPED)} THEN replace({s}, ',', '') "
-        f"WHEN {_matches(s, normalise.DOT_DECIMAL)} THEN {s} END"
-    )
-
-
-def plain_number_text(c: str) -> str:
-    """No spaces, no `Rp`/`IDR` prefix (the sign kept)."""
-    spaceless = f"regexp_replace({c}, '[\\s\\x{{00a0}}\\x{{202f}}]', '', 'g')"
-    return f"regexp_replace({spaceless}, '^(-?)(rp\\.?|idr)', '\\1', 'i')"
-
-
-def _iso(g: str, day: str, month: str, year: str) -> str:
-    """ISO text of the struct `g`'s parts (as `normalise._iso`): 2-digit years 2000–2069 / 1970–1999, 12-hour
-    clock read (12 AM is 00, an hour above 12 with AM/PM is not a time)."""
-
-    def part(name: str) -> str:
-        return f"nullif({g}.{name}, '')"
-
-    yyyy = (
-        f"CASE WHEN length({year}) = 2 THEN (CASE WHEN TRY_CAST({year} AS INTEGER) < 70 THEN '20' ELSE '19' END) "
-        f"|| {year} ELSE {year} END"
-    )
-    the_date = f"{yyyy} || '-' || lpad({month}, 2, '0') || '-' || lpad({day}, 2, '0')"
-    h, half = f"TRY_CAST({part('h')} AS INTEGER)", part("half")
-    pm = f"CASE WHEN {half} = 'p' THEN 12 ELSE 0 END"
-    h24 = f"CASE WHEN {half} IS NULL THEN {h} WHEN {h} > 12 THEN NULL ELSE {h} % 12 + {pm} END"
-    the_time = f"lpad(({h24})::VARCHAR, 2, '0') || ':' || {part('mi')} || ':' || coalesce({part('s')}, '00')"
-    return f"{the_date} || CASE WHEN {part('h')} IS NULL THEN '' ELSE 'T' || {the_time} END"
-
-
-_GROUPS = "['a', 'b', 'y', 'h', 'mi', 's', 'half']"
-
-
-def _month(name: str) -> str:
-    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in normalise.MONTHS.items())
-    return f"CASE {name} {whens} END"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -173,27 +111,27 @@ def _stages(f: Field, conv: Conventions) -> list[list[str]]:
     c = f"nullif({raw if f.name in conv.trimmed else trimmed}, '')"
     if f.strip:
         c = f"regexp_replace({c}, {lit('[' + f.strip + ']')}, '', 'g')"
-    cc = _col(f.name, "c")
+    cc = col(f.name, "c")
     stages: list[list[str]] = [[f"{c} AS {cc}"], [], [], []]
     marks, order = conv.numbers.get(f.name), conv.date_order.get(f.name, aliases.OWN_DATE_ORDER)
     if f.kind in ("date", "timestamp"):
-        n, m, month_of = _col(f.name, "n"), _col(f.name, "m"), _col(f.name, "month")
-        not_plain, low = f"NOT {_matches(cc, _PLAIN[f.kind])}", f"lower({cc})"
+        n, m, month_of = col(f.name, "n"), col(f.name, "m"), col(f.name, "month")
+        not_plain, low = f"NOT {matches(cc, _PLAIN[f.kind])}", f"lower({cc})"
         stages[1] += [
-            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.NUMERIC)}, {_GROUPS}) END AS {n}",
-            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.MONTH_NAME)}, {_GROUPS}) END AS {m}",
+            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.NUMERIC)}, {GROUPS}) END AS {n}",
+            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.MONTH_NAME)}, {GROUPS}) END AS {m}",
         ]
-        stages[2].append(f"{_month(f'{m}.b')} AS {month_of}")
+        stages[2].append(f"{month_number(f'{m}.b')} AS {month_of}")
         day, month = (f"{n}.b", f"{n}.a") if order == "mdy" else (f"{n}.a", f"{n}.b")
         v = (
-            f"CASE WHEN {n} IS NULL THEN {cc} WHEN {n}.a <> '' THEN {_iso(n, day, month, f'{n}.y')} "
-            f"WHEN {m}.a <> '' AND {month_of} IS NOT NULL THEN {_iso(m, f'{m}.a', month_of, f'{m}.y')} ELSE {cc} END"
+            f"CASE WHEN {n} IS NULL THEN {cc} WHEN {n}.a <> '' THEN {iso(n, day, month, f'{n}.y')} "
+            f"WHEN {m}.a <> '' AND {month_of} IS NOT NULL THEN {iso(m, f'{m}.a', month_of, f'{m}.y')} ELSE {cc} END"
         )
     elif f.kind in ("int", "decimal") and f.name in conv.digits:
         v = cc
     elif f.kind in ("int", "decimal"):
-        s, num = _col(f.name, "s"), _col(f.name, "num")
-        stages[1].append(f"CASE WHEN NOT {_matches(cc, _PLAIN[f.kind])} THEN {plain_number_text(cc)} END AS {s}")
+        s, num = col(f.name, "s"), col(f.name, "num")
+        stages[1].append(f"CASE WHEN NOT {matches(cc, _PLAIN[f.kind])} THEN {plain_number_text(cc)} END AS {s}")
         stages[2].append(f"{number(s, marks)} AS {num}")
         if f.kind == "int":  # `1.250.000,00` and `1250000.0` are whole, `2,5` is not
             whole = f"CASE WHEN regexp_matches({num}, '^-?\\d+(\\.0+)?$') THEN regexp_replace({num}, '\\.0+$', '') END"
@@ -202,29 +140,30 @@ def _stages(f: Field, conv: Conventions) -> list[list[str]]:
             v = f"CASE WHEN {s} IS NULL THEN {cc} ELSE {num} END"
     else:
         v = cc
-    stages[3].append(f"{v} AS {_col(f.name, 'v')}")
+    stages[3].append(f"{v} AS {col(f.name, 'v')}")
     return stages
 
 
 def _typed(f: Field) -> str:
-    v, out = _col(f.name, "v"), q("__" + f.name)
+    v, out = col(f.name, "v"), q("__" + f.name)
     match f.kind:
         case "int":
-            whole = _matches(v, r"^-?\d+$")
+            whole = matches(v, r"^-?\d+$")
             return f"CASE WHEN {whole} THEN TRY_CAST({v} AS BIGINT) END AS {out}"
         case "decimal":
-            number_ = _matches(v, r"^-?\d+(\.\d+)?$")
+            number_ = matches(v, r"^-?\d+(\.\d+)?$")
             return f"CASE WHEN {number_} THEN TRY_CAST({v} AS DECIMAL(18,{f.scale})) END AS {out}"
         case "date":
             # A time after the date (Excel and Parquet write one) is allowed and dropped.
-            iso = _matches(v, r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
+            iso = matches(v, r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
             return f"CASE WHEN {iso} THEN TRY_CAST(substr({v}, 1, 10) AS DATE) END AS {out}"
         case "timestamp":  # its parts here (unless written the common way); the instants in the stages after
-            parts = f"regexp_extract({v}, {lit(_ISO)}, ['d', 'hm', 's', 'z'])"
-            return f"CASE WHEN NOT {_common(v)} THEN {parts} END AS {_col(f.name, 'iso')}"
+            parts = f"regexp_extract({v}, {lit(ISO)}, ['d', 'hm', 's', 'z'])"
+            return f"CASE WHEN NOT {common(v)} THEN {parts} END AS {col(f.name, 'iso')}"
         case "bool":
             low = f"lower({v})"
-            return f"CASE WHEN {low} IN ({_in(_TRUE)}) THEN true WHEN {low} IN ({_in(_FALSE)}) THEN false END AS {out}"
+            yes, no = in_list(_TRUE), in_list(_FALSE)
+            return f"CASE WHEN {low} IN ({yes}) THEN true WHEN {low} IN ({no}) THEN false END AS {out}"
         case "code" if f.case == "lower":
             return f"lower({v}) AS {out}"
         case "code" if f.case == "upper":
@@ -233,59 +172,13 @@ def _typed(f: Field) -> str:
             return f"{v} AS {out}"
 
 
-def _common(v: str) -> str:
-    """`YYYY-MM-DD hh:mm:ss` (or with a T) and nothing more: the cast alone reads it exactly."""
-    marks = (
-        f"substr({v}, 5, 1) = '-' AND substr({v}, 8, 1) = '-' AND substr({v}, 14, 1) = ':' AND substr({v}, 17, 1) = ':'"
-    )
-    return f"(length({v}) = 19 AND substr({v}, 11, 1) IN ('T', ' ') AND {marks})"
-
-
-def _naive(f: Field) -> list[str]:
-    """The time as written (`name__naive`) and its offset (`name__zone`, NULL for none)."""
-    p, v = _col(f.name, "iso"), _col(f.name, "v")
-    body = f"{p}.d || 'T' || {p}.hm || coalesce(nullif({p}.s, ''), ':00')"
-    naive = (
-        f"CASE WHEN {p} IS NULL THEN (CASE WHEN substr({v}, 12, 2) < '24' THEN TRY_CAST({v} AS TIMESTAMP) END) "
-        f"WHEN {p}.d = '' THEN NULL WHEN {p}.hm = '' THEN TRY_CAST({p}.d AS TIMESTAMP) "
-        f"WHEN {p}.hm < '24' THEN TRY_CAST({body} AS TIMESTAMP) END"
-    )
-    return [f"{naive} AS {_col(f.name, 'naive')}", f"nullif({p}.z, '') AS {_col(f.name, 'zone')}"]
-
-
-def _utc(f: Field) -> str:
-    """The UTC instant: a time with no offset is Asia/Jakarta local time."""
-    n, zone = _col(f.name, "naive"), _col(f.name, "zone")
-    digits = f"regexp_replace({zone}, '[^0-9]', '', 'g')"
-    hours = f"TRY_CAST(substr({digits}, 1, 2) AS INTEGER)"
-    mins = f"coalesce(TRY_CAST(nullif(substr({digits}, 3, 2), '') AS INTEGER), 0)"
-    sign = f"CASE WHEN starts_with({zone}, '-') THEN -1 ELSE 1 END"
-    offset = f"CASE WHEN {zone} = 'Z' THEN 0 ELSE {sign} * ({hours} * 60 + {mins}) END"
-    tz = lit(codes.TIMEZONE)
-    from_local = (
-        f"CASE WHEN {n} >= {_WIB_SINCE} THEN {n} - INTERVAL 7 HOUR ELSE timezone('UTC', timezone({tz}, {n})) END"
-    )
-    utc = f"CASE WHEN {zone} IS NULL THEN {from_local} ELSE {n} - to_minutes(({offset})::BIGINT) END"
-    return f"{utc} AS {q('__' + f.name + '_utc')}"
-
-
-def _local(f: Field) -> str:
-    n, zone, u = _col(f.name, "naive"), _col(f.name, "zone"), q("__" + f.name + "_utc")
-    tz = lit(codes.TIMEZONE)
-    to_local = (
-        f"CASE WHEN {u} >= {_WIB_SINCE} - INTERVAL 7 HOUR THEN {u} + INTERVAL 7 HOUR "
-        f"ELSE timezone({tz}, timezone('UTC', {u})) END"
-    )
-    return f"CASE WHEN {zone} IS NULL THEN {n} ELSE {to_local} END AS {q('__' + f.name)}"
-
-
 def _shown(f: Field) -> str:
     return f"'''' || coalesce({q(f.name)}, '') || ''''"
 
 
 def _field_rules(f: Field) -> list[str]:
     """One `CASE WHEN broken THEN message END` per rule of the field, in the contract's order."""
-    c, typed, name = _col(f.name, "c"), q("__" + f.name), lit(f.name + " ")
+    c, typed, name = col(f.name, "c"), q("__" + f.name), lit(f.name + " ")
     out = []
     if f.required:
         out.append(f"CASE WHEN {c} IS NULL THEN {lit('missing ' + f.name)} END")
@@ -294,10 +187,10 @@ def _field_rules(f: Field) -> list[str]:
         out.append(f"CASE WHEN {c} IS NOT NULL AND {typed} IS NULL THEN {msg} END")
     if f.codes is not None:
         out.append(
-            f"CASE WHEN {typed} NOT IN ({_in(f.codes)}) THEN {name} || {_shown(f)} || ' is not an allowed code' END"
+            f"CASE WHEN {typed} NOT IN ({in_list(f.codes)}) THEN {name} || {_shown(f)} || ' is not an allowed code' END"
         )
     if f.pattern is not None:
-        bad = f"NOT {_matches(typed, f.pattern)}"
+        bad = f"NOT {matches(typed, f.pattern)}"
         out.append(f"CASE WHEN {bad} THEN {name} || {_shown(f)} || ' has the wrong format' END")
     if f.min_value is not None:
         op, word = ("<=", "greater than") if f.min_exclusive else ("<", "at least")
@@ -370,9 +263,9 @@ def select(contract: Contract, conv: Conventions | None, source: str, columns: s
     steps = [
         *([x for per_field in stages for x in per_field[i]] for i in range(4)),
         [_typed(f) for f in fields],
-        [x for f in stamps for x in _naive(f)],
-        [_utc(f) for f in stamps],
-        [_local(f) for f in stamps],
+        [x for f in stamps for x in naive(f)],
+        [utc(f) for f in stamps],
+        [local(f) for f in stamps],
         _derived(contract),
     ]
     ctes, prev = [], source
@@ -453,60 +346,29 @@ class _Stream:
 
 def type_into(
     con: duckdb.DuckDBPyConnection, table: str, contract: Contract, frame: pl.LazyFrame, conv: Conventions | None,
-    rules: Rules, registry: pl.DataFrame | None = None, rows: int = 500_000, direct: Direct | None = None,
+    rules: Rules, registry: pl.DataFrame | None = None, rows: int = 500_000,
 ) -> set[str]:  # fmt: skip
-    """Type and check a file's rows into the temporary table `table`; return the relation's columns (for
-    `accepted` and `rejected`).
+    """Type and check `frame`'s rows into the temporary table `table`; return the frame's columns (for
+    `accepted` and `rejected`). An error of the frame's own reader (a byte that is not UTF-8, a ragged row)
+    is raised as itself.
 
-    With `direct`, DuckDB reads the CSV itself; anything its reader refuses (a ragged row, a byte that is not
-    UTF-8, a short row) sends the file through `frame` instead, whose reader explains or recovers it. An error
-    of the frame's own reader is raised as itself."""
-    if registry is not None:
-        con.register("registry", registry.to_arrow())
-    try:
-        if direct is not None:
-            try:
-                con.execute(_create(table, contract, conv, direct.relation, direct.columns, rules), direct.params)
-                return direct.columns
-            except duckdb.Error:
-                pass
-        return _from_frame(con, table, contract, frame, conv, rules, rows)
-    finally:  # in an aborted transaction DuckDB refuses; a later registration replaces it anyway
-        if registry is not None:
-            with suppress(duckdb.Error):
-                con.unregister("registry")
-
-
-def _create(
-    table: str, contract: Contract, conv: Conventions | None, source: str, columns: set[str], rules: Rules
-) -> str:
-    return f"CREATE OR REPLACE TEMP TABLE {table} AS {select(contract, conv, source, columns, rules)}"
-
-
-def _from_frame(
-    con: duckdb.DuckDBPyConnection, table: str, contract: Contract, frame: pl.LazyFrame, conv: Conventions | None,
-    rules: Rules, rows: int,
-) -> set[str]:  # fmt: skip
+    The frame's reader streams Arrow batches that DuckDB types as they come. DuckDB's own `read_csv` was
+    measured instead and was slower here: a record's line number needs `row_number() OVER ()`, which
+    serialises the whole statement (docs/BENCHMARKS.md)."""
     stream = _Stream(frame, rows)
     columns = set(stream.schema.names)
     con.register("landing_rows", stream.reader())
+    if registry is not None:
+        con.register("registry", registry.to_arrow())
     try:
-        con.execute(_create(table, contract, conv, "landing_rows", columns, rules))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select(contract, conv, 'landing_rows', columns, rules)}")
     except duckdb.Error:
         if stream.error is not None:
             raise stream.error from None
         raise
-    finally:
+    finally:  # in an aborted transaction DuckDB refuses; a later registration replaces these anyway
         with suppress(duckdb.Error):
             con.unregister("landing_rows")
+            if registry is not None:
+                con.unregister("registry")
     return columns
-
-
-class Direct(Protocol):
-    """A relation DuckDB reads a file through (`read.Direct`)."""
-
-    relation: str
-    params: list[object]
-
-    @property
-    def columns(self) -> set[str]: ...
