@@ -23,8 +23,9 @@ T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.
 PARTITION_DATE = {"transactions": ("local_date", "day"), "exports": ("peb_date", "month")}
 _TOUCHED_BY = {"producers": "touched_by_producers", "fx_rates": "touched_by_fx_rates"}
-# Rows handed from the reader to DuckDB at a time: memory stays flat whatever the file's size.
+# Rows typed and stored at a time: memory stays flat whatever the file's size.
 BATCH_ROWS = 500_000
+_NO_PERIODS = pl.DataFrame(schema={"file_id": pl.Int64, "grain": pl.String, "period": pl.Date})
 
 
 @dataclass
@@ -222,6 +223,45 @@ class RowRules:
         )
 
 
+@dataclass
+class _Counts:
+    read: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    corrections: int = 0
+    periods: list[pl.DataFrame] = field(default_factory=list)
+
+
+def _ingest_batch(
+    con: duckdb.DuckDBPyConnection, contract: Contract, batch: pl.DataFrame, file_id: int, run_id: str,
+    rules: RowRules, counts: _Counts, conventions: Conventions,
+) -> None:  # fmt: skip
+    """Type, check, classify and store one batch of a file's rows in DuckDB (`rowsql`), in the file's
+    transaction. Batches go in line order and see the rows of earlier ones, so duplicates and corrections
+    within a file are found across batches exactly as within one; DuckDB's memory stays within its limit."""
+    raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
+    columns = rowsql.type_into(con, "typed", contract, batch.lazy(), conventions, rules.sql, rules.registry)
+    date_column = PARTITION_DATE.get(contract.source, (None,))[0]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {rowsql.accepted(contract, 'typed', columns)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW rejected_rows AS {rowsql.rejected(contract, 'typed', columns, date_column)}"
+    )
+    con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
+    counts.periods.append(_touched(con, contract, raw_t, file_id))
+    con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
+    con.execute(render("ingest_supersede", raw=raw_t))
+    con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
+    con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
+    con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
+    read_rows, bad, dups, corrections = con.execute(sql("ingest_counts")).fetchall()[0]
+    con.execute("DROP TABLE typed; DROP TABLE classified")
+    counts.read += read_rows
+    counts.quarantined += bad
+    counts.duplicates += dups
+    counts.corrections += corrections
+
+
 def _ingest_file(
     con: duckdb.DuckDBPyConnection,
     contract: Contract,
@@ -232,51 +272,34 @@ def _ingest_file(
     rules: RowRules,
     touched: set[tuple[str, date]],
 ) -> FileResult:
-    """One file, one transaction: its rows typed, checked, classified and stored, and its provenance, or nothing.
-
-    The rows go from the reader to DuckDB as an Arrow stream and are typed there (`rowsql`); a key repeated
-    within the file is classified in line order exactly as against the rows stored before."""
-    raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
-    # Typed before the transaction: a reader's error then leaves nothing to roll back.
-    columns = rowsql.type_into(
-        con, "typed", contract, records.frame, records.conventions, rules.sql, rules.registry, BATCH_ROWS
-    )
+    """One file, one transaction: all of its batches and its provenance, or nothing."""
+    counts = _Counts()
     with transaction(con):
         (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
-        date_column = PARTITION_DATE.get(contract.source, (None,))[0]
-        con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {rowsql.accepted(contract, 'typed', columns)}")
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW rejected_rows AS {rowsql.rejected(contract, 'typed', columns, date_column)}"
-        )
-        con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
-        new_periods = _touched(con, contract, raw_t, file_id)
-        con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
-        con.execute(render("ingest_supersede", raw=raw_t))
-        con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
-        con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
-        con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
-        read_rows, bad, dups, corrections = con.execute(sql("ingest_counts")).fetchall()[0]
+        for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
+            _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions)
         lf.check_unchanged()  # changed while it was parsed: roll back, the next run reads it whole
         con.register("excluded_rows", records.excluded.to_arrow())
         con.execute(sql("ingest_excluded"), [contract.source, file_id, run_id])
         con.unregister("excluded_rows")
         excluded = records.excluded.height
-        read_ = read_rows + excluded if records.count is None else records.count
+        read_ = counts.read + excluded if records.count is None else records.count
+        accepted = counts.read - counts.quarantined - counts.duplicates
         result = FileResult(
-            lf.name, "ingested", read_, read_rows - bad - dups, bad, dups, corrections, excluded, notes=records.notes
-        )
+            lf.name, "ingested", read_, accepted, counts.quarantined, counts.duplicates, counts.corrections,
+            excluded, notes=records.notes,
+        )  # fmt: skip
         con.execute(
             sql("ingest_file"),
             [file_id, contract.source, lf.name, str(lf.path), digest, lf.size, lf.modified_at, run_id,
              result.rows_read, result.accepted, result.quarantined, result.duplicates, result.corrections,
              result.excluded, lf.format, "; ".join(records.notes) or None],
         )  # fmt: skip
+        new_periods = pl.concat(counts.periods).unique() if counts.periods else _NO_PERIODS
         if new_periods.height:
             con.register("new_periods", new_periods.to_arrow())
             con.execute("INSERT INTO raw.file_partitions BY NAME SELECT * FROM new_periods")
             con.unregister("new_periods")
-        con.execute("DROP TABLE typed; DROP TABLE classified")
     touched.update(zip(new_periods["grain"].to_list(), new_periods["period"].to_list(), strict=True))
     return result
 
