@@ -14,10 +14,10 @@ history = home / "history"
 if not (history / "runs.db").is_file():
     sys.exit(f"{home}: no SQLite run storage (history/runs.db); run `sentra run` first")
 runs = sqlite3.connect(history / "runs.db").execute(
-    "SELECT run_id, pipeline_name, create_timestamp, update_timestamp FROM runs ORDER BY create_timestamp"
+    "SELECT run_id, pipeline_name FROM runs ORDER BY create_timestamp"
 )
 total = 0
-for run_id, job, created, updated in runs.fetchall():
+for run_id, job in runs.fetchall():
     db = history / "runs" / f"{run_id}.db"
     rows = sqlite3.connect(db).execute(
         "SELECT coalesce(dagster_event_type, 'log'), count(*) FROM event_logs GROUP BY 1 ORDER BY 2 DESC"
