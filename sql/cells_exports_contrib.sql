@@ -17,3 +17,4 @@ UNION ALL SELECT 'window', last_day($2::DATE), NULL, producer_id, sum(value) FRO
     WHERE month BETWEEN $1 AND $2 GROUP BY ALL
 UNION ALL SELECT 'window_destination', last_day($2::DATE), destination_country, producer_id, sum(value) FROM atoms
     WHERE month BETWEEN $1 AND $2 GROUP BY ALL
+ORDER BY ALL  -- a fixed order: disclosure control must choose the same cells however DuckDB scanned

@@ -28,3 +28,4 @@ FROM marts.daily_turnover WHERE date BETWEEN $1 AND $2 HAVING count(*) > 0
 UNION ALL
 SELECT 'window_kecamatan', $1::DATE, $2::DATE, kecamatan, sum(turnover_idr), NULL, sum(transactions), NULL
 FROM marts.daily_turnover_by_kecamatan WHERE date BETWEEN $1 AND $2 GROUP BY kecamatan
+ORDER BY ALL  -- a fixed order: disclosure control must choose the same cells however DuckDB scanned

@@ -14,13 +14,13 @@ import polars as pl
 import pytest
 
 from pipelines.publish import charts, files
+from pipelines.publish.chart_save import save_chart
 from pipelines.publish.charts import (
     chart_data,
     daily_turnover_chart,
     daily_turnover_data,
     monthly_export_chart,
     monthly_export_data,
-    save_chart,
 )
 from pipelines.publish.formatting import (
     UnknownLanguageError,
@@ -414,3 +414,23 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
     assert safe["value"].to_list() == [1, 2, 3, 4, 5]  # numbers stay numbers
     files.write_csv(df, tmp_path / "x.csv")
     assert "'=1+1" in (tmp_path / "x.csv").read_text()
+
+
+def test_offline_html_is_altairs_page_with_the_cached_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML export is byte for byte what Altair writes inline; Vega's bundle is built once per version and
+    kept in the cache folder (a damaged copy is built again)."""
+    from pipelines.publish import chart_save
+    from pipelines.publish.formatting import vega_locale
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    chart_save.vega_bundle.cache_clear()
+    try:
+        chart = daily_turnover_chart(_daily({1: 5, 2: 6}), "en")
+        embed = {**vega_locale("en"), "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+        assert chart_save._html(chart.to_dict(), vega_locale("en")) == chart.to_html(inline=True, embed_options=embed)
+        (cached,) = (tmp_path / "sentra").glob("vega-bundle-*.js")
+        cached.write_text("damaged", encoding="utf-8")
+        chart_save.vega_bundle.cache_clear()
+        assert "vegaEmbed" in chart_save.vega_bundle() and "vegaEmbed" in cached.read_text(encoding="utf-8")
+    finally:
+        chart_save.vega_bundle.cache_clear()

@@ -325,6 +325,23 @@ def test_delayed_families_are_named(tmp_path: Path) -> None:
     assert 'id="data-delayed"' not in write_portal(publish).read_text(encoding="utf-8")
 
 
+def test_print_formats_of_another_period_say_which(tmp_path: Path) -> None:
+    """A daily chart's PNG, SVG and PDF show the last month that closed: the card names that period too."""
+    publish = tmp_path / "publish"
+    publish.mkdir()
+    manifest = build_site(publish, delayed=False)
+    files = manifest["items"][0]["files"]
+    for f in files:
+        if f["format"] in ("png", "png_print", "svg", "pdf"):
+            f["period"] = "2025-11-30"
+    (publish / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert {f.period for f in load_manifest(publish).items[0].files} == {"2025-11-30", None}
+    page = write_portal(publish).read_text(encoding="utf-8")
+    assert "Gambar PNG, SVG dan PDF: 30 November 2025 (diperbarui sebulan sekali)" in page
+    assert "PNG, SVG and PDF images: 30 November 2025 (updated once a month)" in page
+    assert page.count("updated once a month") == 1  # only the card whose images show another period
+
+
 def _report_folder(folder: Path, *, data: list[str] | None) -> None:
     """A report folder as the report assets write it; `data` None = written before data files existed."""
     folder.mkdir(parents=True)

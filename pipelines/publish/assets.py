@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.config import settings
-from pipelines.publish import cells, exports, files, manifest, portal, snapshot
+from pipelines.publish import cells, chart_publish, exports, files, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
 from pipelines.resources import POOL, Warehouse
@@ -77,7 +77,8 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         pool=POOL,
         kinds={"altair"},
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
-        "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/.",
+        "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/. Drawn only when its "
+        "published cells (or the renderer) changed; PNG, SVG and PDF once per period.",
     )
     def _asset(
         context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
@@ -88,16 +89,25 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
-            entry = exports.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule())
-        if entry is None:
+            out = chart_publish.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule())
+        if out is None:
             context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
-            return dg.MaterializeResult(metadata={"files": 0, "note": "no data yet"})
+            return dg.MaterializeResult(metadata={"files": 0, "redrawn": False, "note": "no data yet"})
+        if out.drawn:
+            context.log.info(f"{chart.id}: drew {', '.join(out.drawn)}; kept {', '.join(out.kept) or 'nothing'}")
+        png = next((f for f in out.files if f.endswith(f"/id/{chart.id}.png")), None)
         return dg.MaterializeResult(
             metadata={
-                "period": entry["period"],
-                "files": len(entry["files"]),
-                "revised_figures": entry["revisions"],
-                "png": dg.MetadataValue.path(str(settings().publish / entry["files"][0]["path"])),
+                "period": out.period,
+                "print_period": out.print_period,
+                "redrawn": bool(out.drawn),  # False: every file kept as it was
+                "editions_drawn": len(out.drawn),
+                "editions_kept": len(out.kept),
+                "drawn": ", ".join(out.drawn) or "none",
+                "files_written": out.written,
+                "files": len(out.files),
+                "revised_figures": out.revisions,
+                **({"png": dg.MetadataValue.path(str(settings().publish / png))} if png else {}),
             }
         )
 
@@ -114,8 +124,16 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     with warehouse.connection() as con:
         path = manifest.write_manifest(con, settings().publish)
     index = portal.write_portal(settings().publish)
+    drawn, kept = chart_publish.drawn_by(settings().publish, context.run_id)
     return dg.MaterializeResult(
-        metadata={"manifest": dg.MetadataValue.path(str(path)), "index": dg.MetadataValue.path(str(index))}
+        metadata={
+            "manifest": dg.MetadataValue.path(str(path)),
+            "index": dg.MetadataValue.path(str(index)),
+            # This run's charts: drawn (an edition changed) or kept as they were.
+            "charts_redrawn": len(drawn),
+            "charts_kept": len(kept),
+            "redrawn": ", ".join(drawn) or "none",
+        }
     )
 
 

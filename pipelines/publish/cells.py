@@ -66,11 +66,14 @@ class Build:
     mismatches: list[reconcile.Mismatch] = field(default_factory=list)
 
 
-def window(con: duckdb.DuckDBPyConnection) -> Window | None:
-    """The last year of days and the last two years of months that the marts hold (or less)."""
+def window(con: duckdb.DuckDBPyConnection, until: date | None = None) -> Window | None:
+    """The last year of days and the last two years of months that the marts hold (or less); with `until`,
+    the year of days ending on that day instead (a daily chart's print edition of a month that has closed)."""
     first_day, last_day, first_month, last_month = con.execute(sql("chart_window")).fetchall()[0]
     if last_day is None and last_month is None:
         return None
+    if until is not None and last_day is not None:
+        last_day = min(last_day, until)
     last_day = last_day or last_month
     first_day = max(first_day or last_day, last_day - timedelta(days=DAILY_WINDOW_DAYS - 1))
     last_month = last_month or last_day.replace(day=1)

@@ -1,4 +1,4 @@
-"""Published charts: one definition per chart, Indonesian by default, saved offline in five formats.
+"""Published charts: one definition per chart, Indonesian by default (saved offline by `chart_save`).
 
 Conventions every chart follows, so officials read them the same way:
 
@@ -15,29 +15,22 @@ so the CSV published next to the chart carries exactly the figures drawn, moving
 
 from __future__ import annotations
 
-import io
 import math
-import os
-import re
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import polars as pl
-import vl_convert as vlc
 
 from models.codes import CATEGORIES
 from models.names import name
-from pipelines.publish.files import neutralise_formulas, write_atomic
 from pipelines.publish.formatting import (
     as_of_label,
     check_lang,
     date_label,
     month_label,
     text,
-    vega_locale,
 )
 
 # Overall chart size in CSS pixels (title, axes and legend included); PNG is rendered at 2x.
@@ -82,7 +75,7 @@ COMMODITY_COLOURS: dict[str, str] = {
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
 
-# Where the chart's language is recorded in the spec, so save_chart can apply the matching locale.
+# Where the chart's language is recorded in the spec, so chart_save can apply the matching locale.
 _META_KEY = "sentra"
 
 _FONT = "DejaVu Sans"  # installed on the render hosts; vl-convert falls back to its default otherwise
@@ -297,7 +290,7 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
 
     `df`: `date` (pl.Date), `turnover_idr`. `as_of`: when the data was extracted (aware datetimes
     are shown in WIB); defaults to the last date in the data. Days absent from `df` break the daily
-    line rather than being drawn as zero. Save with `save_chart(chart, chart_data(chart), ...)`.
+    line rather than being drawn as zero. Save with `chart_save.save_chart(chart, chart_data(chart), ...)`.
     """
     lang = check_lang(lang)
     data = daily_turnover_data(df)
@@ -433,100 +426,6 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
         title=_title(text("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
     )
     return _finish(chart, lang, data)
-
-
-# ---------------------------------------------------------------------------------------------
-# Saving
-# ---------------------------------------------------------------------------------------------
-
-# A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
-_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
-
-
-def _vl_version() -> str | None:
-    """The Vega-Lite version Altair writes specs for, as vl-convert names it ("6.4"); None = latest."""
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return major_minor if major_minor in vlc.get_vegalite_versions() else None
-
-
-def _chart_lang(spec: dict[str, Any]) -> str | None:
-    meta = spec.get("usermeta") or {}
-    return (meta.get(_META_KEY) or {}).get("lang")
-
-
-def save_chart(
-    chart: alt.TopLevelMixin,
-    data: pl.DataFrame,
-    out_dir: Path,
-    stem: str,
-    lang: str | None = None,
-) -> list[Path]:
-    """Write `<stem>.png/.print.png/.svg/.pdf/.html/.csv/.xlsx` into `out_dir` (created if missing).
-
-    PNG is 16:9 at 2x for slides; `.print.png` is A4 landscape at 300 dpi; the HTML inlines Vega so it
-    works offline; the CSV (UTF-8, header, ISO dates) and XLSX are `data`, with text cells that start
-    like a formula neutralised. `lang` picks the number/date locale; by default the language the chart was built in
-    (a mismatch is an error: an English chart with Indonesian decimal commas misleads). Each file is
-    replaced atomically, one by one.
-    """
-    out_dir = Path(out_dir)
-    if not stem or "/" in stem or os.sep in stem or stem.startswith("."):
-        raise ValueError(f"bad file stem {stem!r}")
-    spec = chart.to_dict()
-    built_in = _chart_lang(spec)
-    if lang is None:
-        lang = built_in or "id"
-    lang = check_lang(lang)
-    if built_in is not None and built_in != lang:
-        raise ValueError(f"chart was built with lang={built_in!r} but save_chart got lang={lang!r}")
-
-    locale = vega_locale(lang)
-    fmt, time_fmt = locale["formatLocale"], locale["timeFormatLocale"]
-    vl_version = _vl_version()
-
-    png = vlc.vegalite_to_png(
-        spec, vl_version=vl_version, scale=PNG_SCALE, format_locale=fmt, time_format_locale=time_fmt
-    )
-    svg = vlc.vegalite_to_svg(spec, vl_version=vl_version, format_locale=fmt, time_format_locale=time_fmt)
-    pdf = vlc.vegalite_to_pdf(spec, vl_version=vl_version, format_locale=fmt, time_format_locale=time_fmt)
-    html = chart.to_html(
-        inline=True,
-        embed_options={
-            **locale,
-            # The editor/source links point at online services, useless to an offline reader.
-            "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        },
-    )
-    if _EXTERNAL_SCRIPT.search(html) or "vegaEmbed" not in html:
-        raise RuntimeError("HTML export is not self-contained (external script or no inlined Vega)")
-    # The print version: A4 landscape at 300 dpi (297 x 210 mm = 3508 x 2480 px), same design.
-    # A concat keeps its panel sizes and is scaled up to the same pixel width instead.
-    sized = {**spec, "width": PRINT_WIDTH, "height": PRINT_HEIGHT} if "width" in spec else spec
-    print_scale = PRINT_SCALE if "width" in spec else PRINT_SCALE * PRINT_WIDTH / CHART_WIDTH
-    print_png = vlc.vegalite_to_png(
-        sized, vl_version=vl_version, scale=print_scale, format_locale=fmt, time_format_locale=time_fmt
-    )
-    safe = neutralise_formulas(data)
-    csv = safe.write_csv(date_format="%Y-%m-%d")
-    xlsx = io.BytesIO()
-    safe.write_excel(xlsx, worksheet="data", autofit=True)
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = {
-        "png": png,
-        "print.png": print_png,
-        "svg": svg.encode("utf-8"),
-        "pdf": pdf,
-        "html": html.encode("utf-8"),
-        "csv": csv.encode("utf-8"),
-        "xlsx": xlsx.getvalue(),
-    }
-    paths = []
-    for ext, payload in outputs.items():
-        path = out_dir / f"{stem}.{ext}"
-        write_atomic(path, payload)
-        paths.append(path)
-    return paths
 
 
 def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:

@@ -103,4 +103,5 @@ def table_bytes(df: pl.DataFrame, sheet: str = "data") -> tuple[bytes, bytes]:
     book = xlsxwriter.Workbook(xlsx, {"in_memory": True})
     book.set_properties({"created": XLSX_CREATED})  # not the clock: the same table gives the same bytes
     safe.write_excel(book, worksheet=sheet, autofit=True)
+    book.close()  # write_excel leaves a workbook it was given open, and an unclosed one has no bytes yet
     return safe.write_csv(date_format="%Y-%m-%d").encode("utf-8"), xlsx.getvalue()

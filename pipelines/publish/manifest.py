@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from models.codes import TIMEZONE
+from pipelines.publish.chart_save import PRINT
 from pipelines.publish.exports import FORMATS
 from pipelines.publish.files import write_atomic
 from pipelines.publish.i18n import text
@@ -37,17 +38,19 @@ _REPORT_FORMATS = {".html": "html", ".pdf": "pdf", ".csv": "csv", ".xlsx": "xlsx
 _FIGURES = "figures.json"
 
 
-def _file(path: Path, publish: Path, fmt: str, lang: str | None) -> FileEntry:
-    return FileEntry.model_validate({"lang": lang, "format": fmt, "path": path.relative_to(publish).as_posix()})
+def _file(path: Path, publish: Path, fmt: str, lang: str | None, period: str | None = None) -> FileEntry:
+    rel = path.relative_to(publish).as_posix()
+    return FileEntry.model_validate({"lang": lang, "format": fmt, "path": rel, "period": period})
 
 
-def _chart_files(folder: Path, publish: Path, chart_id: str) -> list[FileEntry]:
+def _chart_files(folder: Path, publish: Path, chart_id: str, print_period: str | None = None) -> list[FileEntry]:
+    """A chart folder's files; `print_period`: the period its print formats show, when not the folder's."""
     files = []
     for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         for suffix, (fmt, _) in FORMATS.items():
             path = lang_dir / f"{chart_id}.{suffix}"
             if path.exists():
-                files.append(_file(path, publish, fmt, lang_dir.name))
+                files.append(_file(path, publish, fmt, lang_dir.name, print_period if suffix in PRINT else None))
     meta = folder / "metadata.json"
     if meta.exists():
         files.append(_file(meta, publish, "json", None))
@@ -62,9 +65,11 @@ def _charts(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
             continue
         meta = json.loads((latest / "metadata.json").read_text(encoding="utf-8"))
         title = LocalText.model_validate(meta["title"])
+        printed = (meta.get("editions") or {}).get("print", {}).get("period")
+        printed = printed if printed != meta["period"]["label"] else None
         items.append(Item(
             kind="chart", id=chart_dir.name, title=title, description=LocalText.model_validate(meta["description"]),
-            period=meta["period"]["label"], files=_chart_files(latest, publish, chart_dir.name),
+            period=meta["period"]["label"], files=_chart_files(latest, publish, chart_dir.name, printed),
             metadata=(latest / "metadata.json").relative_to(publish).as_posix(),
         ))  # fmt: skip
         earlier = (p for p in chart_dir.iterdir() if p.is_dir() and p.name not in ("latest", meta["period"]["label"]))

@@ -40,8 +40,11 @@ Periods are non-empty text: other shapes (e.g. a weekly "2025-W03") are shown as
 File entries: `format` is one of `FORMATS` (png = slide, png_print = A4 at 300 dpi, svg, pdf,
 html = interactive chart or report, csv, xlsx, figures = a report's headline figures as JSON,
 json = metadata); `lang` is "id", "en", or null/absent for a file that has no language (e.g. one CSV
-for both). Paths are relative to the publish folder, use "/" and may not leave it: "..", absolute
-paths, "\\", ":" (URL schemes) and hidden segments are rejected, because every path becomes an `href`.
+for both); `period` (optional) is set when the file shows another period than its entry: a daily
+chart's print formats (png, png_print, svg, pdf) are drawn once per month and show the last month
+that has closed, while its HTML, CSV and XLSX show the latest day. Paths are relative to the publish
+folder, use "/" and may not leave it: "..", absolute paths, "\\", ":" (URL schemes) and hidden segments
+are rejected, because every path becomes an `href`.
 
 Values are checked strictly (no "1000" for 1000, no 1 for true); unknown keys are ignored so an older
 portal can read a newer manifest. `parse_manifest` turns the first problem into a one-line
@@ -133,11 +136,13 @@ class LocalText(_Model):
 
 
 class FileEntry(_Model):
-    """One downloadable file; `lang` None = the file has no language."""
+    """One downloadable file; `lang` None = the file has no language; `period` when the file shows another
+    period than its entry (a daily chart's PNG, SVG and PDF show the last month that has closed)."""
 
     lang: Annotated[Lang | None, _or(None)] = None
     format: Format
     path: RelPath
+    period: Annotated[Text | None, _or(None)] = None
 
 
 class _Entry(_Model):

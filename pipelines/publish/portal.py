@@ -199,6 +199,7 @@ class Entry:
     groups: list[Group]
     period: Pair | None = None
     description: Pair | None = None
+    print_period: Pair | None = None  # a daily chart's PNG, SVG and PDF: drawn once a month
     previews: tuple[Preview, ...] = ()
 
     @property
@@ -280,10 +281,13 @@ class _Page:
         cards = []
         for item in (i for i in self.manifest.items if i.kind == kind and i.latest):
             files = self.files_of(item)
+            printed = next((f.period for f in files if f.period and f.period != item.period), None)
             cards.append(Entry(kind, item.id, _pair(item.title, item.id), self.groups(files),
                                period=text("portal.card.period", period=_both(period_label, item.period)),
                                description=_pair(item.description, item.id) if item.description else None,
-                               previews=self.previews(item, files)))  # fmt: skip
+                               previews=self.previews(item, files),
+                               print_period=printed and text("portal.card.print_period",
+                                                             period=_both(period_label, printed))))  # fmt: skip
         return cards
 
     def archive(self) -> list[ArchiveBlock]:

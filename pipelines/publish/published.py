@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
-from pipelines.publish import cells, disclosure
+from pipelines.publish import cells, disclosure, fingerprint
 from pipelines.publish.reconcile import CLAIM_SCHEMA
 
 MISSING = "missing"
@@ -51,6 +51,7 @@ class Published:
 
     def __init__(self, family: str, frame: pl.DataFrame) -> None:
         self.family = family
+        self.digest = fingerprint.frame(frame)  # what a report printed from these cells was drawn from
         self._rows: dict[tuple[str, date, str | None], dict] = {}
         self._merged: dict[tuple[str, date], dict] = {}
         for r in frame.iter_rows(named=True):

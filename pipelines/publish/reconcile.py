@@ -32,6 +32,21 @@ class Mismatch:
         return f"{self.release}: {self.cell} prints {self.printed}, the marts say {self.mart}"
 
 
+def to_rows(claimed: pl.DataFrame) -> list[dict]:
+    """Claims as JSON-ready rows (dates and amounts as exact text), to keep beside the files that print them."""
+    exact = claimed.select(list(CLAIM_SCHEMA)).with_columns(
+        pl.col("period", "period_end", "value", "usd").cast(pl.String)
+    )
+    return list(exact.iter_rows(named=True))
+
+
+def from_rows(rows: list[dict]) -> pl.DataFrame:
+    """Claims kept by `to_rows`, typed again, ready for `claims`."""
+    text = pl.DataFrame(rows, schema={c: pl.List(pl.String) if c == "holds" else pl.String for c in CLAIM_SCHEMA})
+    return text.with_columns(pl.col("period", "period_end").str.to_date(),
+                             pl.col("value", "usd").cast(CLAIM_SCHEMA["value"]))  # fmt: skip
+
+
 def claims(con: duckdb.DuckDBPyConnection, claimed: pl.DataFrame) -> list[Mismatch]:
     """The claims whose value (or US dollar value) is not the marts'."""
     con.register("claimed", claimed.select([pl.col(c).cast(t) for c, t in CLAIM_SCHEMA.items()]).to_arrow())

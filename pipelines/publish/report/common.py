@@ -15,6 +15,7 @@ import vl_convert as vlc
 
 from pipelines.publish import charts as charts_mod
 from pipelines.publish import report_text as rt
+from pipelines.publish.chart_save import vl_version
 from pipelines.publish.figures import pct_change
 from pipelines.publish.formatting import date_label, number, vega_locale
 from pipelines.publish.published import Figure, Published
@@ -185,7 +186,7 @@ def render_png(chart: Any, lang: str) -> bytes:
     return vlc.vegalite_to_png(
         chart.to_dict(),
         # Same Vega-Lite version and scale as the published charts (save_chart), so they look alike.
-        vl_version=charts_mod._vl_version(),
+        vl_version=vl_version(),
         scale=charts_mod.PNG_SCALE,
         format_locale=locale["formatLocale"],
         time_format_locale=locale["timeFormatLocale"],
