@@ -11,7 +11,7 @@ BENCH_ROWS ?= 10000000
 
 export SENTRA_DATA_DIR ?= $(DATA_DIR)
 
-.PHONY: setup demo test lint format dev bench lock clean
+.PHONY: setup demo scale-demo test lint format dev bench bench-profiles convert-warehouse lock clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,11 @@ $(STAMP): requirements.lock pyproject.toml
 demo: setup
 	$(BIN)/sentra sample --messy --out $(SENTRA_DATA_DIR)/landing --from $(DEMO_FROM) --to $(DEMO_TO)
 	$(BIN)/sentra run --from $(DEMO_FROM) --to $(DEMO_TO)
+
+# The demo year on the scale profile: PostgreSQL, PgBouncer, Redis, two Celery workers and a DuckLake,
+# started here and stopped at the end or on Ctrl-C (docs/DEPLOY.md). Needs postgresql, pgbouncer, redis-server.
+scale-demo: setup
+	$(BIN)/python -m pipelines.scale.demo --from $(DEMO_FROM) --to $(DEMO_TO)
 
 test: setup lint
 	$(BIN)/python -m pytest -q
@@ -44,6 +49,14 @@ dev: setup
 bench: setup
 	$(BIN)/python -m pipelines.quality.bench --rows 1000000 --repeat 5
 	$(BIN)/sentra bench --rows $(BENCH_ROWS)
+
+# The embedded profile against the scale profile: a year of days, a 10M-row day in 10 files, instance events/s.
+bench-profiles: setup
+	$(BIN)/python bench/profiles.py --rows $(BENCH_ROWS) --json bench/profiles.json
+
+# A warehouse written by DuckDB 2.0.1 (Sentra before the scale profile) converted for DuckDB 1.5.5, once.
+convert-warehouse: setup
+	$(BIN)/python -m pipelines.convert $(WAREHOUSE)
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: setup

@@ -24,7 +24,7 @@ from pipelines.errors import EXIT_REJECTED_FILES, UserError
 from pipelines.ingest import load, parse
 from pipelines.ingest.landing import REJECTED, LandingFile
 from pipelines.ingest.settings import IngestSettings, from_environment
-from pipelines.resources import sql
+from pipelines.resources import exists, reader_now, sql
 
 GUESS_ORDER = ("transactions", "exports", "fx_rates", "producers")
 # The source's date reported for accepted rows (typed column of `parse.type_rows`).
@@ -95,13 +95,10 @@ class _Registry:
         self.why = "no warehouse yet"
 
     def __enter__(self) -> _Registry:
-        path = settings().warehouse
-        if path.exists():
-            try:
-                self.con = duckdb.connect(str(path), read_only=True)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
+        target = settings().warehouse_target
+        if exists(target):
+            self.con = reader_now(target)
+            if self.con is None:
                 self.why = "the warehouse is in use by a running step"
         return self
 

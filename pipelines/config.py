@@ -27,6 +27,12 @@ class Settings:
         return Path(os.environ.get("SENTRA_WAREHOUSE", self.data_dir / "warehouse.duckdb"))
 
     @property
+    def warehouse_target(self) -> str:
+        """What `resources.connect` opens: the file's path, or a DuckLake (`ducklake:postgres:<DSN>`)."""
+        target = os.environ.get("SENTRA_WAREHOUSE", "")
+        return target if target.startswith("ducklake:") else str(self.warehouse)
+
+    @property
     def duckdb_memory(self) -> str:
         """DuckDB's memory limit: beyond it, big joins and inserts spill to disk instead of growing the process."""
         return os.environ.get("SENTRA_DUCKDB_MEMORY", "512MB")

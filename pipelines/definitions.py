@@ -13,6 +13,7 @@ from pipelines.publish.assets import publish_assets
 from pipelines.publish.report_assets import report_assets
 from pipelines.quality import settings as quality_settings
 from pipelines.resources import Warehouse
+from pipelines.scale import profile
 from pipelines.schedules import SCHEDULES
 from pipelines.sensors import SENSORS
 from pipelines.transform.assets import transform_assets
@@ -28,4 +29,10 @@ defs = dg.Definitions(
         "quality": quality_settings.from_environment(),
         "publishing": publish_settings.from_environment(),
     },
+    executor=profile.executor(),
 )
+
+
+def job(name: str) -> dg.JobDefinition:
+    """A job by name, for a reconstructable run (`dg.build_reconstructable_job`) on Celery workers."""
+    return defs.resolve_job_def(name)

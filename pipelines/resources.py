@@ -1,42 +1,32 @@
-"""The warehouse: one DuckDB file, opened by one writer at a time (the `duckdb` pool sees to that)."""
+"""The warehouse: one DuckDB file opened by one writer at a time (the `duckdb` pool sees to that), or a
+DuckLake many processes write at once (`pipelines.lake`, docs/DEPLOY.md)."""
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
-from string import Template
+from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import duckdb
 
 from models import ddl
-from pipelines import migrate
-from pipelines.config import SQL_DIR, settings
+from pipelines import lake, migrate
+from pipelines.config import settings
+from pipelines.sqlfiles import render as render  # re-exported: the layers read SQL through resources
+from pipelines.sqlfiles import sql
 
 POOL = "duckdb"
+CONFLICT_RETRIES = 5
+T = TypeVar("T")
 _LOCK_WAIT_S = 60.0  # outside Dagster's pool (e.g. a notebook holding the file) wait this long, then fail
 
 
 class WarehouseLockedError(Exception):
     """Another process holds the warehouse file."""
-
-
-@cache
-def sql(name: str) -> str:
-    """The text of `sql/<name>.sql`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def render(name: str, **identifiers: str | tuple[str, ...]) -> str:
-    """`sql/<name>.sql` with `$name` identifiers from the code filled in, quoted (a tuple: a column list).
-
-    Only identifiers are templated, never values: those stay `?` parameters.
-    """
-    return Template(sql(name)).substitute(
-        {k: ", ".join(map(ddl.q, v)) if isinstance(v, tuple) else ddl.qualified(v) for k, v in identifiers.items()}
-    )
 
 
 def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -45,6 +35,8 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     A writer applies pending migrations (`pipelines.migrate`); a reader only checks the schema version. Both
     refuse a warehouse newer than the code with a one-line `WarehouseSchemaError`.
     """
+    if lake.is_lake(path):
+        return _connect_lake(path, read_only)
     deadline = time.monotonic() + _LOCK_WAIT_S
     delay = 0.2
     while True:
@@ -52,7 +44,14 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(path, read_only=read_only, config={"memory_limit": settings().duckdb_memory})
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if "newer version of duckdb" in str(exc).lower():
+                raise migrate.WarehouseSchemaError(
+                    f"{path}: written by a newer DuckDB than this Sentra's {duckdb.__version__} (Sentra before the "
+                    f"scale profile used DuckDB 2.0.1): convert it once with `make convert-warehouse WAREHOUSE={path}`"
+                ) from None
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() > deadline:
                 raise WarehouseLockedError(f"{path}: the warehouse is in use by another process ({exc})") from None
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
@@ -67,21 +66,86 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = lake.open_lake(target, settings().duckdb_memory, read_only)
+    try:
+        if read_only:
+            migrate.check(con, target)
+        else:
+            _retry_conflicts(lambda: lake.create_schema(con, target))  # two first writers may race to create it
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _retry_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run `work` again when a DuckLake commit lost to another writer's, a bounded number of times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except duckdb.Error as exc:
+            if not lake.is_conflict(exc) or attempt == attempts:
+                raise
+            time.sleep(random.uniform(0.1, 0.5) * attempt)
+    raise AssertionError("unreachable")
+
+
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file; the path defaults to `$SENTRA_DATA_DIR/warehouse.duckdb`."""
+    """The warehouse: a DuckDB file (default `$SENTRA_DATA_DIR/warehouse.duckdb`) or a DuckLake
+    (`SENTRA_WAREHOUSE=ducklake:postgres:…`); assets cannot tell which."""
 
     path: str = ""
 
     def resolved_path(self) -> str:
-        return self.path or str(settings().warehouse)
+        return self.path or settings().warehouse_target
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writer's connection. A lake commit that lost to another writer's retries the whole step
+        (Dagster's retry, bounded): every unit of work is a transaction, so what committed stays and is
+        skipped or replaced identically the second time."""
         con = connect(self.resolved_path())
         try:
             yield con
+        except duckdb.Error as exc:
+            if lake.is_lake(self.resolved_path()) and lake.is_conflict(exc):
+                raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=random.uniform(1, 5)) from exc
+            raise
         finally:
             con.close()
+
+
+def pool(asset: str) -> str:
+    """The Dagster pool of a step that writes the warehouse. A file has one writer: every step shares pool
+    `duckdb` (limit 1). A lake takes many: one pool per asset, so two partitions of one table are never
+    replaced at once (DuckLake refuses concurrent deletes of a table) while different tables run in parallel."""
+    return f"lake_{asset}" if lake.is_lake(settings().warehouse_target) else POOL
+
+
+def reader_now(target: str) -> duckdb.DuckDBPyConnection | None:
+    """Read-only, without waiting (a status must not wait for a step): None while a step holds the file.
+    A lake never makes readers wait."""
+    if lake.is_lake(target):
+        return connect(target, read_only=True)
+    try:
+        return duckdb.connect(target, read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        return None
+
+
+def exists(target: str) -> bool:
+    """Whether there is a warehouse to read (a lake is always there: its first writer creates the schema)."""
+    return lake.is_lake(target) or Path(target).exists()
+
+
+def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A new `raw.files.file_id`, unique even when many processes ingest into one lake at once."""
+    if con.execute("SELECT current_database()").fetchall()[0][0] == lake.NAME:
+        return lake.next_file_id(con)
+    return int(con.execute(sql("next_file_id")).fetchall()[0][0])
 
 
 @contextmanager

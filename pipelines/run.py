@@ -8,23 +8,39 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Protocol
 
 import dagster as dg
+import sqlalchemy.exc
 
 from models.contracts import SOURCES
-from pipelines import dates
+from pipelines import dates, lake
 from pipelines.config import settings
 from pipelines.errors import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
 from pipelines.instance import get_instance, owner_tags, release_dead_runs
 from pipelines.publish import snapshot
 from pipelines.resources import connect
 from pipelines.runs import complete_weeks, periods, range_tags, segments
+from pipelines.scale import profile
 
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+class Executed(Protocol):
+    """What a finished run tells: Dagster's in-process result and its `execute_job` result both fit."""
+
+    run_id: str
+    success: bool
+
+    @property
+    def all_events(self) -> list[dg.DagsterEvent]: ...
+    def get_step_failure_events(self) -> list[dg.DagsterEvent]: ...
+    def get_asset_materialization_events(self) -> list[dg.DagsterEvent]: ...
 
 
 class RunFailed(Exception):
@@ -69,7 +85,7 @@ def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
     except ValueError as exc:  # a setting from the environment
         raise UserError(str(exc)) from None
     # Upgrade the warehouse's schema (or refuse a newer one) here, as one line, before any Dagster step opens it.
-    connect(str(settings().warehouse)).close()
+    connect(settings().warehouse_target).close()
 
     steps: list[StepTiming] = []  # _execute appends each step as it ends
     try:
@@ -103,10 +119,35 @@ def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
 def _execute_ranges(
     defs: dg.Definitions, instance: dg.DagsterInstance, ranges: tuple, echo: Echo, steps: list[StepTiming]
 ) -> None:
+    """Each grain's contiguous ranges, one run each; at scale a long range is split by month and
+    `profile.parallel_runs()` runs go at once (their steps on the Celery workers, pools holding per table)."""
     for grain, job, chosen, what in ranges:
+        chunks = []
         for first, last in segments(chosen, grain):
-            label = f"{what}{grain}s {first} … {last}" if first != last else f"{what}{grain} {first}"
-            _execute(defs, instance, job, range_tags(first, last, grain), label, echo, steps)
+            chunks += _split(first, last, grain) if profile.parallel_runs() > 1 else [(first, last)]
+        labels = [f"{what}{grain}s {a} … {b}" if a != b else f"{what}{grain} {a}" for a, b in chunks]
+        work = [(job, range_tags(a, b, grain), label) for (a, b), label in zip(chunks, labels, strict=True)]
+        if len(work) <= 1 or profile.parallel_runs() == 1:
+            for job_, tags, label in work:
+                _execute(defs, instance, job_, tags, label, echo, steps)
+            continue
+        with ThreadPoolExecutor(profile.parallel_runs()) as pool:  # each thread waits on its own run
+            futures = [pool.submit(_execute, defs, instance, j, tags, label, echo, steps) for j, tags, label in work]
+            for future in futures:
+                future.result()
+
+
+def _split(first: date, last: date, grain: str) -> list[tuple[date, date]]:
+    """A range of days cut at month starts (other grains whole): partitions for parallel runs."""
+    if grain != "day":
+        return [(first, last)]
+    chunks, start = [], first
+    while start <= last:
+        next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        end = min(last, next_month - timedelta(days=1))
+        chunks.append((start, end))
+        start = end + timedelta(days=1)
+    return chunks
 
 
 def _validate(start: date, end: date, last_day: date) -> None:
@@ -127,13 +168,25 @@ def _execute(
     label: str,
     echo: Echo,
     steps: list[StepTiming],
-) -> dg.ExecuteInProcessResult:
-    """Run `job` in process; append its StepTiming to `steps`; raise RunFailed if it did not succeed."""
+) -> Executed:
+    """Run `job` (in process, or on the workers); append its StepTiming; raise RunFailed if it failed."""
     started = time.perf_counter()
     echo(f"▶ {label} …")
-    result = defs.resolve_job_def(job).execute_in_process(
-        instance=instance, tags={**tags, **owner_tags()}, run_config=QUIET, raise_on_error=False
-    )
+    try:
+        if profile.distributed():  # steps on Celery workers: a reconstructable run on the persistent instance
+            target = dg.build_reconstructable_job("pipelines.definitions", "job", (job,))
+            result = dg.execute_job(target, instance, run_config=QUIET, tags={**tags, **owner_tags()},
+                                    raise_on_error=False)  # fmt: skip
+        else:
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, tags={**tags, **owner_tags()}, run_config=QUIET, raise_on_error=False
+            )
+    except sqlalchemy.exc.OperationalError as exc:  # the instance's database went away mid-run
+        detail = str(exc.orig or exc).strip().splitlines()[0]
+        raise RunFailed(
+            f"{job}: Dagster's instance storage (PostgreSQL) cannot be reached ({detail}); what committed "
+            "stays: bring PostgreSQL back and run again"
+        ) from None
     seconds = time.perf_counter() - started
     steps.append(StepTiming(label, job, result.run_id, seconds, result.success))
     if not result.success:
@@ -144,12 +197,14 @@ def _execute(
                 err = err.cause
             detail = (err.message if err else "unknown error").strip().splitlines()[0]
             raise RunFailed(f"{failures[0].step_key}: {detail} (run {result.run_id})")
-        raise RunFailed(f"{job} did not succeed (run {result.run_id})")
+        ended = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
+        why = ended[-1].message.strip().splitlines()[0] if ended and ended[-1].message else "no step failed"
+        raise RunFailed(f"{job} did not succeed: {why} (run {result.run_id})")
     echo(f"  done in {seconds:.1f} s (run {result.run_id[:8]})")
     return result
 
 
-def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
+def _metadata(result: Executed) -> dict[str, dict]:
     """Each materialized asset's metadata values, by asset name."""
     out = {}
     for event in result.get_asset_materialization_events():
@@ -203,7 +258,7 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
 
 def _require_rows(start: date, end: date) -> None:
     """A range with no row from any landing file is almost always a typo in the dates: say so."""
-    con = connect(str(settings().warehouse), read_only=True)
+    con = connect(settings().warehouse_target, read_only=True)
     try:
         (n,) = con.execute(
             "SELECT (SELECT count(*) FROM raw.transactions WHERE local_date BETWEEN ? AND ?) "
@@ -216,13 +271,16 @@ def _require_rows(start: date, end: date) -> None:
         raise UserError(f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})")
 
 
-def _report_outputs(days: set[date], months: set[date], published: dg.ExecuteInProcessResult, echo: Echo) -> None:
+def _report_outputs(days: set[date], months: set[date], published: Executed, echo: Echo) -> None:
     s = settings()
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
-    echo(f"  warehouse: {s.warehouse}")
+    echo(f"  warehouse: {s.warehouse_target}")
     charts = sum(name.startswith("chart_") for name in _metadata(published))
     echo(f"  portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
     echo(f"  charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
     echo(f"  reports:   {s.publish / 'reports'} (monthly report HTML and PDF, weekly brief; Indonesian and English)")
-    echo(f"  snapshot:  {s.publish / 'snapshot' / snapshot.FILE} (a read-only copy of the marts: query this one)")
+    if lake.is_lake(s.warehouse_target):
+        echo(f"  readers:   {lake.read_only_attach(s.warehouse_target)} (the lake itself, read-only)")
+    else:
+        echo(f"  snapshot:  {s.publish / 'snapshot' / snapshot.FILE} (a read-only copy of the marts: query this one)")
     echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")

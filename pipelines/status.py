@@ -20,7 +20,7 @@ from pipelines.alerts.settings import AlertSettings, from_environment
 from pipelines.config import settings
 from pipelines.errors import UserError
 from pipelines.ingest.landing import REJECTED, scan
-from pipelines.resources import sql
+from pipelines.resources import exists, reader_now, sql
 
 Echo = Callable[[str], None]
 MAX_ROWS = 30  # per section: beyond it, a count
@@ -36,8 +36,8 @@ def status(echo: Echo, now: datetime | None = None) -> int:
     echo(f"sentra status at {_wib(now)} (data: {s.data_dir})")
     echo(f"alerts: {alerts.channels()}")
     runs = _last_runs(now)
-    wh = _warehouse(s.warehouse, echo)
-    if not any(r[1] != "never" for r in runs) and not s.warehouse.exists():
+    wh = _warehouse(s.warehouse_target, echo)
+    if not any(r[1] != "never" for r in runs) and not exists(s.warehouse_target):
         echo("\nnothing has run yet: no Dagster run and no warehouse (start with `sentra run --from … --to …`)")
     else:
         echo("\nLast run per job")
@@ -49,16 +49,13 @@ def status(echo: Echo, now: datetime | None = None) -> int:
     return 0
 
 
-def _warehouse(path: Path, echo: Echo) -> dict:
+def _warehouse(target: str, echo: Echo) -> dict:
     """Everything read from the warehouse, or {} when there is none or it is locked (said in one line)."""
-    if not path.exists():
+    if not exists(target):
         return {}
-    try:
-        con = duckdb.connect(str(path), read_only=True)  # no retry: a status must not wait for a pipeline step
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
-            raise
-        echo(f"warehouse {path} is locked by a running step: showing what Dagster knows; try again when it ends")
+    con = reader_now(target)
+    if con is None:
+        echo(f"warehouse {target} is locked by a running step: showing what Dagster knows; try again when it ends")
         return {}
     try:
         last = con.execute(sql("status_last_ingest")).fetchall()

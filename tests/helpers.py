@@ -43,7 +43,7 @@ def build(first: str, last: str, grain: str = "day") -> dg.ExecuteInProcessResul
 
 
 def query(sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
+    con = duckdb.connect(settings().warehouse_target, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

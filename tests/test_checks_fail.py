@@ -47,7 +47,7 @@ def _outcome(asset: str, check: str) -> list[tuple]:
 
 def _tamper(*statements: str) -> None:
     """What another writer, or a bug upstream, would leave in the warehouse."""
-    con = connect(str(settings().warehouse))
+    con = connect(settings().warehouse_target)
     for statement in statements:
         con.execute(statement)
     con.close()

@@ -73,7 +73,7 @@ def test_quality_reports_past_the_retention_are_deleted_unless_their_run_publish
     write_landing("producers", "p.csv", REGISTRY)
     ingest()  # creates the warehouse and a first report
     long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=100)
-    con = connect(str(settings().warehouse))
+    con = connect(settings().warehouse_target)
     try:
         for run_id in ("old-checked", "old-published", "checked-lately"):
             at = long_ago if run_id.startswith("old") else datetime.now(UTC).replace(tzinfo=None)

@@ -12,6 +12,8 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -194,11 +196,15 @@ def test_upgrade_keeps_every_row_and_revision(release: str, isolated: Path, host
     assert sorted(c["date"] for c in manifest["changelog"]) == wib_days
 
 
-def test_host_local_times_are_converted_from_the_upgrading_hosts_zone(tmp_path: Path, host_zone) -> None:
+def test_host_local_times_are_converted_from_the_upgrading_hosts_zone(tmp_path: Path) -> None:
     warehouse = legacy("9be5b8f", tmp_path)
     before = snapshot(warehouse)
-    host_zone("Asia/Jakarta")  # as if the warehouse had been written, and is upgraded, on a host in Jakarta
-    connect(str(warehouse)).close()
+    # Upgraded on a host in Jakarta, as a user would (`TZ=Asia/Jakarta sentra run`): in a new process, since
+    # DuckDB 1.5.5 takes the zone once per process (TZ changed later is not seen).
+    upgrade = "import sys; from pipelines.resources import connect; connect(sys.argv[1]).close()"
+    subprocess.run(
+        [sys.executable, "-c", upgrade, str(warehouse)], env={**os.environ, "TZ": "Asia/Jakarta"}, check=True
+    )
     assert_rows_intact(expected_after(before, WIB_OFFSET), snapshot(warehouse))
 
 
@@ -305,3 +311,15 @@ def test_a_reader_refuses_a_warehouse_that_needs_migrations(tmp_path: Path) -> N
         WarehouseSchemaError, match=r"schema version 0, older than this Sentra \(\d+\): the next run that writes"
     ):
         connect(str(warehouse), read_only=True)
+
+
+def test_a_warehouse_written_by_duckdb_2_is_refused_with_the_conversion_to_run(tmp_path: Path) -> None:
+    # What a931e35 wrote with DuckDB 2.0.1 before the project moved to 1.5.5 (docs/DEPLOY.md, "Upgrades").
+    warehouse = tmp_path / "warehouse.duckdb"
+    with gzip.open(LEGACY / "warehouse-a931e35-duckdb2.duckdb.gz", "rb") as src:
+        warehouse.write_bytes(src.read())
+    for read_only in (False, True):
+        with pytest.raises(
+            WarehouseSchemaError, match=r"written by a newer DuckDB .*make convert-warehouse WAREHOUSE="
+        ):
+            connect(str(warehouse), read_only=read_only)

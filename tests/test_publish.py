@@ -164,7 +164,7 @@ def test_marts_that_disagree_with_the_accepted_rows_hold_the_family_and_the_port
     ingest()
     build("2025-03-01", "2025-03-01")
     assert _publish().success
-    con = duckdb.connect(str(settings().warehouse))
+    con = duckdb.connect(settings().warehouse_target)
     con.execute("UPDATE marts.daily_turnover SET turnover_idr = turnover_idr + 7")  # written behind the pipeline
     con.close()
     assert _publish().success

@@ -141,5 +141,5 @@ def test_the_report_links_a_formula_safe_quarantine_csv(write_landing, formula: 
     assert f"'{formula}".replace('"', '""') in text or f"'{formula}" in text
     index = (settings().publish / "quality" / "index.html").read_text()
     assert "Quality reports" in index and all(p.parent.name[:8] in index for p in reports)
-    with duckdb.connect(str(settings().warehouse), read_only=True) as con:
+    with duckdb.connect(settings().warehouse_target, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM quality.check_results").fetchall()[0][0] > 0

@@ -12,7 +12,7 @@ from pipelines.ingest.load import SourceResult, ingest_source
 from pipelines.ingest.settings import IngestSettings
 from pipelines.quality import accounting, report
 from pipelines.quality.outcome import blocking_failures, record, specs, to_results
-from pipelines.resources import POOL, Warehouse
+from pipelines.resources import Warehouse, pool
 
 # Rows of a source can only be checked once the sources they refer to are in.
 _DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
@@ -34,7 +34,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         name=name,
         group_name="raw",
         deps=_DEPS.get(contract.source, []),
-        pool=POOL,
+        pool=pool(name),
         kinds={"duckdb", "csv", "excel", "parquet"},
         description=f"{contract.description} New or changed files from `landing/{contract.source}/` are "
         "ingested (each once, whatever its name; CSV, Excel, Parquet or JSON Lines); rejected rows go to "

@@ -17,7 +17,7 @@ from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
 from pipelines.ingest.settings import IngestSettings
-from pipelines.resources import render, sql, transaction
+from pipelines.resources import next_file_id, render, sql, transaction
 
 T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.
@@ -275,7 +275,7 @@ def _ingest_file(
     """One file, one transaction: all of its batches and its provenance, or nothing."""
     counts = _Counts()
     with transaction(con):
-        (file_id,) = con.execute("SELECT nextval('raw.file_id_seq')").fetchall()[0]
+        file_id = next_file_id(con)
         for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
             _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions)
         lf.check_unchanged()  # changed while it was parsed: roll back, the next run reads it whole

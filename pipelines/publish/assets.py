@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines import lake
 from pipelines.config import settings
 from pipelines.publish import cells, chart_publish, exports, files, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
-from pipelines.resources import POOL, Warehouse
+from pipelines.resources import Warehouse, pool
 from pipelines.transform.assets import MARTS
 
 RECONCILED = "reconciles_with_marts"
@@ -24,7 +25,7 @@ RECONCILED = "reconciles_with_marts"
 @dg.asset(
     group_name="publish",
     deps=list(MARTS),
-    pool=POOL,
+    pool=pool("publish_cells"),
     kinds={"duckdb"},
     check_specs=[
         dg.AssetCheckSpec(RECONCILED, asset="publish_cells", blocking=True,
@@ -74,7 +75,7 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         name=f"chart_{chart.id}",
         group_name="publish",
         deps=[publish_cells],
-        pool=POOL,
+        pool=pool(f"chart_{chart.id}"),
         kinds={"altair"},
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
         "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/. Drawn only when its "
@@ -117,7 +118,12 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
 chart_assets = [_chart_asset(c) for c in exports.CHARTS]
 
 
-@dg.asset(group_name="publish", deps=[*chart_assets, "report_monthly", "report_weekly"], pool=POOL, kinds={"html"})
+@dg.asset(
+    group_name="publish",
+    deps=[*chart_assets, "report_monthly", "report_weekly"],
+    pool=pool("portal_index"),
+    kinds={"html"},
+)
 def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The download portal: publish/index.html (static, offline) listing the latest charts and reports with
     their downloads, an archive by period, the revisions changelog and whether the data is delayed."""
@@ -140,12 +146,15 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
 @dg.asset(
     group_name="publish",
     deps=list(MARTS),
-    pool=POOL,
+    pool=pool("marts_snapshot"),
     kinds={"duckdb", "parquet"},
 )
 def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """A read-only copy of every mart for economists' own sessions: publish/snapshot/sentra.duckdb and one
-    Parquet file per table. Query the copy, never the live warehouse (a session on it blocks the pipeline)."""
+    Parquet file per table. Query the copy, never the live warehouse (a session on it blocks the pipeline).
+    A lake needs no copy: readers attach it read-only, and the metadata says how."""
+    if lake.is_lake(warehouse.resolved_path()):
+        return dg.MaterializeResult(metadata={"read_only": lake.read_only_attach(warehouse.resolved_path())})
     with warehouse.connection() as con:
         rows = snapshot.write_snapshot(con, settings().publish, context.run_id)
     return dg.MaterializeResult(

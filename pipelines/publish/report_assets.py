@@ -27,7 +27,7 @@ from pipelines.config import settings
 from pipelines.publish import fingerprint, i18n, published, reconcile, report
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
-from pipelines.resources import POOL, Warehouse, sql
+from pipelines.resources import Warehouse, pool, sql
 
 HISTORY_MONTHS = 25  # the month, the twelve before it for year-on-year, and January of last year for year-to-date
 # Each kind's title in every language (report.json, the portal): catalogue entries `report.title.<kind>`.
@@ -114,7 +114,7 @@ def _outcome(context: dg.AssetExecutionContext, wrong: list[str], written: list[
 
 
 @dg.asset(group_name="reports", deps=["publish_cells"], partitions_def=partitions.monthly,
-          backfill_policy=dg.BackfillPolicy.single_run(), pool=POOL, kinds={"html", "pdf"},
+          backfill_policy=dg.BackfillPolicy.single_run(), pool=pool("report_monthly"), kinds={"html", "pdf"},
           check_specs=_spec("report_monthly"))  # fmt: skip
 def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
     """The monthly report (HTML and PDF, Indonesian and English) in the style of BPS's export release:
@@ -155,7 +155,7 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> E
 
 
 @dg.asset(group_name="reports", deps=["publish_cells"], partitions_def=partitions.weekly,
-          backfill_policy=dg.BackfillPolicy.single_run(), pool=POOL, kinds={"html"},
+          backfill_policy=dg.BackfillPolicy.single_run(), pool=pool("report_weekly"), kinds={"html"},
           check_specs=_spec("report_weekly"))  # fmt: skip
 def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
     """The weekly turnover brief (HTML, Indonesian and English): the week's turnover against the week

@@ -9,17 +9,17 @@ import polars as pl
 
 from models.contracts import SOURCES
 from pipelines.config import settings
-from pipelines.resources import connect, render, sql
+from pipelines.resources import connect, exists, render, sql
 from pipelines.transform.assets import MONTHLY_MARTS
 
 
 def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
     """Print pass / warn / fail per check over the partitions of [first, last]; 1 if any ERROR check failed."""
-    path = settings().warehouse
-    if not path.exists():
-        echo(f"no warehouse at {path}: run `sentra run` first")
+    target = settings().warehouse_target
+    if not exists(target):
+        echo(f"no warehouse at {target}: run `sentra run` first")
         return 2
-    con = connect(str(path), read_only=True)
+    con = connect(target, read_only=True)
     try:
         monthly = ["stg_exports", *MONTHLY_MARTS]
         results = con.sql(sql("quality_summary"), params=[first, last, monthly, first, last, monthly]).pl()

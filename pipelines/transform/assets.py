@@ -16,7 +16,7 @@ from pipelines.config import settings
 from pipelines.quality import bulk, checks, gx, report, suites
 from pipelines.quality.outcome import Check, Outcome, blocking_failures, record, specs, to_results
 from pipelines.quality.settings import QualitySettings
-from pipelines.resources import POOL, Warehouse, overwrite, render, sql, transaction
+from pipelines.resources import Warehouse, overwrite, pool, render, sql, transaction
 
 RANGE = dg.BackfillPolicy.single_run()
 Events = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
@@ -73,7 +73,7 @@ _FX_CHECKS = _checks_of(suites.fx_rules(), checks.FX_GAPS)
 @dg.asset(
     group_name="stg",
     deps=["raw_producers"],
-    pool=POOL,
+    pool=pool("stg_producers"),
     kinds={"duckdb"},
     check_specs=specs("stg_producers", _PRODUCER_CHECKS),
 )
@@ -89,7 +89,7 @@ def stg_producers(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
 @dg.asset(
     group_name="stg",
     deps=["raw_fx_rates"],
-    pool=POOL,
+    pool=pool("stg_fx_rates"),
     kinds={"duckdb"},
     check_specs=specs("stg_fx_rates", _FX_CHECKS),
 )
@@ -142,7 +142,7 @@ def _partitioned(
         deps=deps,
         partitions_def=partitions_def,
         backfill_policy=RANGE,
-        pool=POOL,
+        pool=pool(name),
         kinds={"duckdb"},
         check_specs=specs(name, checks_),
         **kwargs,
