@@ -34,6 +34,7 @@ from pipelines.scale.compare import dump_marts
 from pipelines.scale.services import Services
 
 SENTRA = [sys.executable, "-m", "pipelines.cli"]
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}  # events stored, not printed
 DAY = date(2025, 6, 11)
 
 
@@ -138,7 +139,7 @@ def _events_per_second(services: Services, root: Path, runs: int = 20) -> dict[s
             os.environ["SENTRA_DAGSTER_PG_URL"] = url
         with dg.DagsterInstance.from_config(str(home)) as instance:
             started = time.perf_counter()
-            ids = [dg.materialize([a, b, c, d], instance=instance).run_id for _ in range(runs)]
+            ids = [dg.materialize([a, b, c, d], instance=instance, run_config=QUIET).run_id for _ in range(runs)]
             seconds = time.perf_counter() - started
             events = sum(len(instance.all_logs(i)) for i in ids)
         out[name] = {"events": events, "seconds": round(seconds, 2), "events_per_s": round(events / seconds, 1)}
@@ -150,6 +151,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--files", type=int, default=10)
+    ap.add_argument("--event-runs", type=int, default=20, help="runs of the no-op job per instance storage")
     ap.add_argument("--skip-year", action="store_true")
     ap.add_argument("--skip-day", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
@@ -159,7 +161,7 @@ def main() -> None:
     services = Services(root / "services")
     try:
         services.start_databases()
-        figures["events"] = _events_per_second(services, root)
+        figures["events"] = _events_per_second(services, root, args.event_runs)
         if not args.skip_year:
             year = root / "year_landing"
             subprocess.run([*SENTRA, "sample", "--messy", "--out", str(year), "--from", "2025-01-01",

@@ -7,6 +7,7 @@ SQLite instance, in process) on the same landing files.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -300,3 +301,16 @@ def test_the_services_stop_by_pid_and_leave_nothing_running(tmp_path: Path) -> N
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
     assert not group_alive(pids[-1]), "a Celery process outlived its worker"
+
+
+def test_the_profiles_benchmark_runs(tmp_path: Path) -> None:
+    """A small run of `bench/profiles.py` (docs/BENCHMARKS.md, "Profiles"), so it keeps working."""
+    out = tmp_path / "profiles.json"
+    bench = Path(__file__).parent.parent / "bench" / "profiles.py"
+    args = ["--rows", "3000", "--files", "2", "--skip-year", "--event-runs", "1", "--json", str(out)]
+    done = subprocess.run([sys.executable, str(bench), *args], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["day"]["marts_identical"] and figures["day"]["rows"] == 3000
+    assert set(figures["events"]) == {"sqlite", "postgres_direct", "pgbouncer", "pgbouncer_sync_off"}
+    assert all(e["events"] > 0 for e in figures["events"].values())
