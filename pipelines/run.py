@@ -120,7 +120,7 @@ def _execute_ranges(
     defs: dg.Definitions, instance: dg.DagsterInstance, ranges: tuple, echo: Echo, steps: list[StepTiming]
 ) -> None:
     """Each grain's contiguous ranges, one run each; at scale a long range is split by month and
-    `profile.parallel_runs()` runs go at once (their steps on the Celery workers, pools holding per table)."""
+    `profile.parallel_runs()` runs go at once (their steps on the Celery workers, pools holding per asset)."""
     for grain, job, chosen, what in ranges:
         chunks = []
         for first, last in segments(chosen, grain):

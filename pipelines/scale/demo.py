@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folder = (args.folder or Path(tempfile.mkdtemp(prefix="sentra-scale-"))).resolve()
     data, home = folder / "data", folder / "dagster_home"
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C (even when started from a shell that ignores SIGINT for background jobs) and SIGTERM both stop
+    # everything through the same `finally` blocks.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with running(folder / "services", data, home) as (services, env):
             full = {**os.environ, **env}
