@@ -111,11 +111,7 @@ def _reference_schema() -> duckdb.DuckDBPyConnection:
 
 
 def _columns(ref: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
-    cols = ref.execute(
-        "SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns() "
-        "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
-        [schema, table],
-    ).fetchall()
+    cols = ref.execute(sql("lake_reference_columns"), [schema, table]).fetchall()
     parts = []
     for name, dtype, nullable, default in cols:
         part = f'"{name}" {dtype}' + ("" if nullable else " NOT NULL")
@@ -136,12 +132,8 @@ def create_schema(con: duckdb.DuckDBPyConnection, target: str) -> bool:
         )
     ref = _reference_schema()
     try:
-        tables = ref.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'memory' ORDER BY ALL"
-        ).fetchall()
-        views = ref.execute(
-            "SELECT sql FROM duckdb_views() WHERE database_name = 'memory' AND NOT internal ORDER BY view_name"
-        ).fetchall()
+        tables = ref.execute(sql("lake_reference_tables")).fetchall()
+        views = ref.execute(sql("lake_reference_views")).fetchall()
         con.execute("BEGIN TRANSACTION")
         try:
             for schema in sorted({s for s, _ in tables}):
