@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.scale.profile import CELERY_YAML
+from pipelines.scale.profile import CELERY_YAML, write_instance_yaml
 
 SERVICE_USER = "sentra-svc"
 _START_TIMEOUT_S = 60.0
@@ -216,7 +216,7 @@ class Service:
 
 @dataclass
 class Services:
-    """All four, under `folder`; `environment()` is what Sentra and Dagster read to use them."""
+    """All four, under `folder`; `profile()` gives the settings Sentra and Dagster read to use them."""
 
     folder: Path
     workers: int = 2
@@ -240,8 +240,6 @@ class Services:
     def profile(self, data_dir: Path, dagster_home: Path, name: str = "sentra") -> dict[str, str]:
         """A new scale profile: its own databases (`<name>_dagster`, `<name>_lake`), instance folder and data
         folder; returns its settings (docs/DEPLOY.md lists them)."""
-        from pipelines.scale.profile import write_instance_yaml
-
         self.postgres.create_databases(f"{name}_dagster", f"{name}_lake")
         write_instance_yaml(dagster_home)
         return {
