@@ -29,6 +29,7 @@ from pipelines.scale import profile
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+STAGGER_S = 2.0  # between the first parallel runs' starts (seen once: two runs starting together, one failed)
 
 
 class Executed(Protocol):
@@ -132,7 +133,11 @@ def _execute_ranges(
                 _execute(defs, instance, job_, tags, label, echo, steps)
             continue
         with ThreadPoolExecutor(profile.parallel_runs()) as pool:  # each thread waits on its own run
-            futures = [pool.submit(_execute, defs, instance, j, tags, label, echo, steps) for j, tags, label in work]
+            futures = []
+            for n, (job_, tags, label) in enumerate(work):
+                if 0 < n < profile.parallel_runs():  # the first runs do not set up their executors at the same instant
+                    time.sleep(STAGGER_S)
+                futures.append(pool.submit(_execute, defs, instance, job_, tags, label, echo, steps))
             for future in futures:
                 future.result()
 
@@ -199,6 +204,11 @@ def _execute(
             raise RunFailed(f"{failures[0].step_key}: {detail} (run {result.run_id})")
         ended = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
         why = ended[-1].message.strip().splitlines()[0] if ended and ended[-1].message else "no step failed"
+        error = ended[-1].event_specific_data.error if ended and ended[-1].event_specific_data else None
+        while error is not None and error.cause is not None:  # the root cause, as for a step
+            error = error.cause
+        if error is not None:
+            why += f" {error.cls_name}: {error.message.strip().splitlines()[0]}"
         raise RunFailed(f"{job} did not succeed: {why} (run {result.run_id})")
     echo(f"  done in {seconds:.1f} s (run {result.run_id[:8]})")
     return result

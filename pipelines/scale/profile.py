@@ -29,6 +29,11 @@ def executor() -> dg.ExecutorDefinition | None:
     """The executor every job uses: Celery on the configured broker, or None for Dagster's default."""
     if not distributed():
         return None
+    # Imported here, once, rather than by the first runs' threads at the same time.
+    import celery.backends.redis  # noqa: F401
+    import celery.contrib.testing.tasks  # noqa: F401
+    import dagster_celery.core_execution_loop  # noqa: F401
+    import kombu.transport.redis  # noqa: F401
     from celery.exceptions import DuplicateTaskNameWarning
     from dagster_celery import celery_executor
 
