@@ -29,7 +29,7 @@ from pipelines.scale import profile
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-STAGGER_S = 2.0  # between the first parallel runs' starts (seen once: two runs starting together, one failed)
+STAGGER_S = 2.0  # between the first parallel runs' starts: they do not set up their executors at the same instant
 
 
 class Executed(Protocol):
@@ -132,6 +132,13 @@ def _execute_ranges(
             for job_, tags, label in work:
                 _execute(defs, instance, job_, tags, label, echo, steps)
             continue
+        # Dagster creates a pool's limit row when a run first claims it; two runs doing that at once make
+        # dagster-postgres fail one of them (unique key). Create them here, one at a time.
+        # (Only missing ones: dagster-postgres fails the same way when asked to create a row that exists.)
+        existing = instance.event_log_storage.get_concurrency_keys()
+        for node in defs.resolve_job_def(job).all_node_defs:
+            if node.pool and node.pool not in existing:
+                instance.event_log_storage.initialize_concurrency_limit_to_default(node.pool)
         with ThreadPoolExecutor(profile.parallel_runs()) as pool:  # each thread waits on its own run
             futures = []
             for n, (job_, tags, label) in enumerate(work):
