@@ -122,11 +122,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from pipelines.config import settings
+    from pipelines.publish.layout import upgrade
     from pipelines.publish.serve import serve
 
     publish = settings().publish
     if not publish.is_dir():
         raise UserError(f"{publish}: nothing published yet (run `make demo` or `sentra run` first)")
+    # An older Sentra left internal files (snapshot, quarantined rows) in publish/: move them out before serving.
+    for line in upgrade(settings()):
+        print(line, flush=True)
     try:
         serve(publish, args.host, args.port)
     except OSError as exc:

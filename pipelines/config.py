@@ -39,7 +39,14 @@ class Settings:
 
     @property
     def publish(self) -> Path:
+        """The public tree: all that the portal links and `sentra serve` hands out (docs/DISCLOSURE.md)."""
         return self.data_dir / "publish"
+
+    @property
+    def internal(self) -> Path:
+        """The office's own outputs, never served: the marts snapshot, quality reports with quarantined rows,
+        provenance with file names."""
+        return self.data_dir / "internal"
 
 
 def settings() -> Settings:

@@ -1,6 +1,8 @@
 """Exit codes and the user-error type, shared by the CLI and what it runs (so neither imports the other)."""
 
-EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED_FILES = 1, 2, 3
+# 1 a run failed; 2 bad arguments or input as a whole; 3 files rejected (the rest went on); 4 periods held by the
+# publication gate (not published, previous figures kept). When several apply, the lowest number but 2 wins: 1, 4, 3.
+EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED_FILES, EXIT_HELD = 1, 2, 3, 4
 
 
 class UserError(Exception):

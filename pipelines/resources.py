@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -168,10 +169,15 @@ def overwrite(
     end: object,
     date_col: str = "date",
     params: list[object] | None = None,
+    keep: list[date] | None = None,
 ) -> int:
-    """Delete `[start, end)` of `table`, insert `select_sql`, count rows; in the caller's transaction."""
+    """Replace `[start, end)` of `table` with `select_sql`, except the periods in `keep` (held by a blocking check:
+    their previous rows stay); count the rows of the range. In the caller's transaction."""
     target, col = ddl.qualified(table), ddl.q(date_col)
-    con.execute(f"DELETE FROM {target} WHERE {col} >= ? AND {col} < ?", [start, end])  # noqa: S608
-    con.execute(f"INSERT INTO {target} BY NAME {select_sql}", [start, end] if params is None else params)
+    held = list(keep or [])
+    con.execute(f"DELETE FROM {target} WHERE {col} >= ? AND {col} < ? AND NOT list_contains(?::DATE[], {col})",  # noqa: S608
+                [start, end, held])  # fmt: skip
+    insert = f"INSERT INTO {target} BY NAME SELECT * FROM ({select_sql}) WHERE NOT list_contains(?::DATE[], {col})"  # noqa: S608
+    con.execute(insert, [*([start, end] if params is None else params), held])
     count = f"SELECT count(*) FROM {target} WHERE {col} >= ? AND {col} < ?"  # noqa: S608
     return int(con.execute(count, [start, end]).fetchall()[0][0])

@@ -19,9 +19,9 @@ import sqlalchemy.exc
 from models.contracts import SOURCES
 from pipelines import dates, lake
 from pipelines.config import settings
-from pipelines.errors import EXIT_FAILED, EXIT_REJECTED_FILES, UserError
+from pipelines.errors import EXIT_FAILED, EXIT_HELD, EXIT_REJECTED_FILES, UserError
 from pipelines.instance import get_instance, owner_tags, release_dead_runs
-from pipelines.publish import snapshot
+from pipelines.publish import gate, snapshot
 from pipelines.resources import connect
 from pipelines.runs import complete_weeks, periods, range_tags, segments
 from pipelines.scale import profile
@@ -106,15 +106,32 @@ def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
         _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo, steps)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
-        echo(f"  quality reports: {settings().publish / 'quality' / 'index.html'}")
+        echo(f"  quality reports: {settings().internal / 'quality' / 'index.html'}")
         return RunOutcome(EXIT_FAILED, tuple(steps))
     _report_outputs(days, months, published, echo)
+    holds = _report_held(echo)
     if rejected:
         folder = settings().landing / "rejected"
         echo(f"sentra: {rejected} landing file(s) rejected and moved to {folder} with an .error.txt each; "
              "fix and put them back in landing/ — the rest went on")  # fmt: skip
-        return RunOutcome(EXIT_REJECTED_FILES, tuple(steps))
-    return RunOutcome(0, tuple(steps))
+    if holds:
+        return RunOutcome(EXIT_HELD, tuple(steps))
+    return RunOutcome(EXIT_REJECTED_FILES if rejected else 0, tuple(steps))
+
+
+def _report_held(echo: Echo) -> list[gate.Hold]:
+    """The periods the publication gate holds, as `sentra status` and the portal's banner name them."""
+    con = connect(settings().warehouse_target, read_only=True)
+    try:
+        holds = gate.held(con)
+    finally:
+        con.close()
+    if holds:
+        echo(f"sentra: {len(holds)} period(s) held, not published (previous figures kept; docs/CHECKS.md):")
+        for h in holds:
+            echo(f"  held: {h.line()}")
+        echo("  send the corrected rows in a new landing file (see the quality report); the next run publishes them")
+    return holds
 
 
 def _execute_ranges(
@@ -291,13 +308,16 @@ def _require_rows(start: date, end: date) -> None:
 def _report_outputs(days: set[date], months: set[date], published: Executed, echo: Echo) -> None:
     s = settings()
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
-    echo(f"  warehouse: {s.warehouse_target}")
     charts = sum(name.startswith("chart_") for name in _metadata(published))
-    echo(f"  portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
-    echo(f"  charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
-    echo(f"  reports:   {s.publish / 'reports'} (monthly report HTML and PDF, weekly brief; Indonesian and English)")
+    echo(f"  public (may be shared: office network, USB stick, `sentra serve`): {s.publish}")
+    echo(f"    portal:    {s.publish / 'index.html'} (open it, or `sentra serve`)")
+    echo(f"    charts:    {s.publish / 'charts'} ({charts} charts, Indonesian and English, every format)")
+    echo(f"    reports:   {s.publish / 'reports'} (monthly report HTML and PDF, weekly brief; Indonesian and English)")
+    echo(f"  internal (never share: producers' rows and figures disclosure control hides): {s.internal}")
+    echo(f"    index:     {s.internal / 'index.html'}")
     if lake.is_lake(s.warehouse_target):
-        echo(f"  readers:   {lake.read_only_attach(s.warehouse_target)} (the lake itself, read-only)")
+        echo(f"    readers:   {lake.read_only_attach(s.warehouse_target)} (the lake itself, read-only)")
     else:
-        echo(f"  snapshot:  {s.publish / 'snapshot' / snapshot.FILE} (a read-only copy of the marts: query this one)")
-    echo(f"  quality:   {s.publish / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")
+        echo(f"    snapshot:  {s.internal / 'snapshot' / snapshot.FILE} (a read-only copy of the marts: query it)")
+    echo(f"    quality:   {s.internal / 'quality' / 'index.html'} (`sentra quality --from … --to …` for a summary)")
+    echo(f"  warehouse: {s.warehouse_target}")

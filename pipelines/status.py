@@ -1,5 +1,5 @@
 """`sentra status`: what a data engineer asks first at a terminal. Did the last runs work, is each source's data
-fresh, which partitions are blocked by checks, which files were rejected. Times in WIB.
+fresh, which periods the publication gate holds (and why), which files were rejected. Times in WIB.
 
 Reads Dagster's instance and the warehouse read-only, without waiting: a running step holds the warehouse
 file (one writer), and then only what Dagster knows is shown.
@@ -20,6 +20,7 @@ from pipelines.alerts.settings import AlertSettings, from_environment
 from pipelines.config import settings
 from pipelines.errors import UserError
 from pipelines.ingest.landing import REJECTED, scan
+from pipelines.publish import gate
 from pipelines.resources import exists, reader_now, sql
 
 Echo = Callable[[str], None]
@@ -44,6 +45,7 @@ def status(echo: Echo, now: datetime | None = None) -> int:
         _table(("job", "status", "started (WIB)", "took", "run"), runs, echo)
     _freshness(alerts, now, wh.get("ingested", {}), echo)
     if wh:
+        _held(wh["held"], echo)
         _blocked(wh["blocked"], echo)
         _rejected(wh["last_ingest"], wh["rejected"], s.landing, echo)
     return 0
@@ -61,12 +63,13 @@ def _warehouse(target: str, echo: Echo) -> dict:
         last = con.execute(sql("status_last_ingest")).fetchall()
         return {
             "ingested": dict(con.execute(sql("status_ingested")).fetchall()),
-            "blocked": con.execute(sql("status_blocked")).fetchall(),
+            "held": gate.held(con),
+            "blocked": con.execute(sql("status_blocked"), [[a for f in gate.FAMILIES.values() for a in f]]).fetchall(),
             "last_ingest": last[0] if last else None,
             "rejected": con.execute(sql("status_rejected"), [last[0][0]]).fetchall() if last else [],
         }
     except duckdb.CatalogException:  # created but never ingested into
-        return {"ingested": {}, "blocked": [], "last_ingest": None, "rejected": []}
+        return {"ingested": {}, "held": [], "blocked": [], "last_ingest": None, "rejected": []}
     finally:
         con.close()
 
@@ -106,12 +109,21 @@ def _freshness(alerts: AlertSettings, now: datetime, ingested: dict[str, datetim
     _table(("source", "newest file", "modified (WIB)", "age", "last ingest (WIB)", "deadline", "state"), rows, echo)
 
 
-def _blocked(rows: list[tuple], echo: Echo) -> None:
-    if not rows:
-        echo("\nPartitions blocked by checks: none")
+def _held(holds: list[gate.Hold], echo: Echo) -> None:
+    """The publication gate's answer, as `sentra run`, `sentra quality` and the portal give it."""
+    if not holds:
+        echo("\nPeriods held, not published: none")
         return
-    echo(f"\nPartitions blocked by checks: {len(rows)} (latest outcome per check and partition)")
-    _table(("asset", "check", "partition", "observed"), [(a, c, p or "all", o) for a, c, p, o in rows], echo)
+    echo(f"\nPeriods held, not published: {len(holds)} (previous figures kept; docs/CHECKS.md)")
+    rows = [(h.label, h.family, "; ".join(f"{f.asset} {f.check}: {f.observed}" for f in h.root)) for h in holds]
+    _table(("period", "family", "why"), rows, echo)
+
+
+def _blocked(rows: list[tuple], echo: Echo) -> None:
+    """Blocking checks failing outside the published families (ingest, publishing): those runs failed."""
+    if rows:
+        echo(f"\nOther blocking checks failing: {len(rows)} (latest outcome per check and partition)")
+        _table(("asset", "check", "partition", "observed"), [(a, c, p or "all", o) for a, c, p, o in rows], echo)
 
 
 def _rejected(last: tuple | None, rows: list[tuple], landing: Path, echo: Echo) -> None:

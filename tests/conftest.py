@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,6 +11,19 @@ from pathlib import Path
 import pytest
 
 from models.contracts import CONTRACTS
+
+# The publication gate (docs/CHECKS.md) holds a day when more than 10 % of its rows are in quarantine or fewer than
+# 10 % of producers reported. The tests' samples are tiny (2 to 40 producers, a handful of rows a day) and dirty on
+# purpose (up to 5 %, to exercise the quarantine): a day of 6 rows with one bad is 17 %. Held, such days would hide
+# what those tests check. So the gate's two thresholds are off here, read once when the definitions load; every
+# other blocking check stays on. The gate's own tests set its thresholds themselves (production defaults in
+# tests/test_publication_gate.py, explicit ones in tests/test_quality_gate.py and tests/test_checks_fail.py).
+GATE_OFF = {
+    "max_quarantine_share": 1.0,
+    "min_daily_coverage_to_publish": 0.0,
+    "min_monthly_exporter_coverage_to_publish": 0.0,
+}
+os.environ["SENTRA_QUALITY"] = json.dumps(GATE_OFF)
 
 HEADERS = {source: list(contract.names) for source, contract in CONTRACTS.items()}
 

@@ -26,9 +26,11 @@ from helpers import ASSETS, RESOURCES, build, ingest, instance
 
 from pipelines.alerts import deadlines, sensors
 from pipelines.alerts.settings import OFF, Deadline, from_environment
+from pipelines.config import settings
 from pipelines.jobs import daily_job, monthly_job, publish_job
 from pipelines.quality.outcome import Check, Outcome, to_results
 from pipelines.quality.settings import QualitySettings
+from pipelines.resources import connect
 from pipelines.runs import range_tags
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -127,7 +129,48 @@ def _tx(tid: str, at: str, amount: int = 1000, producer: str = "P1") -> list:
     return [tid, producer, at, amount, 1, "", "tunai"]
 
 
-def test_a_blocking_check_fails_the_run_then_holds_publication_and_both_alert(
+def test_a_blocking_check_on_a_whole_table_fails_the_run_and_alerts(
+    write_landing, monkeypatch, mailbox: Mailbox, receiver: Receiver
+) -> None:
+    _configure(monkeypatch, mailbox.port, receiver.url)
+    write_landing("producers", "p.csv", REGISTRY)
+    ingest()
+    # A registry correction, then a second writer undoes its supersede: two current versions of P1.
+    write_landing("producers", "p2.csv", [[REGISTRY[0][0], "UD Boneka Ceria Baru", *REGISTRY[0][2:]]])
+    assert _run("ingest_job", [a for a in ASSETS if a.key == dg.AssetKey("raw_producers")], resources=RESOURCES).success
+    con = connect(settings().warehouse_target)
+    con.execute("UPDATE raw.producers SET _is_current = true")
+    con.close()
+    failures = _tick(sensors.run_failure_alert).cursor
+
+    # The registry is one table, not periods: its blocking check stops the step and the run fails.
+    failed = _run("ingest_job", [a for a in ASSETS if a.key == dg.AssetKey("stg_producers")], resources=RESOURCES)
+    assert not failed.success
+    failures = _tick(sensors.run_failure_alert, failures).cursor
+    [mail] = mailbox.messages
+    assert mail["Subject"] == f"[Sentra] FAILED ingest_job: stg_producers - run {failed.run_id[:8]}"
+    assert mail["To"] == "data@bekasikota.test" and mail["From"] == "sentra@bekasikota.test"
+    body = _body(mail)
+    assert f"Run:        {failed.run_id}" in body and f"{UI}/runs/{failed.run_id}" in body
+    # the step's error, its first line without Dagster's class path (the wording is the transform layer's)
+    error = failed.get_step_failure_events()[0].step_failure_data.error.message
+    first = error.splitlines()[0].removeprefix("dagster._core.definitions.events.Failure: ")
+    assert "blocking check" in first and f"  - stg_producers: {first}\n" in body
+    # the check's own name and words belong to the quality layer: read them from the run, not from here
+    [check] = [e for e in failed.get_asset_check_evaluations() if not e.passed and e.blocking]
+    observed = check.metadata["observed"].value
+    assert f"  - stg_producers / {check.check_name} (ERROR, blocking): {observed}" in body
+    [post] = receiver.posts
+    assert post["path"] == "/hooks/T0K3N" and post["type"].startswith("application/json")
+    hook = post["json"]
+    assert (hook["event"], hook["job"], hook["run_id"]) == ("run_failed", "ingest_job", failed.run_id)
+    assert hook["steps"] == [{"step": "stg_producers", "error": first}]
+    assert hook["url"] == f"{UI}/runs/{failed.run_id}" and hook["text"] == body
+    assert (check.check_name, True, observed) in [(c["check"], c["blocking"], c["observed"]) for c in hook["checks"]]
+    assert _tick(sensors.run_failure_alert, failures).cursor and len(mailbox.messages) == 1  # alerted once
+
+
+def test_a_held_day_does_not_fail_the_run_and_the_held_alert_names_it(
     write_landing, monkeypatch, mailbox: Mailbox, receiver: Receiver
 ) -> None:
     _configure(monkeypatch, mailbox.port, receiver.url)
@@ -139,52 +182,28 @@ def test_a_blocking_check_fails_the_run_then_holds_publication_and_both_alert(
     ingest()
     failures, held = _tick(sensors.run_failure_alert).cursor, _tick(sensors.publication_held_alert).cursor
 
-    # The real daily job with a lowered ceiling: the staged day fails its blocking amount check, the run fails.
+    # The real daily job with a lowered ceiling: the staged day fails its blocking amount check and is held;
+    # the run goes on (other days of a range would be written) and succeeds: no failure alert.
     daily = dg.Definitions(assets=ASSETS, jobs=[daily_job], resources={**RESOURCES,
                            "quality": QualitySettings(amount_ceiling_idr=1000)})  # fmt: skip
     tags = range_tags(date(2025, 3, 1), date(2025, 3, 1), "day")
-    failed = daily.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags,
-                                                                   raise_on_error=False)  # fmt: skip
-    assert not failed.success
-    failures = _tick(sensors.run_failure_alert, failures).cursor
-    [mail] = mailbox.messages
-    assert mail["Subject"] == f"[Sentra] FAILED daily_job (2025-03-01): stg_transactions - run {failed.run_id[:8]}"
-    assert mail["To"] == "data@bekasikota.test" and mail["From"] == "sentra@bekasikota.test"
-    body = _body(mail)
-    assert f"Run:        {failed.run_id}" in body and "Partitions: 2025-03-01" in body
-    assert f"{UI}/runs/{failed.run_id}" in body
-    # the step's error, its first line without Dagster's class path (the wording is the transform layer's)
-    error = failed.get_step_failure_events()[0].step_failure_data.error.message
-    first = error.splitlines()[0].removeprefix("dagster._core.definitions.events.Failure: ")
-    assert "blocking check" in first and f"  - stg_transactions: {first}\n" in body
-    # the check's own name and words belong to the quality layer: read them from the run, not from here
-    [check] = [e for e in failed.get_asset_check_evaluations() if not e.passed]
-    observed = check.metadata["observed"].value
-    assert f"  - stg_transactions / {check.check_name} (ERROR, blocking): {observed}" in body
-    [post] = receiver.posts
-    assert post["path"] == "/hooks/T0K3N" and post["type"].startswith("application/json")
-    hook = post["json"]
-    assert (hook["event"], hook["job"], hook["run_id"], hook["partitions"]) == (
-        "run_failed", "daily_job", failed.run_id, "2025-03-01"
-    )  # fmt: skip
-    assert hook["steps"] == [{"step": "stg_transactions", "error": first}]
-    assert hook["url"] == f"{UI}/runs/{failed.run_id}" and hook["text"] == body
-    assert [(c["check"], c["blocking"], c["observed"]) for c in hook["checks"]] == [(check.check_name, True, observed)]
-    assert _tick(sensors.run_failure_alert, failures).cursor and len(mailbox.messages) == 1  # alerted once
+    run = daily.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags, raise_on_error=False)
+    assert run.success
+    _tick(sensors.run_failure_alert, failures)
+    assert mailbox.messages == [] and receiver.posts == []
 
-    # Publishing then keeps the turnover family's previous figures: the run succeeds, the held alert says why.
+    # Publishing keeps the day's previous figures and says so: the held alert names the period and the check.
     cells_only = [a for a in ASSETS if a.key == dg.AssetKey("publish_cells")]
     published = _run(publish_job.name, cells_only, resources=RESOURCES)
     assert published.success
     [materialization] = published.get_asset_materialization_events()
     meta = materialization.step_materialization_data.materialization.metadata
-    assert [h["family"] for h in meta["held_families"].value] == ["turnover"]
+    assert [(h["family"], h.get("period")) for h in meta["held_families"].value] == [("turnover", "2025-03-01")]
     _tick(sensors.publication_held_alert, held)
-    mail, post = mailbox.messages[1], receiver.posts[1]["json"]
+    [mail], [post] = mailbox.messages, [p["json"] for p in receiver.posts]
     assert mail["Subject"] == f"[Sentra] HELD publication of turnover - run {published.run_id[:8]}"
-    assert "turnover: blocking checks failed, previous figures kept" in _body(mail)
-    assert f"stg_transactions 2025-03-01: {check.check_name}" in _body(mail)
-    assert (post["event"], post["job"], post["held"][0]["family"]) == ("publication_held", "publish_job", "turnover")
+    assert "2025-03-01 (turnover): stg_transactions amount_under_ceiling: 1 of 2 rows unexpected" in _body(mail)
+    assert (post["event"], post["job"], post["held"][0]["period"]) == ("publication_held", "publish_job", "2025-03-01")
 
 
 @dg.asset(partitions_def=dg.DailyPartitionsDefinition("2025-01-01", timezone="Asia/Jakarta"),

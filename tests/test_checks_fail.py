@@ -14,6 +14,7 @@ from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, 
 
 from pipelines.config import settings
 from pipelines.ingest import rowsql
+from pipelines.publish import gate
 from pipelines.quality.settings import QualitySettings
 from pipelines.resources import connect
 from pipelines.runs import range_tags
@@ -53,8 +54,17 @@ def _tamper(*statements: str) -> None:
     con.close()
 
 
-def _failure(result: dg.ExecuteInProcessResult) -> str:
-    return result.get_step_failure_events()[0].step_failure_data.error.message
+def _failure(result: dg.ExecuteInProcessResult | None) -> str:
+    """What a blocking check stopped: the failed step's message, or (the run went on) each period the
+    publication gate holds, as "check (period: observed)"; empty when nothing was stopped."""
+    if result is not None and not result.success:
+        return result.get_step_failure_events()[0].step_failure_data.error.message
+    con = connect(settings().warehouse_target, read_only=True)
+    try:
+        holds = gate.held(con)
+    finally:
+        con.close()
+    return "; ".join(f"{f.check} ({h.period or 'all'}: {f.observed})" for h in holds for f in h.failures)
 
 
 def test_rows_accounted_for_fails_when_rows_of_a_file_are_not_stored(write_landing, monkeypatch) -> None:
@@ -83,7 +93,7 @@ def test_a_stale_registry_stops_the_day_and_names_the_producers(write_landing) -
     write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00", 5000, "P9")])
     assert _materialize("raw_producers", "raw_transactions").success
     result = _materialize(first="2025-03-01")
-    assert not result.success
+    assert result.success  # the day is held, not the run
     message = _failure(result)
     assert "producer_registered (2025-03-01: 1 of 2 rows from 1 producer(s) missing from stg.producers" in message
     assert ": P9" in message
@@ -102,7 +112,7 @@ def test_a_stale_registry_stops_the_month_of_exports(write_landing) -> None:
     write_landing("exports", "e.csv", [_export("PEB-1", "2025-03-06", "03011100", "100", "USD", "P3")])
     assert _materialize("raw_producers", "raw_exports").success
     result = _materialize(first="2025-03-01", grain="month")
-    assert not result.success and "producer_registered" in _failure(result) and ": P3" in _failure(result)
+    assert "producer_registered" in _failure(result) and ": P3" in _failure(result)
 
 
 def test_exporter_flagged_warns_for_exports_of_a_producer_not_registered_as_exporter(write_landing) -> None:
@@ -125,7 +135,7 @@ def test_local_date_consistent_fails_when_a_stored_time_disagrees_with_its_insta
         "UPDATE raw.transactions SET occurred_at_utc = occurred_at_utc + INTERVAL 1 HOUR WHERE transaction_id = 'b'"
     )
     result = _materialize(first="2025-03-01")
-    assert not result.success
+    assert result.success  # the day is held, not the run
     assert "local_date_consistent (2025-03-01: 1 of 2 rows disagree)" in _failure(result)
 
 
@@ -139,7 +149,7 @@ def test_rate_used_fails_when_staged_rates_lag_behind_raw(write_landing) -> None
     write_landing("fx_rates", "fx-fix.csv", [["2025-03-06", "USD", "16050"]])
     assert _materialize("raw_fx_rates").success
     result = _materialize(first="2025-03-01", grain="month")
-    assert not result.success
+    assert result.success  # the month is held
     assert "rate_used (2025-03-01: 1 of 1 rows disagree)" in _failure(result)
     assert query("SELECT export_value_idr FROM marts.monthly_export_value") == [(1_600_000,)]  # kept
     (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'rate_used' AND NOT passed")[0]
@@ -156,7 +166,7 @@ def test_reconciles_fails_when_a_daily_mart_is_built_from_stale_staging(write_la
     ingest()
     # Only the mart is rebuilt: staging still holds the old sale, raw the corrected one.
     result = _materialize(mart, first="2025-03-01")
-    assert not result.success
+    assert result.success  # the day is held
     assert "reconciles (2025-03-01: mart 2000 in 2 rows; accepted rows in raw 5000 in 2)" in _failure(result)
     assert query(f"SELECT sum(turnover_idr) FROM marts.{mart}") == [(2000,)]  # noqa: S608 (the previous rows stay)
 
@@ -175,7 +185,7 @@ def test_reconciles_fails_when_a_monthly_mart_is_built_from_stale_staging(write_
     write_landing("exports", "e-fix.csv", [_export("PEB-2", "2025-03-07", "95030010", "20", "EUR")])
     ingest()
     result = _materialize(mart, first="2025-03-01", grain="month")
-    assert not result.success
+    assert result.success  # the month is held
     assert "mart 1775000.00 in 2 rows; accepted rows in raw 1950000.00 in 2" in _failure(result)
 
 
@@ -186,7 +196,7 @@ def test_key_unique_fails_when_two_versions_of_a_sale_are_current(write_landing)
     ingest()
     _tamper("UPDATE raw.transactions SET _is_current = true")  # a second writer undoes the supersede
     result = _materialize(first="2025-03-01")
-    assert not result.success and "key_unique (2025-03-01: 2 of 2 rows unexpected)" in _failure(result)
+    assert result.success and "key_unique (2025-03-01: 2 of 2 rows unexpected)" in _failure(result)
     (samples,) = query("SELECT samples FROM quality.check_results WHERE check_name = 'key_unique' AND NOT passed")[0]
     assert samples.count('"transaction_id": "a"') == 2 and '"copies": 2' in samples  # both versions, named
 
@@ -197,7 +207,7 @@ def test_key_unique_fails_on_both_days_when_a_sale_moved_by_a_correction_stays_c
     write_landing("transactions", "t-fix.csv", [_tx("a", "2025-03-02T10:00")])  # the sale was a day later
     ingest()
     _tamper("UPDATE raw.transactions SET _is_current = true")  # a second writer undoes the supersede
-    assert not _materialize(first="2025-03-01", last="2025-03-02").success
+    assert "key_unique" in _failure(_materialize(first="2025-03-01", last="2025-03-02"))
     outcomes = {p: (ok, seen) for p, ok, seen in _outcome("stg_transactions", "key_unique")}
     assert outcomes == {date(2025, 3, 1): (False, "1 of 2 rows unexpected"),
                         date(2025, 3, 2): (False, "1 of 1 rows unexpected")}  # fmt: skip
@@ -316,3 +326,25 @@ def test_files_readable_warns_and_the_file_is_kept(write_landing, isolated) -> N
     ((_, passed, observed),) = _outcome("raw_transactions", "files_readable")
     assert passed is False and observed == "1 file(s) rejected"
     assert (isolated / "landing" / "rejected" / "transactions" / "broken.csv").exists()
+
+
+def test_coverage_to_publish_holds_a_day_and_a_month_with_too_few_reporting(write_landing) -> None:
+    write_landing("producers", "p.csv", REGISTRY)
+    write_landing("fx_rates", "fx.csv", FX)
+    write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-02T10:00"),
+                                            _tx("c", "2025-03-02T11:00", producer="P2")])  # fmt: skip
+    write_landing("exports", "e.csv", [_export("PEB-1", "2025-03-06", "03011100", "100", "USD")])
+    ingest()
+    strict = QualitySettings(min_daily_coverage_to_publish=0.75, min_monthly_exporter_coverage_to_publish=0.75)
+    # One of the two producers sold on 03-01: held as incomplete; 03-02 (both) is written in the same run.
+    assert _materialize(first="2025-03-01", last="2025-03-02", quality=strict).success
+    assert "coverage_to_publish (2025-03-01: 50.0% (1 of 2 registered producers reported))" in _failure(None)
+    assert query("SELECT date FROM marts.daily_turnover") == [(date(2025, 3, 2),)]
+    # One of the two exporters declared in March.
+    assert _materialize(first="2025-03-01", grain="month", quality=strict).success
+    assert "coverage_to_publish (2025-03-01: 50.0% (1 of 2 registered exporters reported))" in _failure(None)
+    assert query("SELECT count(*) FROM marts.monthly_export_value") == [(0,)]
+    # At the default thresholds both are complete enough: published, nothing held.
+    assert _materialize(first="2025-03-01", last="2025-03-02", quality=QualitySettings()).success
+    assert _materialize(first="2025-03-01", grain="month", quality=QualitySettings()).success
+    assert _failure(None) == "" and query("SELECT count(*) FROM marts.daily_turnover") == [(2,)]

@@ -170,10 +170,10 @@ def test_two_runs_at_once_queue_on_the_warehouse(sample: Path, isolated: Path) -
     assert days == {d: v for d, v in daily_turnover(sample).items() if d in days}
 
 
-def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample: Path, isolated: Path) -> None:
+def test_a_blocking_failure_holds_the_day_and_every_view_says_so(sample: Path, isolated: Path) -> None:
     assert sentra("run", "--from", START, "--to", END).returncode == 0
-    charts = sorted((isolated / "publish" / "charts").rglob("*.*"))
-    stamps = {p: p.stat().st_mtime_ns for p in charts}
+    csv = isolated / "publish/charts/daily_turnover/latest/en/daily_turnover.csv"
+    figures = csv.read_text(encoding="utf-8")
     before = _marts(isolated / "warehouse.duckdb")
     # A wrong figure slips into the raw layer (say, a manual edit): the staged check must stop it.
     con = duckdb.connect(str(isolated / "warehouse.duckdb"))
@@ -182,17 +182,18 @@ def test_a_blocking_failure_keeps_the_charts_and_sentra_quality_shows_it(sample:
                 [date.fromisoformat(START), date.fromisoformat(START)])  # fmt: skip
     con.close()
     done = sentra("run", "--from", START, "--to", END, "--timings", str(isolated / "timings.json"))
-    assert done.returncode == 1
-    assert "stg_transactions not written, previous data kept" in done.stdout and "amount_under_ceiling" in done.stdout
-    failed = _timings_match_the_runs(isolated / "timings.json", done.stdout, exit_code=1)[-1]
-    assert (failed["job"], failed["ok"]) == ("daily_job", False)  # the failing step is the last, not ok
-    assert "quality reports:" in done.stdout
-    assert {p: p.stat().st_mtime_ns for p in charts} == stamps  # charts untouched
-    assert _marts(isolated / "warehouse.duckdb") == before
+    assert done.returncode == 4, done.stdout + done.stderr  # held, the rest of the range built and published
+    assert f"held: {START} (turnover): stg_transactions amount_under_ceiling: 1 of " in done.stdout
+    steps = _timings_match_the_runs(isolated / "timings.json", done.stdout, exit_code=4)
+    assert all(s["ok"] for s in steps) and steps[-1]["job"] == "portal_job"
+    assert _marts(isolated / "warehouse.duckdb") == before  # the day's previous figures
+    assert csv.read_text(encoding="utf-8") == figures  # the chart's data too (its note now names the day)
     quality = sentra("quality", "--from", START, "--to", END)
     assert quality.returncode == 1
     assert "amount_under_ceiling" in quality.stdout and "fail" in quality.stdout
+    assert f"{START} (turnover): stg_transactions amount_under_ceiling" in quality.stdout
     assert "quarantine.transactions" in quality.stdout
+    assert f"{START}  turnover  stg_transactions amount_under_ceiling" in sentra("status").stdout
 
 
 def _timings_match_the_runs(path: Path, stdout: str, exit_code: int) -> list[dict]:
@@ -279,8 +280,8 @@ def test_killing_a_run_at_any_moment_then_running_again_gives_one_clean_run(
 def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isolated: Path) -> None:
     first = sentra("run", "--from", START, "--to", END)
     assert first.returncode == 0
-    snapshot = isolated / "publish" / "snapshot" / "sentra.duckdb"
-    assert f"snapshot:  {snapshot} (a read-only copy of the marts: query this one)" in first.stdout
+    snapshot = isolated / "internal" / "snapshot" / "sentra.duckdb"
+    assert f"snapshot:  {snapshot} (a read-only copy of the marts: query it)" in first.stdout
     session = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
          "print(con.sql('SELECT count(*) FROM marts.daily_turnover').fetchall()[0][0], flush=True); time.sleep(600)",
@@ -299,7 +300,7 @@ def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isola
     copy = duckdb.connect(str(snapshot), read_only=True)
     assert copy.execute("SELECT * FROM marts.daily_turnover ORDER BY ALL").fetchall() == live["daily_turnover"]
     copy.close()
-    parquet = pl.read_parquet(isolated / "publish" / "snapshot" / "parquet" / "monthly_export_value.parquet")
+    parquet = pl.read_parquet(isolated / "internal" / "snapshot" / "parquet" / "monthly_export_value.parquet")
     assert parquet.sort("month").rows() == live["monthly_export_value"]
 
 

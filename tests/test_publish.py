@@ -48,9 +48,15 @@ def test_charts_publish_every_format_with_provenance_and_confidentiality(write_l
         (settings().publish / "charts" / "daily_turnover_by_category" / "latest" / "metadata.json").read_text()
     )
     assert meta["title"]["en"] == "Daily turnover by category" and meta["period"]["label"] == "2025-03-01"
-    assert {i["name"] for i in meta["inputs"]} == {"p.csv", "t.csv"} and all(
-        len(i["sha256"]) == 64 for i in meta["inputs"]
-    )
+    # Public provenance: per source, files, rows and one combined hash; the names stay internal.
+    assert [(i["source"], i["files"], len(i["sha256"])) for i in meta["inputs"]] == [
+        ("producers", 1, 64), ("transactions", 1, 64)
+    ]  # fmt: skip
+    assert "name" not in json.dumps(meta["inputs"])
+    provenance = settings().internal / "provenance/charts/daily_turnover_by_category/2025-03-01.json"
+    kept = json.loads(provenance.read_text())
+    assert {i["name"] for i in kept["inputs"]} == {"p.csv", "t.csv"}
+    assert kept["sha256_by_source"] == {i["source"]: i["sha256"] for i in meta["inputs"]}
     assert meta["dagster_run_id"] and meta["confidentiality"]["merged_cells"] == 1
     assert any(c["check"] == "reconciles" and c["passed"] for c in meta["checks"])
     dated = settings().publish / "charts" / "daily_turnover" / "2025-03-01" / "en" / "daily_turnover.xlsx"
@@ -94,15 +100,16 @@ def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_del
     write_landing("transactions", "koreksi.csv", [_tx("t3", "P3", "2025-03-01", 900_000)])
     ingest()
     strict = {**RESOURCES, "quality": QualitySettings(amount_ceiling_idr=100_000)}
-    failed = dg.materialize(ASSETS, selection=DAILY,
-                            instance=instance(), resources=strict, raise_on_error=False,
-                            tags=range_tags(date(2025, 3, 1), date(2025, 3, 1), "day"))  # fmt: skip
-    assert not failed.success
+    held = dg.materialize(ASSETS, selection=DAILY,
+                          instance=instance(), resources=strict, raise_on_error=False,
+                          tags=range_tags(date(2025, 3, 1), date(2025, 3, 1), "day"))  # fmt: skip
+    assert held.success  # the day is held, not the run
     assert _publish().success  # the charts redraw from what passed: the old figures
     assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]
     status = json.loads((settings().publish / "manifest.json").read_text())["data_status"]
-    assert status["delayed"] and "2025-03-01" in status["message_id"]
-    assert "tertunda" in (settings().publish / "index.html").read_text()
+    assert status["delayed"] and "1 Maret 2025" in status["message_id"]
+    assert [(h["family"], h["period"]) for h in status["held"]] == [("turnover", "2025-03-01")]
+    assert "Belum diterbitkan" in (settings().publish / "index.html").read_text()
 
 
 def test_confidentiality_thresholds_are_configurable(write_landing) -> None:

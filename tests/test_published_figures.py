@@ -51,7 +51,7 @@ def _text(page: Path) -> str:
 def test_the_crafted_days_are_what_the_issue_states(run: tuple) -> None:
     """Sentra's own day totals (the marts, as published in the snapshot) are the issue's figures."""
     publish, _, _ = run
-    con = duckdb.connect(str(publish / "snapshot" / "sentra.duckdb"), read_only=True)
+    con = duckdb.connect(str(publish.parent / "internal" / "snapshot" / "sentra.duckdb"), read_only=True)
     try:
         marts = dict(con.execute("SELECT date, turnover_idr FROM marts.daily_turnover").fetchall())
     finally:

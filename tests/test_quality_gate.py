@@ -9,6 +9,7 @@ from conftest import REGISTRY
 from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
 
 from pipelines.config import settings
+from pipelines.publish import gate
 from pipelines.quality.settings import QualitySettings
 from pipelines.runs import range_tags
 
@@ -22,50 +23,65 @@ def _checks(asset: str) -> dict[tuple[str, date | None], bool]:
     return {(c, p): ok for c, p, ok in rows}
 
 
+def _held() -> list[gate.Hold]:
+    with duckdb.connect(settings().warehouse_target, read_only=True) as con:
+        return gate.held(con)
+
+
 def _build_with(quality: QualitySettings, first: str, last: str, grain: str = "day") -> dg.ExecuteInProcessResult:
     tags = range_tags(date.fromisoformat(first), date.fromisoformat(last), grain)
     return dg.materialize(ASSETS, selection=DAILY if grain == "day" else MONTHLY, instance=instance(),
                           resources={**RESOURCES, "quality": quality}, tags=tags, raise_on_error=False)  # fmt: skip
 
 
-def test_a_blocking_failure_keeps_the_previous_partition_and_says_why(write_landing) -> None:
+def test_a_blocking_failure_holds_its_day_and_the_others_are_written(write_landing) -> None:
     write_landing("producers", "p.csv", REGISTRY)
     write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00", 900), _tx("b", "2025-03-01T11:00", 100)])
     ingest()
     build("2025-03-01", "2025-03-01")
     before = query("SELECT * FROM marts.daily_turnover")
-    # A later correction brings a sale above the (lowered) ceiling: the staged day fails amount_under_ceiling.
-    write_landing("transactions", "t2.csv", [_tx("b", "2025-03-01T11:00", 5000)])
+    # A later correction brings a sale above the (lowered) ceiling: the staged day fails amount_under_ceiling;
+    # a new day beside it passes and is written in the same run.
+    write_landing("transactions", "t2.csv", [_tx("b", "2025-03-01T11:00", 5000), _tx("c", "2025-03-02T09:00", 700)])
     ingest()
-    result = _build_with(QualitySettings(amount_ceiling_idr=1000), "2025-03-01", "2025-03-01")
-    assert not result.success
-    failure = result.get_step_failure_events()[0].step_failure_data.error
-    assert "stg_transactions not written, previous data kept" in failure.message
-    assert "amount_under_ceiling (2025-03-01: 1 of 2 rows unexpected)" in failure.message
-    assert query("SELECT * FROM marts.daily_turnover") == before
-    assert query("SELECT sum(amount_idr) FROM stg.transactions") == [(1000,)]
+    result = _build_with(QualitySettings(amount_ceiling_idr=1000), "2025-03-01", "2025-03-02")
+    assert result.success  # one held day does not stop the range
+    materialized = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    assert materialized["stg_transactions"]["held_partitions"].value == ["2025-03-01"]
+    assert materialized["daily_turnover"]["held_partitions"].value == ["2025-03-01"]  # its staging was held
+    assert query("SELECT * FROM marts.daily_turnover WHERE date = '2025-03-01'") == before
+    assert query("SELECT turnover_idr FROM marts.daily_turnover WHERE date = '2025-03-02'") == [(700,)]
+    assert query("SELECT sum(amount_idr) FROM stg.transactions WHERE date = '2025-03-01'") == [(1000,)]
     assert _checks("stg_transactions")[("amount_under_ceiling", date(2025, 3, 1))] is False
+    assert [(h.family, h.label, [f.check for f in h.root]) for h in _held()] == [
+        ("turnover", "2025-03-01", ["amount_under_ceiling"])
+    ]
     evaluations = [
         e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
     failed = next(e for e in evaluations if e.check_name == "amount_under_ceiling")
     assert not failed.passed and "sample_failing_rows" in failed.metadata
+    assert failed.severity == dg.AssetCheckSeverity.WARN  # held: an ERROR would stop the other days too
+    assert failed.metadata["held_partitions"].value == ["2025-03-01"]
     assert "observed" in failed.metadata and "expectation" in failed.metadata
     # With the default ceiling the same data passes and the day is rebuilt.
     assert _build_with(QualitySettings(), "2025-03-01", "2025-03-01").success
-    assert query("SELECT turnover_idr FROM marts.daily_turnover") == [(5900,)]
+    assert query("SELECT turnover_idr FROM marts.daily_turnover WHERE date = '2025-03-01'") == [(5900,)]
+    assert _held() == []
 
 
-def test_bad_rows_never_block_but_a_high_quarantine_share_fails_its_check(write_landing) -> None:
+def test_a_high_quarantine_share_holds_its_day(write_landing) -> None:
     write_landing("producers", "p.csv", REGISTRY)
     write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00"), _tx("b", "2025-03-01T11:00", 0),
                                             _tx("c", "2025-03-02T11:00")])  # fmt: skip
     ingest()
     result = _build_with(QualitySettings(max_quarantine_share=0.05), "2025-03-01", "2025-03-02")
-    assert result.success  # the good rows continue
-    assert query("SELECT date, turnover_idr FROM marts.daily_turnover ORDER BY 1") == [
-        (date(2025, 3, 1), 1000), (date(2025, 3, 2), 1000)
-    ]  # fmt: skip
+    assert result.success  # the other day continues
+    # Half of 03-01's rows are unreadable: it is held (not in the marts), 03-02 is published.
+    assert query("SELECT date, turnover_idr FROM marts.daily_turnover ORDER BY 1") == [(date(2025, 3, 2), 1000)]
     checks = _checks("stg_transactions")
     assert checks[("quarantine_share", date(2025, 3, 1))] is False  # 1 of 2 rows
     assert checks[("quarantine_share", date(2025, 3, 2))] is True
@@ -132,14 +148,14 @@ def test_the_report_links_a_formula_safe_quarantine_csv(write_landing, formula: 
     )
     ingest()
     build("2025-03-01", "2025-03-01")
-    runs = settings().publish / "quality" / "runs"
+    runs = settings().internal / "quality" / "runs"
     reports = sorted(runs.glob("*/index.html"))
     assert any("rows_accounted_for" in r.read_text() for r in reports)
     csvs = list(runs.glob("*/quarantine_transactions.csv"))
     assert csvs, "the ingest run's report links its quarantined rows"
     text = csvs[0].read_text()
     assert f"'{formula}".replace('"', '""') in text or f"'{formula}" in text
-    index = (settings().publish / "quality" / "index.html").read_text()
+    index = (settings().internal / "quality" / "index.html").read_text()
     assert "Quality reports" in index and all(p.parent.name[:8] in index for p in reports)
     with duckdb.connect(settings().warehouse_target, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM quality.check_results").fetchall()[0][0] > 0

@@ -110,7 +110,7 @@ def publication_held(ui: str, job: str, run_id: str, tags: dict[str, str], held:
     parts, url = partitions(tags), run_url(ui, run_id)
     lines = _head("Sentra held back publication: the previous figures stay on the portal.", job, run_id, parts, url)
     lines += ["", "Held:"] + [f"  - {h.get('family')}: {h.get('reason')}" for h in held]
-    families = ", ".join(str(h.get("family")) for h in held)
+    families = ", ".join(dict.fromkeys(str(h.get("family")) for h in held))
     subject = f"[Sentra] HELD publication of {families} - run {run_id[:8]}"
     return Alert("publication_held", subject, "\n".join(lines) + "\n", url, job, run_id, [], parts, {"held": held})
 

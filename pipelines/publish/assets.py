@@ -13,10 +13,10 @@ import dagster as dg
 
 from pipelines import lake
 from pipelines.config import settings
-from pipelines.publish import cells, chart_publish, exports, files, manifest, portal, snapshot
+from pipelines.publish import cells, chart_publish, exports, files, gate, layout, manifest, portal, snapshot
 from pipelines.publish.exports import ChartDef
 from pipelines.publish.settings import PublishSettings
-from pipelines.resources import Warehouse, pool
+from pipelines.resources import Warehouse, pool, sql
 from pipelines.transform.assets import MARTS
 
 RECONCILED = "reconciles_with_marts"
@@ -39,15 +39,20 @@ def publish_cells(
     """Every figure charts, reports and the portal print (publish.cells): days, weeks, months, years to date
     and the charts' windows with their breakdowns, from the marts, with disclosure control (few producers,
     dominance, "lainnya", secondary suppression). Rebuilt per family only when its marts' checks pass."""
-    # Every publish run (CLI, sensor or UI) has this step: it clears the temporary files a killed run left.
+    # Every publish run (CLI, sensor or UI) has this step: it clears the temporary files a killed run left, and
+    # moves what an older Sentra left in the public tree to the internal one.
     for path in files.remove_stale_temps(settings().publish):
         context.log.info(f"{path}: removed, a temporary file left by a run that was killed")
     now = datetime.now(UTC).replace(tzinfo=None)
     with warehouse.connection() as con:
+        accepted = dict(con.execute(sql("file_rows_by_sha")).fetchall())
+        for line in layout.upgrade(settings(), accepted.get):
+            context.log.info(line)
         w = cells.window(con)
         if w is None:
             raise dg.Failure("the marts have no rows yet — build a range of partitions with data first")
-        builds = [cells.build_family(con, f, w, publishing.rule(), context.run_id, now) for f in cells.FAMILIES]
+        builds = [cells.build_family(con, f, w, publishing.rule(), context.run_id, now) for f in gate.FAMILIES]
+        holds = gate.held(con)
     wrong = [m for b in builds for m in b.mismatches]
     yield dg.AssetCheckResult(
         check_name=RECONCILED,
@@ -60,8 +65,12 @@ def publish_cells(
     for b in builds:
         if b.outcome == "held":
             context.log.warning(f"{b.family}: {b.reason}")
-    # held_families: what the alert sensor reads (pipelines/alerts), since a held family does not fail the run
+    # held_families: what the alert sensor reads (pipelines/alerts), since a held family or period does not fail
+    # the run: the families that kept their previous cells, then every period the publication gate holds.
     held = [{"family": b.family, "reason": b.reason} for b in builds if b.outcome == "held"]
+    held += [{"family": h.family, "period": h.label, "reason": h.line()} for h in holds if h.period is not None]
+    for h in holds:
+        context.log.warning(f"held, not published: {h.line()}")
     yield dg.MaterializeResult(
         metadata={
             **{f"{b.family}": f"{b.outcome}: {b.cells} cells" + (f" ({b.reason})" if b.reason else "") for b in builds},
@@ -90,7 +99,8 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
-            out = chart_publish.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule())
+            out = chart_publish.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule(),
+                                              settings().internal)  # fmt: skip
         if out is None:
             context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
             return dg.MaterializeResult(metadata={"files": 0, "redrawn": False, "note": "no data yet"})
@@ -130,6 +140,8 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     with warehouse.connection() as con:
         path = manifest.write_manifest(con, settings().publish)
     index = portal.write_portal(settings().publish)
+    target = warehouse.resolved_path()
+    layout.write_internal_index(settings(), lake.read_only_attach(target) if lake.is_lake(target) else None)
     drawn, kept = chart_publish.drawn_by(settings().publish, context.run_id)
     return dg.MaterializeResult(
         metadata={
@@ -150,16 +162,17 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     kinds={"duckdb", "parquet"},
 )
 def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """A read-only copy of every mart for economists' own sessions: publish/snapshot/sentra.duckdb and one
-    Parquet file per table. Query the copy, never the live warehouse (a session on it blocks the pipeline).
+    """A read-only copy of every mart for the office's economists: internal/snapshot/sentra.duckdb and one
+    Parquet file per table (internal: the marts hold the figures disclosure control hides). Query the copy,
+    never the live warehouse (a session on it blocks the pipeline).
     A lake needs no copy: readers attach it read-only, and the metadata says how."""
     if lake.is_lake(warehouse.resolved_path()):
         return dg.MaterializeResult(metadata={"read_only": lake.read_only_attach(warehouse.resolved_path())})
     with warehouse.connection() as con:
-        rows = snapshot.write_snapshot(con, settings().publish, context.run_id)
+        rows = snapshot.write_snapshot(con, settings().internal, context.run_id)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(settings().publish / "snapshot" / snapshot.FILE)),
+            "path": dg.MetadataValue.path(str(settings().internal / "snapshot" / snapshot.FILE)),
             "tables": dg.MetadataValue.json(rows),
         }
     )

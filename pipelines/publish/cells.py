@@ -4,9 +4,10 @@ Two families of cells — turnover (daily marts) and exports (monthly marts) —
 figure a chart, table, report, brief or the portal can print: days, weeks, months, years to date and
 the charts' windows, with their breakdowns. Values are the marts' own (sums of mart rows for weeks,
 months and windows); per-producer contributions from staging are read only to judge disclosure
-(`pipelines.publish.disclosure`). A family is rebuilt only when the blocking checks of its assets
-pass and its marts agree with the accepted rows; otherwise its previous cells stay and the portal
-says the figures are delayed. Renderers read `publish.cells` through `read`, never the marts.
+(`pipelines.publish.disclosure`). A period the publication gate holds (`pipelines.publish.gate`) kept its
+previous rows in staging and marts, so its cells show its previous figures (or none). A whole family keeps
+its previous cells when a whole-table check failed or its marts disagree with the accepted rows; the portal
+then says the figures are delayed. Renderers read `publish.cells` through `read`, never the marts.
 """
 
 from __future__ import annotations
@@ -20,19 +21,13 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.publish import disclosure, reconcile
+from pipelines.publish import disclosure, gate, reconcile
 from pipelines.resources import sql, transaction
 
 DAILY_WINDOW_DAYS = 365  # daily charts and the kecamatan evidence cover the last year of data
 MONTHLY_WINDOW_MONTHS = 24
 TOP_DESTINATIONS = 10  # a destination list keeps the ten largest; the rest are "lainnya"
 
-FAMILIES: dict[str, tuple[str, ...]] = {  # the assets whose blocking checks gate each family
-    "turnover": ("stg_producers", "stg_transactions", "daily_turnover", "daily_turnover_by_category",
-                 "daily_turnover_by_kecamatan"),
-    "exports": ("stg_producers", "stg_fx_rates", "stg_exports", "monthly_export_value",
-                "monthly_export_value_by_commodity", "monthly_export_value_by_destination"),
-}  # fmt: skip
 GRIDS: dict[str, tuple[str, ...]] = {
     "turnover": ("day", "day_category", "day_kecamatan", "week", "week_category", "month", "window",
                  "window_kecamatan"),
@@ -158,11 +153,10 @@ def export_relations(keys: list[Key], w: Window) -> list[disclosure.Relation]:
 
 
 def _held(con: duckdb.DuckDBPyConnection, family: str) -> str | None:
-    rows = con.execute(sql("cells_held"), [list(FAMILIES[family])]).fetchall()
-    if not rows:
-        return None
-    shown = "; ".join(f"{asset} {partition or 'all'}: {checks}" for asset, partition, checks in rows[:5])
-    return f"blocking checks failed, previous figures kept ({len(rows)} partition(s): {shown})"
+    """Why the whole family keeps its previous cells: a whole-table check failed (the registry, the rates).
+    A held period needs nothing here: staging and marts kept its previous rows, which the cells show."""
+    whole = gate.whole_family(gate.held(con, family), family)
+    return f"blocking checks failed, previous figures kept ({whole.line()})" if whole else None
 
 
 def _grid(values: pl.DataFrame, contrib: pl.DataFrame) -> tuple[dict, dict, dict[Key, dict[str, Any]], str | None]:

@@ -35,16 +35,17 @@ import polars as pl
 from altair.utils import schemapi
 
 from models.codes import TIMEZONE
-from pipelines.publish import cells, chart_save, charts, disclosure, figures, fingerprint, reconcile
+from pipelines.publish import cells, chart_save, charts, disclosure, figures, fingerprint, gate, layout, reconcile
 from pipelines.publish.cells import Window
 from pipelines.publish.chart_save import PRINT, SCREEN, SUFFIXES
 from pipelines.publish.exports import LANGS, ChartDef
 from pipelines.publish.files import temp_path, write_atomic
-from pipelines.publish.formatting import month_label, number
+from pipelines.publish.formatting import date_label, month_label, number
 from pipelines.publish.i18n import text
 from pipelines.resources import sql
 
 META = "metadata.json"
+HELD_NAMED = 3  # held periods a chart's note names; the rest are counted
 
 
 @dataclass(eq=False)
@@ -75,8 +76,9 @@ class Outcome:
 
 
 def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,
-                  rule: disclosure.Rule) -> Outcome | None:  # fmt: skip
-    """Draw what changed of one chart (see the module), record its revisions, and assemble `latest/`."""
+                  rule: disclosure.Rule, internal: Path) -> Outcome | None:  # fmt: skip
+    """Draw what changed of one chart (see the module), record its revisions, and assemble `latest/`; the
+    edition's input files are listed in `internal` (provenance with names), counted per source in public."""
     data = chart.data(con, w)
     if data.is_empty():
         return None  # nothing to draw yet (e.g. no exports)
@@ -86,6 +88,7 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
         shutil.rmtree(root / "latest", ignore_errors=True)
         return None
     revised = _revisions(con, chart, data, run_id)
+    holds = _holds_since(con, chart, w)
     old_meta = _read_meta(root / "latest")
     old = old_meta.get("editions", {})
     screen = Edition("screen", w, chart.period(w), SCREEN, data, fingerprint.frame(data))
@@ -93,7 +96,7 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
 
     def expected(ed: Edition, lang: str) -> str:
         return fingerprint.of(edition=ed.name, period=ed.period, cells=ed.digest, renderer=renderer, lang=lang,
-                              rule=[rule.min_producers, rule.max_share])  # fmt: skip
+                              rule=[rule.min_producers, rule.max_share], held=[h.label for h in holds])  # fmt: skip
 
     def kept(ed: Edition, lang: str) -> bool:
         unit = old.get(ed.name, {}).get("langs", {}).get(lang, {})
@@ -117,18 +120,20 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
     if todo:
         as_of = datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
         for ed, lang in todo:
-            files = _draw(chart, ed, lang, revised, rule, as_of, root / ed.period / lang)
+            files = _draw(chart, ed, lang, revised, rule, as_of, root / ed.period / lang, holds)
             written += len(files)
             state[ed.name]["langs"][lang] = {"fingerprint": expected(ed, lang), "files": files,
                                              "generated_at": _wib(as_of), "dagster_run_id": run_id}  # fmt: skip
         meta = old_meta
         if ("screen", "id") in drawn or ("screen", "en") in drawn or not meta:
-            meta = _metadata(con, chart, w, screen.period, as_of, run_id, data, _within(revised, chart, data), rule)
+            meta = _metadata(con, chart, w, screen.period, as_of, run_id, data, _within(revised, chart, data), rule,
+                             internal)  # fmt: skip
+            meta["held"] = [{"period": h.label, "reason": {lang: h.reason(lang) for lang in LANGS}} for h in holds]
             write_atomic(root / screen.period / META, _json(meta))
         if prints.period != screen.period and {("print", "id"), ("print", "en")} & drawn:
             assert prints.data is not None
             q_meta = _metadata(con, chart, prints.window, prints.period, as_of, run_id, prints.data,
-                               _within(revised, chart, prints.data), rule)  # fmt: skip
+                               _within(revised, chart, prints.data), rule, internal)  # fmt: skip
             write_atomic(root / prints.period / META, _json({**q_meta, "editions": {"print": state["print"]}}))
         _assemble(root, chart.id, {**meta, "editions": state})
     return Outcome(
@@ -207,8 +212,15 @@ def _holds(con: duckdb.DuckDBPyConnection, chart: ChartDef, screen: Edition, old
 # --- Drawing ---------------------------------------------------------------------------------------------
 
 
+def _holds_since(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window) -> list[gate.Hold]:
+    """The periods of the chart's family the publication gate holds from the window's start on (a held day
+    after the last published one included: the chart must not pass for complete)."""
+    family, first = ("turnover", w.first_day) if chart.grain == "day" else ("exports", w.first_month)
+    return [h for h in gate.held(con, family) if h.period is None or h.period >= first]
+
+
 def _draw(chart: ChartDef, ed: Edition, lang: str, revised: pl.DataFrame, rule: disclosure.Rule, as_of: datetime,
-          folder: Path) -> dict[str, str]:  # fmt: skip
+          folder: Path, holds: list[gate.Hold]) -> dict[str, str]:  # fmt: skip
     """Draw one edition in one language into `folder`; return {file name: sha256}."""
     assert ed.data is not None
     mine = _within(revised, chart, ed.data)
@@ -218,7 +230,7 @@ def _draw(chart: ChartDef, ed: Edition, lang: str, revised: pl.DataFrame, rule: 
     # year by kecamatan); `render` checks the whole spec once (to_dict validates), which is enough.
     with schemapi.debug_mode(False):
         drawn = chart.draw(shown, lang, as_of, chart.title[lang])
-        drawn = charts.add_notes(drawn, _notes(chart, shown, mine, rule, lang))
+        drawn = charts.add_notes(drawn, _notes(chart, shown, mine, rule, lang, holds))
     out = {}
     for suffix, payload in chart_save.render(drawn, charts.chart_data(drawn), lang, ed.suffixes).items():
         write_atomic(folder / f"{chart.id}.{suffix}", payload)
@@ -292,8 +304,13 @@ def _confidentiality(data: pl.DataFrame, rule: disclosure.Rule, lang: str) -> st
                 share=share)  # fmt: skip
 
 
-def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str) -> list[str]:
+def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str,
+           holds: list[gate.Hold]) -> list[str]:  # fmt: skip
     notes = []
+    if holds:  # a held period is absent or shows its previous figures: say so on the chart itself
+        shown = [h.label if h.period is None else _period_label(h, lang) for h in holds[:HELD_NAMED]]
+        more = text("status.more", lang, count=len(holds) - HELD_NAMED) if len(holds) > HELD_NAMED else ""
+        notes.append(text("chart.note.held", lang, periods=", ".join(shown) + more))
     if line := _confidentiality(data, rule, lang):
         notes.append(line)
     if revised.height:
@@ -301,6 +318,11 @@ def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: dis
     if chart.id == "monthly_export_value":
         notes.append(_change_line(data, lang))
     return notes
+
+
+def _period_label(h: gate.Hold, lang: str) -> str:
+    assert h.period is not None
+    return month_label(h.period, lang) if h.grain == "month" else date_label(h.period, lang)
 
 
 def _change_line(data: pl.DataFrame, lang: str) -> str:
@@ -336,15 +358,19 @@ def _read_meta(latest: Path) -> dict:
 
 
 def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period: str, as_of: datetime, run_id: str,
-              data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule) -> dict:  # fmt: skip
+              data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, internal: Path) -> dict:  # fmt: skip
+    """metadata.json of an edition; its input files by name go to the internal provenance, not in here."""
     first, last = (w.first_day, w.last_day) if chart.grain == "day" else (w.first_month, w.last_month)
-    inputs = con.execute(sql("chart_inputs"), [w.first_day, w.last_day, w.first_month, w.last_month]).fetchall()
+    rows = con.execute(sql("chart_inputs"), [w.first_day, w.last_day, w.first_month, w.last_month]).fetchall()
+    inputs = [{"source": s, "name": n, "path": p, "sha256": h, "rows": r} for s, n, p, h, r in rows]
+    layout.write_provenance(internal, chart.id, period, inputs)
+    accepted = {i["sha256"]: i["rows"] for i in inputs}
     checks = con.execute(sql("chart_checks"), [list(chart.assets), first, last]).fetchall()
     return {
         "id": chart.id, "title": chart.title, "description": chart.description, "unit": chart.unit,
         "period": {"label": period, "first": first.isoformat(), "last": last.isoformat()},
         "generated_at": _wib(as_of), "dagster_run_id": run_id,
-        "inputs": [{"source": s, "name": n, "sha256": h} for s, n, h in inputs],
+        "inputs": layout.public_provenance(inputs, accepted.get),
         "checks": [{"asset": a, "check": c, "partitions": n, "passed": ok} for a, c, n, ok in checks],
         "confidentiality": {
             "min_producers": rule.min_producers, "max_share": rule.max_share,

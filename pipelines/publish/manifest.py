@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from models.codes import TIMEZONE
+from pipelines.publish import gate
 from pipelines.publish.chart_save import PRINT
 from pipelines.publish.exports import FORMATS
 from pipelines.publish.files import write_atomic
+from pipelines.publish.formatting import date_label, month_label
 from pipelines.publish.i18n import text
 from pipelines.publish.manifest_model import (
     MANIFEST_NAME,
@@ -26,6 +28,7 @@ from pipelines.publish.manifest_model import (
     ChangelogEntry,
     DataStatus,
     FileEntry,
+    HeldPeriod,
     Item,
     LocalText,
     Manifest,
@@ -36,6 +39,7 @@ from pipelines.resources import sql
 # A report folder's files by suffix; its headline figures get their own format (and label in the portal).
 _REPORT_FORMATS = {".html": "html", ".pdf": "pdf", ".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 _FIGURES = "figures.json"
+MAX_LISTED = 5  # held periods the banner names; the rest are counted
 
 
 def _file(path: Path, publish: Path, fmt: str, lang: str | None, period: str | None = None) -> FileEntry:
@@ -118,19 +122,33 @@ def _changelog(con: duckdb.DuckDBPyConnection) -> list[ChangelogEntry]:
 
 
 def _status(con: duckdb.DuckDBPyConnection) -> DataStatus:
-    held = con.execute(sql("data_status")).fetchall()
+    """The publication gate's answer in public words: held periods with their reasons, families kept whole."""
+    holds = [h for h in gate.held(con) if h.period is not None]
     families = [f for f, outcome, _, _ in con.execute(sql("cells_latest_builds")).fetchall() if outcome != "built"]
-    if not held and not families:
+    if not holds and not families:
         return DataStatus()
-    periods = sorted({str(p) for _, p, _ in held if p is not None})
-    shown = ", ".join(periods[:5]) + (" …" if len(periods) > 5 else "")
+    held = [
+        HeldPeriod(family=h.family, period=h.label, reason_id=h.reason("id"), reason_en=h.reason("en")) for h in holds
+    ]
+
+    def listed(lang: str) -> str:
+        shown = [f"{_period(h, lang)} ({h.reason(lang)})" for h in holds[:MAX_LISTED]]
+        more = len(holds) - MAX_LISTED
+        return "; ".join(shown) + (text("status.more", lang, count=more) if more > 0 else "")
+
     return DataStatus(
         delayed=True,
         delayed_families=families,
+        held=held,
         # Without held periods (a family held for another reason) the banner names the families alone.
-        message_id=text("status.delayed_periods", "id", periods=shown) if periods else "",
-        message_en=text("status.delayed_periods", "en", periods=shown) if periods else "",
+        message_id=text("status.delayed_periods", "id", periods=listed("id")) if holds else "",
+        message_en=text("status.delayed_periods", "en", periods=listed("en")) if holds else "",
     )
+
+
+def _period(h: gate.Hold, lang: str) -> str:
+    assert h.period is not None
+    return month_label(h.period, lang) if h.grain == "month" else date_label(h.period, lang)
 
 
 def write_manifest(con: duckdb.DuckDBPyConnection, publish: Path) -> Path:

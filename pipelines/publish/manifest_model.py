@@ -178,11 +178,21 @@ class ChangelogEntry(_Model):
     note_en: Annotated[str, _or("")] = ""
 
 
+class HeldPeriod(_Model):
+    """A period the publication gate holds: not published (its previous figures stay), with the reason."""
+
+    family: Ident
+    period: str
+    reason_id: str
+    reason_en: str
+
+
 class DataStatus(_Model):
     """Whether the newest data is late (a source did not arrive, or its checks failed), and which."""
 
     delayed: StrictBool = False
     delayed_families: Annotated[list[Ident], _or([])] = []
+    held: Annotated[list[HeldPeriod], _or([])] = []
     message_id: Annotated[str, _or("")] = ""
     message_en: Annotated[str, _or("")] = ""
 

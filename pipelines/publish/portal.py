@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup
 
-from pipelines.publish import i18n
+from pipelines.publish import i18n, templating
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import as_of_label, date_label, month_label, number
 from pipelines.publish.manifest_model import (
@@ -340,18 +339,6 @@ class _Page:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-@cache
 def _static(name: str) -> str:
     source = (_HERE / "static" / name).read_text(encoding="utf-8")
     # Inlined into <style>/<script> as is (not escaped): "</" could end the element early.
@@ -376,7 +363,7 @@ def render_portal(publish: Path, manifest: Manifest) -> str:
         f"object-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
         "base-uri 'none'; form-action 'none'"
     )
-    template = _environment().get_template("portal.html.j2")
+    template = templating.environment().get_template("portal.html.j2")
     return template.render(
         text=_texts(),
         autonyms={lang: i18n.text("language.autonym", lang) for lang in ("id", "en")},  # each named in itself

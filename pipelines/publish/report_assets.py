@@ -24,7 +24,7 @@ import polars as pl
 from models.codes import TIMEZONE
 from pipelines import dates, partitions, runs
 from pipelines.config import settings
-from pipelines.publish import fingerprint, i18n, published, reconcile, report
+from pipelines.publish import fingerprint, gate, i18n, published, reconcile, report
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.resources import Warehouse, pool, sql
@@ -94,8 +94,16 @@ def _write_info(kind: str, period: str, docs: list[Path], data: list[Path], fp: 
     write_atomic(docs[0].parent / "report.json", json.dumps(info, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
+def _held_within(con: duckdb.DuckDBPyConnection, first: date, last: date, family: str | None = None) -> str | None:
+    """Why a report of [first, last] is not written: periods in it that the publication gate holds (or None).
+    A report states its period's figures, and some of them are not published: its previous files stay."""
+    holds = [h for h in gate.held(con, family) if h.period is None or first.replace(day=1) <= h.period <= last]
+    holds = [h for h in holds if h.period is None or h.grain == "month" or h.period >= first]
+    return "; ".join(h.line() for h in holds) or None
+
+
 def _outcome(context: dg.AssetExecutionContext, wrong: list[str], written: list[Path], kept: list[str],
-             **meta: object) -> Events:  # fmt: skip
+             held: list[str], **meta: object) -> Events:  # fmt: skip
     yield dg.AssetCheckResult(check_name=RECONCILED, passed=not wrong,
                               metadata={"mismatches": len(wrong), "first": wrong[0] if wrong else "none"})  # fmt: skip
     if wrong:
@@ -103,11 +111,14 @@ def _outcome(context: dg.AssetExecutionContext, wrong: list[str], written: list[
                          f"(run {context.run_id}; {len(wrong)} in all)")  # fmt: skip
     if kept:
         context.log.info(f"kept as written (figures unchanged, reconciled again): {', '.join(kept)}")
+    for line in held:
+        context.log.warning(f"not written, periods in it are held by the publication gate: {line}")
     yield dg.MaterializeResult(
         metadata={
             **meta,
             "kept_periods": ", ".join(kept) or "none",
             "kept": len(kept),
+            "held_periods": dg.MetadataValue.json(held),
             "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "none"),
         }  # fmt: skip
     )
@@ -123,11 +134,14 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> E
     Under publish/reports/monthly/<YYYY-MM>/. Written only when what it reads changed (else kept, and the
     figures it prints reconciled with the marts again)."""
     start, end = dates.window(context)
-    written, skipped, kept, wrong = [], [], [], []
+    written, skipped, kept, wrong, held = [], [], [], [], []
     for month in runs.periods(start, end - timedelta(days=1), "month"):
         period, release = f"{month:%Y-%m}", f"report_monthly {month:%Y-%m}"
         out = settings().publish / "reports" / "monthly" / period
         with warehouse.connection() as con:
+            if why := _held_within(con, month, month_end(month)):
+                held.append(f"{period}: {why}")  # its figures are not published: the report waits with them
+                continue
             data = monthly_data(con, month, context.run_id)
             if not data.exports.get("month", month_end(month)).exists:
                 skipped.append(period)  # no accepted export item yet: nothing to report
@@ -151,7 +165,7 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> E
         written += paths + data_files
     if skipped:
         context.log.warning(f"no monthly report for {', '.join(skipped)}: no accepted export items")
-    yield from _outcome(context, wrong, written, kept, skipped_months=", ".join(skipped) or "none")
+    yield from _outcome(context, wrong, written, kept, held, skipped_months=", ".join(skipped) or "none")
 
 
 @dg.asset(group_name="reports", deps=["publish_cells"], partitions_def=partitions.weekly,
@@ -162,12 +176,15 @@ def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
     before, by day and by category, with coverage notes; with its tables (CSV, XLSX) and figures.json.
     Under publish/reports/weekly/<YYYY-Www>/. Written only when what it reads changed, like the monthly."""
     start, end = dates.window(context)
-    written, kept, wrong = [], [], []
+    written, kept, wrong, held = [], [], [], []
     for monday in (start + timedelta(days=7 * i) for i in range((end - start).days // 7)):
         sunday = monday + timedelta(days=6)
         week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
         out = settings().publish / "reports" / "weekly" / week
         with warehouse.connection() as con:
+            if why := _held_within(con, monday, sunday, "turnover"):
+                held.append(f"{week}: {why}")
+                continue
             turnover = published.load(con, "turnover", monday - timedelta(days=7), sunday)
             if not turnover.days(monday, sunday):
                 continue  # no accepted transaction that week: nothing to brief
@@ -189,7 +206,7 @@ def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
         paths, data_files = report.write_weekly_brief(monday, docs, headlines, out)
         _write_info("weekly", week, paths, data_files, fp, claims, context.run_id)
         written += paths + data_files
-    yield from _outcome(context, wrong, written, kept)
+    yield from _outcome(context, wrong, written, kept, held)
 
 
 report_assets = [report_monthly, report_weekly]

@@ -1,8 +1,9 @@
 """A read-only copy of the marts for economists' own DuckDB, notebook or BI sessions.
 
 The live warehouse has one writer at a time, so a session holding it would block the pipeline. After
-each publish run the marts are copied to `publish/snapshot/sentra.duckdb` (built aside, then renamed
+each publish run the marts are copied to `internal/snapshot/sentra.duckdb` (built aside, then renamed
 over the old copy: a session still reading the old one keeps it) and to one Parquet file per table.
+The marts hold every figure, those disclosure control hides included: the copy is internal, never public.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from pipelines.publish.files import temp_path
 FILE = "sentra.duckdb"
 
 
-def write_snapshot(con: duckdb.DuckDBPyConnection, publish: Path, run_id: str) -> dict[str, int]:
-    """Copy every mart table; returns rows per table."""
-    folder = publish / "snapshot"
+def write_snapshot(con: duckdb.DuckDBPyConnection, internal: Path, run_id: str) -> dict[str, int]:
+    """Copy every mart table into `<internal>/snapshot/`; returns rows per table."""
+    folder = internal / "snapshot"
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     names = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"

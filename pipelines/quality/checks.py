@@ -16,7 +16,14 @@ from pipelines.quality.outcome import Check, Outcome
 from pipelines.resources import render, sql
 
 QUARANTINE_SHARE = Check(
-    "quarantine_share", "The share of the partition's rows in quarantine stays under the threshold.", blocking=False
+    "quarantine_share",
+    "The share of the period's rows in quarantine stays under the threshold; above it the period is held "
+    "(not published: its previous figures stay).",
+)
+COVERAGE_TO_PUBLISH = Check(
+    "coverage_to_publish",
+    "Enough of the registered producers (exporters, for a month) reported for the period to be published; "
+    "below the threshold the period is held as incomplete.",
 )
 RECONCILED = Check(
     "reconciles",
@@ -79,6 +86,30 @@ def quarantine_share(
                 threshold=limit,
                 numerator=held,
                 denominator=accepted + held,
+            )
+        )
+    return out
+
+
+def coverage_to_publish(con: duckdb.DuckDBPyConnection, grain: str, minimum: float) -> list[Outcome]:
+    """The gate's coverage over the staged `candidate`, per period that has rows (see `sql/check_coverage_staged`)."""
+    exporters = grain == "month"
+    what = "exporters" if exporters else "producers"
+    rows = con.execute(sql("check_coverage_staged"), [exporters, f"1 {grain}"]).fetchall()
+    out = []
+    for period, reporting, registered in rows:
+        share = reporting / registered if registered else 1.0  # nobody registered yet: nothing is missing
+        out.append(
+            Outcome(
+                COVERAGE_TO_PUBLISH,
+                period,
+                share >= minimum,
+                f"{share:.1%} ({reporting:,} of {registered:,} registered {what} reported)",
+                f"≥ {minimum:.0%} of {what} report for the period to be published",
+                value=share,
+                threshold=minimum,
+                numerator=reporting,
+                denominator=registered,
             )
         )
     return out

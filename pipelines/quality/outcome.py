@@ -85,13 +85,19 @@ def to_results(outcomes: list[Outcome]) -> list[dg.AssetCheckResult]:
             metadata["sample_failing_rows"] = dg.MetadataValue.md(
                 markdown.table(list(samples[0]), (s.values() for s in samples))
             )
+        # A blocking check that failed only for some periods held those periods and let the others be written:
+        # the step goes on (Dagster would stop it, and every other period, on a failed blocking ERROR result).
+        held = check.blocking and failed and all(o.partition is not None for o in failed)
+        if held:
+            metadata["held_partitions"] = dg.MetadataValue.json(sorted({str(o.partition) for o in failed}))
+        error = check.severity == "ERROR" and not held
         results.append(
             dg.AssetCheckResult(
                 check_name=name,
                 passed=not failed,
-                severity=dg.AssetCheckSeverity.ERROR if check.severity == "ERROR" else dg.AssetCheckSeverity.WARN,
+                severity=dg.AssetCheckSeverity.ERROR if error else dg.AssetCheckSeverity.WARN,
                 metadata=metadata,
-                description=check.description,
+                description=check.description + (" Failing periods were held (not written)." if held else ""),
             )
         )
     return results

@@ -1,8 +1,10 @@
-"""The quality report of a run: an HTML page per run under `publish/quality/`, like GX Data Docs for the run.
+"""The quality report of a run: an HTML page per run under `internal/quality/`, like GX Data Docs for the run.
 
 Per asset, every check with its result per partition and sample failing rows; coverage per day; and
 CSVs of the quarantined rows the run's partitions hold. `index.html` lists the runs, newest first.
 Reports older than the retention (`report_retention_days`) are deleted, except those of runs that published.
+They name producers and hold their rows, so they live in the internal tree, never in the public one
+(the portal's quality page is a summary without rows: `pipelines.publish.quality_page`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import polars as pl
 
 from models.codes import TIMEZONE
 from models.contracts import SOURCES
+from pipelines.config import settings
 from pipelines.publish.files import write_atomic, write_csv
 from pipelines.quality import settings as quality_settings
 from pipelines.resources import render, sql
@@ -41,10 +44,15 @@ def _table(df: pl.DataFrame) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, publish: Path) -> Path:
+def run_report_path(run_id: str) -> Path:
+    """Where the quality report of `run_id` is (the internal tree)."""
+    return settings().internal / "quality" / "runs" / run_id / "index.html"
+
+
+def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, internal: Path) -> Path:
     """(Re)write the report of `run_id` from `quality.check_results`; each asset of the run adds to it."""
     results = con.sql(sql("report_check_results"), params=[run_id]).pl()
-    out = publish / "quality" / "runs" / run_id
+    out = internal / "quality" / "runs" / run_id
     parts = [f"<h1>Quality report</h1><p>Dagster run <code>{html.escape(run_id)}</code></p>"]
     fails = results.filter(~pl.col("passed") & (pl.col("severity") == "ERROR")).height
     warns = results.filter(~pl.col("passed") & (pl.col("severity") == "WARN")).height
@@ -90,8 +98,8 @@ def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, publish: Path)
         parts.append("<h2>Coverage per period</h2>" + _table(shown))
     page = _page(f"Sentra quality {run_id[:8]}", "".join(parts))
     write_atomic(out / "index.html", page.encode("utf-8"))
-    _prune(con, publish / "quality" / "runs", quality_settings.from_environment().report_retention_days)
-    _write_index(con, publish / "quality")
+    _prune(con, internal / "quality" / "runs", quality_settings.from_environment().report_retention_days)
+    _write_index(con, internal / "quality")
     return out / "index.html"
 
 

@@ -17,12 +17,16 @@ class QualitySettings(dg.ConfigurableResource):
     """Thresholds for the quality checks. Defaults suit Kota Bekasi; change them in the resource config."""
 
     amount_ceiling_idr: int = 1_000_000_000  # one sale above Rp1 miliar is almost surely a typo
-    max_quarantine_share: float = 0.05  # a partition with more rejected rows than this fails its check
+    # The publication gate (docs/CHECKS.md): a period beyond these is held, not published.
+    max_quarantine_share: float = 0.10  # more of a period's rows than this in quarantine (demo: at most 4.4 %)
+    min_daily_coverage_to_publish: float = 0.10  # fewer registered producers reporting on a day (Lebaran: ~27 %)
+    min_monthly_exporter_coverage_to_publish: float = 0.25  # fewer registered exporters with an item in a month
+    # Warnings only: a quieter period than this is published, and flagged in the quality report.
     min_daily_coverage: float = 0.3  # share of registered producers reporting on a day
     min_monthly_exporter_coverage: float = 0.5  # share of registered exporters with an item in a month
     max_fx_gap_days: int = 10  # calendar days between rates; Lebaran holidays make gaps of about a week
     weight_bounds_kg: dict[str, list[float]] = DEFAULT_WEIGHT_BOUNDS
-    # Days a run's quality report (publish/quality/runs/<run id>/) is kept; a run that published something
+    # Days a run's quality report (internal/quality/runs/<run id>/) is kept; a run that published something
     # keeps its report for good. 0 keeps every report. Read from SENTRA_QUALITY when the report is written.
     report_retention_days: int = 90
     # A day's sales against the mean of the same weekday in the 4 weeks before: outside this band a file is

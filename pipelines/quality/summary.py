@@ -9,12 +9,14 @@ import polars as pl
 
 from models.contracts import SOURCES
 from pipelines.config import settings
+from pipelines.publish import gate
 from pipelines.resources import connect, exists, render, sql
 from pipelines.transform.assets import MONTHLY_MARTS
 
 
 def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
-    """Print pass / warn / fail per check over the partitions of [first, last]; 1 if any ERROR check failed."""
+    """Print pass / warn / fail per check over the partitions of [first, last], then the periods of the range the
+    publication gate holds (as `sentra run` and `sentra status` do); 1 if any is held or any ERROR check failed."""
     target = settings().warehouse_target
     if not exists(target):
         echo(f"no warehouse at {target}: run `sentra run` first")
@@ -27,6 +29,8 @@ def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
             s: con.sql(render("quality_quarantine", quarantine=f"quarantine.{s}"), params=[first, last]).pl()
             for s in SOURCES
         }
+        holds = [h for h in gate.held(con) if h.period is None or first.replace(day=1) <= h.period <= last]
+        holds = [h for h in holds if h.grain == "month" or h.period is None or h.period >= first]
     finally:
         con.close()
     if results.is_empty():
@@ -50,7 +54,13 @@ def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
         if df.height:
             echo(f"\nquarantine.{source}: {df['rows'].sum():,} open rows by file and reason")
             _print(df, echo)
-    return 1 if (table["fail"] > 0).any() else 0
+    if holds:
+        echo(f"\nheld, not published: {len(holds)} period(s) (previous figures kept; docs/CHECKS.md)")
+        for h in holds:
+            echo(f"  {h.line()}")
+    else:
+        echo("\nheld, not published: none")
+    return 1 if holds or (table["fail"] > 0).any() else 0
 
 
 def _print(df: pl.DataFrame, echo: Callable[[str], None]) -> None:

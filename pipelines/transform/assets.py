@@ -1,9 +1,10 @@
 """Staging and marts, quality-gated: each partition is computed into a temporary table, checked, and only
-then written (delete-then-insert in one transaction). A blocking failure leaves the previous rows, and
-so the charts built from them, in place; the run fails and says why.
+then written (delete-then-insert in one transaction). A blocking failure for a period holds it: its
+previous rows, and so the charts built from them, stay in place while the other periods are written, and
+every view names it (`pipelines.publish.gate`). A blocking failure of a whole table stops the run.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import date
 
 import dagster as dg
@@ -20,12 +21,16 @@ from pipelines.resources import Warehouse, overwrite, pool, render, sql, transac
 
 RANGE = dg.BackfillPolicy.single_run()
 Events = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
+Held = Generator[dg.AssetCheckResult, None, list[date]]  # yields check results, returns the held periods
 
 
-def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Outcome]) -> Events:
-    """Record the outcomes, refresh the run's quality report, surface them in Dagster; stop on a blocking failure.
+def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Outcome]) -> Held:
+    """Record the outcomes, refresh the run's quality report, surface them in Dagster; return the held periods.
 
-    A declared check with no outcome (a range with no rows at all: every row quarantined) passes, said so."""
+    A blocking check that fails for a period holds that period: it is not written (its previous rows stay, or
+    none), while the other periods of the range are (docs/CHECKS.md, "the publication gate"). One that fails
+    for no period in particular (a whole table) stops the asset. A declared check with no outcome (a range
+    with no rows at all: every row quarantined) passes, said so."""
     yield from to_results(_recorded(con, run_id, asset, outcomes))
     seen = {o.check.name for o in outcomes}
     for c in (c for c in _DECLARED.get(asset, []) if c.name not in seen):
@@ -33,17 +38,20 @@ def _checked(asset: str, con: duckdb.DuckDBPyConnection, run_id: str, outcomes: 
             check_name=c.name, passed=True, metadata={"observed": "no rows in the range to check"}
         )
     failed = blocking_failures(outcomes)
-    if failed:
-        detail = "; ".join(f"{o.check.name} ({o.partition or 'all'}: {o.observed})" for o in failed[:5])
+    if whole := [o for o in failed if o.partition is None]:
+        detail = "; ".join(f"{o.check.name} (all: {o.observed})" for o in whole[:5])
         raise dg.Failure(
-            description=f"{asset} not written, previous data kept: {len(failed)} blocking check(s) failed — {detail}",
-            metadata={"quality_report": str(settings().publish / "quality" / "runs" / run_id / "index.html")},
+            description=f"{asset} not written, previous data kept: {len(whole)} blocking check(s) failed — {detail}",
+            metadata={"quality_report": str(report.run_report_path(run_id))},
         )
+    return sorted({o.partition for o in failed if o.partition is not None})
 
 
 def _preview(con: duckdb.DuckDBPyConnection, table: str, rows: int, date_col: str | None, start: date | None,
-             end: date | None, **extra: object) -> dg.MaterializeResult:  # fmt: skip
-    """Row count and a Markdown preview of what the run wrote."""
+             end: date | None, held: list[date] | None = None, **extra: object) -> dg.MaterializeResult:  # fmt: skip
+    """Row count and a Markdown preview of what the run wrote; `held`: the periods it did not write."""
+    if held:
+        extra["held_partitions"] = dg.MetadataValue.json([d.isoformat() for d in held])
     where, params = (f"WHERE {q(date_col)} >= ? AND {q(date_col)} < ?", [start, end]) if date_col else ("", [])
     df: pl.DataFrame = con.sql(f"SELECT * FROM {qualified(table)} {where} ORDER BY ALL LIMIT 10", params=params).pl()  # noqa: S608
     period = {"period": f"{start} … {end}"} if date_col else {}
@@ -108,7 +116,7 @@ def stg_fx_rates(context: dg.AssetExecutionContext, warehouse: Warehouse, qualit
 
 def _recorded(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, outcomes: list[Outcome]) -> list[Outcome]:
     record(con, run_id, asset, outcomes)
-    report.write_run_report(con, run_id, settings().publish)
+    report.write_run_report(con, run_id, settings().internal)
     return outcomes
 
 
@@ -156,9 +164,15 @@ _TX_CHECKS = _checks_of(
     suites.VOLUME,
     suites.SCALE,
     checks.QUARANTINE_SHARE,
+    checks.COVERAGE_TO_PUBLISH,
 )
 _EXPORT_CHECKS = _checks_of(
-    suites.exports_rules(), checks.REGISTERED, checks.EXPORTER, checks.RATES, checks.QUARANTINE_SHARE
+    suites.exports_rules(),
+    checks.REGISTERED,
+    checks.EXPORTER,
+    checks.RATES,
+    checks.QUARANTINE_SHARE,
+    checks.COVERAGE_TO_PUBLISH,
 )
 
 
@@ -193,11 +207,12 @@ def stg_transactions(context: dg.AssetExecutionContext, warehouse: Warehouse, qu
         outcomes += checks.quarantine_share(
             con, "transactions", "local_date", "day", start, end, quality.max_quarantine_share
         )
-        yield from _checked("stg_transactions", con, context.run_id, outcomes)
+        outcomes += checks.coverage_to_publish(con, "day", quality.min_daily_coverage_to_publish)
+        held = yield from _checked("stg_transactions", con, context.run_id, outcomes)
         with transaction(con):
             rows = overwrite(con, "stg.transactions", "SELECT * EXCLUDE (_partition, _registered) FROM candidate",
-                             start, end, params=[])  # fmt: skip
-        yield _preview(con, "stg.transactions", rows, "date", start, end)
+                             start, end, params=[], keep=held)  # fmt: skip
+        yield _preview(con, "stg.transactions", rows, "date", start, end, held)
 
 
 @_partitioned(partitions.monthly, "stg", ["raw_exports", stg_fx_rates, stg_producers], "stg_exports", _EXPORT_CHECKS)
@@ -223,16 +238,17 @@ def stg_exports(context: dg.AssetExecutionContext, warehouse: Warehouse, quality
         outcomes += checks.quarantine_share(
             con, "exports", "peb_date", "month", start, end, quality.max_quarantine_share
         )
-        yield from _checked("stg_exports", con, context.run_id, outcomes)
+        outcomes += checks.coverage_to_publish(con, "month", quality.min_monthly_exporter_coverage_to_publish)
+        held = yield from _checked("stg_exports", con, context.run_id, outcomes)
         with transaction(con):
             staged = "SELECT * EXCLUDE (_partition, weight_ok, _registered, _exporter) FROM candidate"
-            rows = overwrite(con, "stg.exports", staged, start, end, "month", params=[])
+            rows = overwrite(con, "stg.exports", staged, start, end, "month", params=[], keep=held)
         unrated = con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0]
         if unrated:
             context.log.warning(
                 f"{unrated} export item(s) in {start} … {end} have no usable reference rate: quarantined"
             )
-        yield _preview(con, "stg.exports", rows, "month", start, end, rows_quarantined_no_rate=unrated)
+        yield _preview(con, "stg.exports", rows, "month", start, end, held, rows_quarantined_no_rate=unrated)
 
 
 # --- Marts ------------------------------------------------------------------------------------------------
@@ -279,10 +295,11 @@ def _mart(name: str, upstream: dg.AssetsDefinition, grain: str) -> dg.AssetsDefi
                 outcomes += checks.coverage(con, grain, start, end, minimum)
             if grain == "day" and total:
                 outcomes += checks.silent_producers(con, end, quality.silent_producer_days)
-            yield from _checked(name, con, context.run_id, outcomes)
+            held = yield from _checked(name, con, context.run_id, outcomes)
             with transaction(con):
-                rows = overwrite(con, f"marts.{name}", "SELECT * FROM candidate", start, end, date_col, params=[])
-            yield _preview(con, f"marts.{name}", rows, date_col, start, end)
+                rows = overwrite(con, f"marts.{name}", "SELECT * FROM candidate", start, end, date_col, params=[],
+                                 keep=held)  # fmt: skip
+            yield _preview(con, f"marts.{name}", rows, date_col, start, end, held)
 
     return _asset
 

@@ -14,6 +14,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+from pipelines.publish import templating
 from pipelines.publish.report.common import png_size
 from pipelines.publish.report.document import Bullets, Cards, Document, Figure, Heading, Para
 
@@ -23,14 +24,7 @@ STYLESHEET = "report.css"
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipelines.publish", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = templating.environment().overlay()  # the report's own filters and tests, on the shared settings
     env.filters["base64"] = lambda data: base64.b64encode(data).decode("ascii")
     env.globals["png_size"] = png_size
     for name, kind in (("heading", Heading), ("para", Para), ("bullets", Bullets), ("cards", Cards),
