@@ -11,7 +11,7 @@ BENCH_ROWS ?= 10000000
 
 export SENTRA_DATA_DIR ?= $(DATA_DIR)
 
-.PHONY: setup demo scale-demo test lint format dev bench bench-profiles convert-warehouse lock clean
+.PHONY: setup demo scale-demo test test-fast coverage lint format dev bench bench-profiles convert-warehouse lock clean
 
 setup: $(STAMP)
 
@@ -31,8 +31,22 @@ demo: setup
 scale-demo: setup
 	$(BIN)/python -m pipelines.scale.demo --from $(DEMO_FROM) --to $(DEMO_TO)
 
+# Both cores: two pytest-xdist workers, each taking whole test files or groups of them (tests/conftest.py).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
+
+# The inner loop: the pure and pipeline tests of what changed since the last commit (tests/changed.py).
+test-fast: setup
+	@files="$$($(BIN)/python tests/changed.py)"; \
+	if [ -z "$$files" ]; then echo "test-fast: nothing changed since the last commit"; \
+	else $(PYTEST) -m "pure or pipeline" $$files; fi
+
+# Line coverage of pipelines/ and models/ over the whole suite (the figure docs/BENCHMARKS.md keeps).
+coverage: setup
+	$(PYTEST) --cov=pipelines --cov=models --cov-report=term --cov-report=json:coverage.json
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,8 +12,20 @@ trap 'rm -rf "$DATA" "$NEXT"' EXIT
 export SENTRA_DATA_DIR="$DATA"
 $BIN/sentra sample --messy --out "$DATA/landing" --from 2025-01-01 --to 2025-12-31 >/dev/null
 $BIN/sentra run --from 2025-01-01 --to 2025-12-31 >/dev/null
-# The same producers' sales of the new day (the registry and rates are already in).
+# The same producers' sales of the new day (the registry and rates are already in). The generator numbers sales
+# per run (TRX-0144-000001 again), which would read as corrections of last year's sales: give the day's ids a
+# prefix of their own, in its corrections file too, so the day is a new day and nothing else.
 $BIN/sentra sample --out "$NEXT" --from "$DAY" --to "$DAY" >/dev/null
+$BIN/python - "$DAY" "$NEXT"/transactions/*.csv <<'PY'
+import csv, sys
+for path in sys.argv[2:]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    for row in rows[1:]:
+        row[0] = f"D{sys.argv[1]}-{row[0]}"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+PY
 cp "$NEXT"/transactions/*.csv "$DATA/landing/transactions/"
 start=$(date +%s%N)
 $BIN/sentra run --from "$DAY" --to "$DAY" --timings "$DATA/new-day.json"

@@ -206,7 +206,8 @@ def _sentra_env(data: Path, run: Path, day: date) -> dict[str, str]:
 
 def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[str, float]]:
     """`sentra run` for `day` in a subprocess: its measure, totals by category and seconds by step."""
-    shutil.rmtree(data / "publish", ignore_errors=True)  # each run publishes from scratch
+    for tree in ("publish", "internal"):  # each run publishes from scratch
+        shutil.rmtree(data / tree, ignore_errors=True)
     env = _sentra_env(data, run, day)
     timings = run / "sentra-run-timings.json"
     cmd = [sys.executable, "-m", "pipelines.cli", "run", "--from", day.isoformat(), "--to", day.isoformat(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -177,5 +178,15 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def entry() -> None:
+    """The `sentra` command. Everything a command writes is committed and closed when `main` returns, so the
+    process ends there: Python's own teardown (Dagster's, Great Expectations' and DuckDB's modules) took 1.5 s."""
+    code = main()
+    logging.shutdown()  # what atexit would have flushed
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

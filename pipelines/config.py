@@ -38,6 +38,13 @@ class Settings:
         return os.environ.get("SENTRA_DUCKDB_MEMORY", "512MB")
 
     @property
+    def duckdb_threads(self) -> int | None:
+        """DuckDB's threads (`SENTRA_DUCKDB_THREADS`; default: one per core). Processes that share the cores, such
+        as test workers or Celery workers on one machine, each take their share instead of all of them."""
+        value = os.environ.get("SENTRA_DUCKDB_THREADS", "").strip()
+        return int(value) if value else None
+
+    @property
     def publish(self) -> Path:
         """The public tree: all that the portal links and `sentra serve` hands out (docs/DISCLOSURE.md)."""
         return self.data_dir / "publish"

@@ -57,6 +57,8 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     try:
+        if threads := settings().duckdb_threads:
+            con.execute(f"SET threads = {threads:d}")
         if read_only:
             migrate.check(con, path)  # a reader cannot migrate: it refuses a warehouse that does not fit the code
         else:
@@ -70,6 +72,8 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = lake.open_lake(target, settings().duckdb_memory, read_only)
     try:
+        if threads := settings().duckdb_threads:
+            con.execute(f"SET threads = {threads:d}")
         if read_only:
             migrate.check(con, target)
         else:

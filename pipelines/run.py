@@ -21,7 +21,7 @@ from pipelines import dates, lake
 from pipelines.config import settings
 from pipelines.errors import EXIT_FAILED, EXIT_HELD, EXIT_REJECTED_FILES, UserError
 from pipelines.instance import get_instance, owner_tags, release_dead_runs
-from pipelines.publish import gate, snapshot
+from pipelines.publish import chart_publish, gate, snapshot
 from pipelines.resources import connect
 from pipelines.runs import complete_weeks, periods, range_tags, segments
 from pipelines.scale import profile
@@ -101,9 +101,12 @@ def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
         reports = (("month", "monthly_report_job", months, "monthly report "),
                    ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
         _execute_ranges(defs, instance, marts, echo, steps)
-        published = _execute(defs, instance, "publish_job", {}, "publish cells, charts and the portal", echo, steps)
+        # Daily charts' print editions move to a new period only with a month built (never on the daily path).
+        moves = {chart_publish.MOVE_PRINTS: "true"} if months else {}
+        published = _execute(defs, instance, "publish_job", moves, "publish cells, charts and the portal", echo, steps)
         _execute_ranges(defs, instance, reports, echo, steps)
-        _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo, steps)
+        if months or weeks:  # the publish run wrote the portal; only new reports need it written again
+            _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo, steps)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
         echo(f"  quality reports: {settings().internal / 'quality' / 'index.html'}")

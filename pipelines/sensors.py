@@ -22,6 +22,7 @@ from pipelines.jobs import (
     publish_job,
     weekly_report_job,
 )
+from pipelines.publish.chart_publish import MOVE_PRINTS
 from pipelines.runs import range_run_requests
 
 
@@ -88,8 +89,10 @@ def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.Ru
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def publish_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
-    """Rebuild the published cells and redraw the charts after marts change."""
-    return dg.RunRequest(run_key=f"publish:{context.dagster_run.run_id}")
+    """Rebuild the published cells and redraw the charts after marts change; after a monthly run, daily charts'
+    print editions move to the month that closed."""
+    moves = {MOVE_PRINTS: "true"} if context.dagster_run.job_name == monthly_job.name else {}
+    return dg.RunRequest(run_key=f"publish:{context.dagster_run.run_id}", tags=moves)
 
 
 @dg.run_status_sensor(

@@ -8,7 +8,7 @@ with the reason, when it is absent — except under CI=true, where a missing bro
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +38,11 @@ MISSING = f"{CHROMIUM} not found: install Debian's chromium package to run the b
 # the run instead (the marker does not apply, and `chromium()` / `need_chromium` fail), so CI can never pass
 # without them.
 _SKIP = not os.access(CHROMIUM, os.X_OK) and not in_ci()
-requires_chromium = pytest.mark.skipif(_SKIP, reason=MISSING)
+
+
+def requires_chromium(test: Callable[..., None]) -> Callable[..., None]:
+    """A test of the `browser` tier, skipped without Chromium (failed under CI=true)."""
+    return pytest.mark.browser(pytest.mark.skipif(_SKIP, reason=MISSING)(test))
 
 
 def need_chromium() -> None:

@@ -33,6 +33,9 @@ from pipelines.quality.settings import QualitySettings
 from pipelines.resources import connect
 from pipelines.runs import range_tags
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
+
 WIB = ZoneInfo("Asia/Jakarta")
 UI = "http://dagster.test:3000"
 

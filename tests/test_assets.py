@@ -10,6 +10,8 @@ from helpers import build, ingest, query
 
 from pipelines.resources import connect, overwrite, transaction
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 
 def _tx(tid: str, producer: str, at: str, amount: int, category: str = "", channel: str = "tunai") -> list:
     return [tid, producer, at, amount, 1, category, channel]

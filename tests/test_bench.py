@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
+
 
 def test_quality_benchmark_smoke() -> None:
     done = subprocess.run(

@@ -36,6 +36,8 @@ from pipelines.publish.formatting import (
     vega_locale,
 )
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 # A number followed by an SI suffix: "100M", "1.5 B", "950k" (what d3's "~s" would print).
 SI_SUFFIX = re.compile(r"\d\s?[kKMGBT]\b")
 

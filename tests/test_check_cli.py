@@ -14,6 +14,8 @@ import layouts as L
 
 from pipelines.errors import EXIT_REJECTED_FILES, EXIT_USAGE
 
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
+
 
 def sentra(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("sentra")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pipelines.definitions import defs
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 ROOT = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\| `(?P<name>[a-z_]+)` \|.*\| (?P<tests>[^|]+) \|$")
 

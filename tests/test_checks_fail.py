@@ -19,6 +19,8 @@ from pipelines.quality.settings import QualitySettings
 from pipelines.resources import connect
 from pipelines.runs import range_tags
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 EXPORTER_NOT = ["P3", "UD Kayu", "1234567890125", "Jatiasih", "", "furnitur", "31001", "2020-01-01", "tidak"]
 FX = [["2025-03-06", "USD", "16000"], ["2025-03-07", "EUR", "17500"]]
 

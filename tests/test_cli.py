@@ -19,9 +19,12 @@ import duckdb
 import polars as pl
 import pytest
 from browser import chromium, collect_errors, need_chromium, offline
+from conftest import Built, build_once
 from independent import daily_turnover, monthly_exports
 
 from pipelines.publish.serve import CONTENT_TYPES, make_server
+
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
 START, END = "2025-03-24", "2025-04-06"  # across Lebaran 2025 and a month boundary
 
@@ -31,13 +34,39 @@ def sentra(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env or os.environ.copy(), timeout=600)
 
 
-@pytest.fixture
-def sample(isolated: Path) -> Path:
-    landing = isolated / "landing"
+@pytest.fixture(scope="module")
+def sampled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample landing folder, written once for the module."""
+    landing = tmp_path_factory.mktemp("cli_sample") / "landing"
     done = sentra("sample", "--out", str(landing), "--from", START, "--to", END, "--producers", "40",
                   "--seed", "7", "--dirty-rate", "0.05")  # fmt: skip
     assert done.returncode == 0, done.stderr
     return landing
+
+
+@pytest.fixture(scope="module")
+def first_run(sampled: Path, tmp_path_factory: pytest.TempPathFactory, instance_template: Path) -> Built:
+    """`sentra run` over the sample, once for the module (its output and `--timings` kept): what most tests here
+    start from, each on its own copy (`Built.copy_into`)."""
+    root = tmp_path_factory.mktemp("cli_run")
+    timings = ["--timings", str(root / "timings.json")]
+    return build_once(root, instance_template, sampled, ["run", "--from", START, "--to", END, *timings])
+
+
+@pytest.fixture
+def sample(isolated: Path, sampled: Path) -> Path:
+    """The test's own copy of the sample landing folder, nothing run yet."""
+    landing = isolated / "landing"
+    shutil.rmtree(landing)
+    shutil.copytree(sampled, landing)
+    return landing
+
+
+@pytest.fixture
+def ran(isolated: Path, first_run: Built, sampled: Path) -> Path:
+    """The test's own copy of the data folder and Dagster instance after the first run; returns the landing."""
+    first_run.copy_into(isolated)
+    return isolated / "landing"
 
 
 def _marts(warehouse: Path) -> tuple[dict, dict]:
@@ -51,11 +80,10 @@ def _marts(warehouse: Path) -> tuple[dict, dict]:
     return days, months
 
 
-def test_sample_then_run_matches_independent_totals(sample: Path, isolated: Path, tmp_path: Path) -> None:
-    done = sentra("run", "--from", START, "--to", END, "--timings", str(tmp_path / "timings.json"))
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "quarantined" in done.stdout and "Traceback" not in done.stdout + done.stderr
-    _timings_match_the_runs(tmp_path / "timings.json", done.stdout, exit_code=0)
+def test_sample_then_run_matches_independent_totals(ran: Path, first_run: Built, isolated: Path) -> None:
+    sample = ran
+    assert "quarantined" in first_run.output and "Traceback" not in first_run.output
+    _timings_match_the_runs(first_run.data.parent / "timings.json", first_run.output, exit_code=0)
     days, months = _marts(isolated / "warehouse.duckdb")
 
     expected_days = daily_turnover(sample)
@@ -170,8 +198,7 @@ def test_two_runs_at_once_queue_on_the_warehouse(sample: Path, isolated: Path) -
     assert days == {d: v for d, v in daily_turnover(sample).items() if d in days}
 
 
-def test_a_blocking_failure_holds_the_day_and_every_view_says_so(sample: Path, isolated: Path) -> None:
-    assert sentra("run", "--from", START, "--to", END).returncode == 0
+def test_a_blocking_failure_holds_the_day_and_every_view_says_so(ran: Path, isolated: Path) -> None:
     csv = isolated / "publish/charts/daily_turnover/latest/en/daily_turnover.csv"
     figures = csv.read_text(encoding="utf-8")
     before = _marts(isolated / "warehouse.duckdb")
@@ -257,12 +284,9 @@ def _every_mart(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def test_killing_a_run_at_any_moment_then_running_again_gives_one_clean_run(
-    sample: Path, isolated: Path, tmp_path: Path
+    sample: Path, isolated: Path, first_run: Built
 ) -> None:
-    reference = tmp_path / "reference"
-    shutil.copytree(sample, reference / "landing")
-    assert sentra("run", "--from", START, "--to", END, "--data-dir", str(reference)).returncode == 0
-    expected = _every_mart(reference / "warehouse.duckdb")
+    expected = _every_mart(first_run.data / "warehouse.duckdb")  # one clean run
     assert expected["files"] and not expected["unbalanced"]
 
     exe = str(Path(sys.executable).with_name("sentra"))
@@ -277,11 +301,8 @@ def test_killing_a_run_at_any_moment_then_running_again_gives_one_clean_run(
     assert _every_mart(isolated / "warehouse.duckdb") == expected
 
 
-def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isolated: Path) -> None:
-    first = sentra("run", "--from", START, "--to", END)
-    assert first.returncode == 0
+def test_economists_query_the_snapshot_and_never_block_a_run(ran: Path, isolated: Path) -> None:
     snapshot = isolated / "internal" / "snapshot" / "sentra.duckdb"
-    assert f"snapshot:  {snapshot} (a read-only copy of the marts: query it)" in first.stdout
     session = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
          "print(con.sql('SELECT count(*) FROM marts.daily_turnover').fetchall()[0][0], flush=True); time.sleep(600)",
@@ -295,6 +316,7 @@ def test_economists_query_the_snapshot_and_never_block_a_run(sample: Path, isola
         session.kill()
         session.wait()
     assert again.returncode == 0, again.stdout + again.stderr
+    assert f"snapshot:  {snapshot} (a read-only copy of the marts: query it)" in again.stdout
     live = _every_mart(isolated / "warehouse.duckdb")
     assert days == len(live["daily_turnover"])
     copy = duckdb.connect(str(snapshot), read_only=True)

@@ -11,6 +11,9 @@ from pipelines.definitions import defs
 from pipelines.resources import POOL
 from pipelines.sensors import ingested_partitions_sensor, landing_sensor
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
+
 
 def test_definitions_load_with_every_layer() -> None:
     graph = defs.resolve_asset_graph()

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from pipelines.publish import disclosure as d
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 RULE = d.Rule()
 
 

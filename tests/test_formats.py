@@ -10,6 +10,8 @@ from conftest import REGISTRY
 from formats import DAILY, EXPORT_TWINS, ITEMS, RATES, TRANSACTION_TWINS, rates_clean, rates_indonesian
 from helpers import build, ingest, query
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 
 @pytest.mark.parametrize("twin", list(TRANSACTION_TWINS))
 def test_every_transactions_format_gives_the_marts_of_its_clean_twin(twin: str, write_landing, isolated) -> None:

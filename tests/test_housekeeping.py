@@ -16,6 +16,8 @@ from pipelines.config import settings
 from pipelines.publish.files import TEMP_NAME, temp_path
 from pipelines.resources import connect
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 
 def _dead_pid() -> int:
     done = subprocess.Popen(["true"])
@@ -40,14 +42,14 @@ def test_a_publish_run_removes_the_temporary_files_a_killed_run_left(write_landi
     write_landing("transactions", "t.csv", [["t1", "P1", "2025-03-01T10:00", 1000, 1, "", "tunai"]])
     ingest()
     build("2025-03-01", "2025-03-01")
-    publish, dead, me = settings().publish, _dead_pid(), os.getpid()
+    publish, internal, dead, me = settings().publish, settings().internal, _dead_pid(), os.getpid()
     assert TEMP_NAME.fullmatch(temp_path(publish / "index.html").name)  # what writers make, the cleaner knows
     stale = [
-        _plant(publish / "snapshot" / f".sentra.duckdb.{dead}.0a1b2c3d.tmp"),
-        _plant(publish / "snapshot" / f".sentra.duckdb.{dead}.0a1b2c3d.tmp.wal"),
-        _plant(publish / "snapshot" / "parquet" / f".daily_turnover.parquet.{dead}.00aa11bb.tmp"),
+        _plant(internal / "snapshot" / f".sentra.duckdb.{dead}.0a1b2c3d.tmp"),
+        _plant(internal / "snapshot" / f".sentra.duckdb.{dead}.0a1b2c3d.tmp.wal"),
+        _plant(internal / "snapshot" / "parquet" / f".daily_turnover.parquet.{dead}.00aa11bb.tmp"),
         _plant(publish / "charts" / "daily_turnover" / f".latest.{dead}.deadbeef.tmp", folder=True),
-        _plant(publish / "quality" / f".index.html.{me}.12345678.tmp", age_s=2 * 3600),  # pid alive, but too old
+        _plant(internal / "quality" / f".index.html.{me}.12345678.tmp", age_s=2 * 3600),  # pid alive, but too old
     ]
     kept = [
         _plant(publish / f".manifest.json.{me}.87654321.tmp"),  # a live process writing it now
@@ -61,7 +63,7 @@ def test_a_publish_run_removes_the_temporary_files_a_killed_run_left(write_landi
 
 
 def _run_folder(run_id: str, age_days: float) -> Path:
-    folder = settings().publish / "quality" / "runs" / run_id
+    folder = settings().internal / "quality" / "runs" / run_id
     folder.mkdir(parents=True)
     (folder / "index.html").write_text("<p>old report</p>")
     stamp = time.time() - age_days * 86400
@@ -83,12 +85,16 @@ def test_quality_reports_past_the_retention_are_deleted_unless_their_run_publish
                 "false, true, '', '', '[]')",
                 [run_id, at],
             )
-        con.execute("INSERT INTO publish.builds VALUES ('turnover', 'old-published', ?, 'built', NULL, 10)", [long_ago])
+        con.execute(
+            "INSERT INTO publish.builds (family, run_id, built_at, outcome, reason, cells) "
+            "VALUES ('turnover', 'old-published', ?, 'built', NULL, 10)",
+            [long_ago],
+        )
     finally:
         con.close()
     old = [_run_folder("old-checked", 0), _run_folder("old-unknown", 100)]  # dated by checks, else by folder
     kept = [_run_folder("old-published", 100), _run_folder("checked-lately", 100), _run_folder("new-unknown", 1)]
     ingest()  # every report written prunes the old ones
     assert [f for f in old if f.exists()] == [] and all(f.exists() for f in kept)
-    index = (settings().publish / "quality" / "index.html").read_text()
+    index = (settings().internal / "quality" / "index.html").read_text()
     assert "runs/old-checked/" not in index and "runs/old-published/" in index and "runs/checked-lately/" in index

@@ -17,6 +17,8 @@ from pipelines.publish import breakdowns, charts, i18n
 from pipelines.publish import report_text as rt
 from pipelines.publish.formatting import LANGS, UnknownLanguageError
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ from pipelines.ingest import load, parse, rowsql
 from pipelines.ingest.landing import LandingFile
 from pipelines.sensors import landing_sensor
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
+
 
 def _tx(tid: str) -> list:
     return [tid, "P1", "2025-03-01T10:00", 100, 1, "", "tunai"]

@@ -18,6 +18,8 @@ import pytest
 from helpers import build, ingest, query
 from layouts import Order, Outcome, Rates, Refused
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 # Seven producers, so every marketplace export lands in a producer's own folder.
 REGISTRY = [
     [f"P{i}", f"IKM Uji {i}", f"12345678901{i:02d}", kecamatan, "", category, "32400", "2020-01-01", "ya"]

@@ -28,6 +28,8 @@ from pipelines.cli import main
 from pipelines.migrate import WarehouseSchemaError
 from pipelines.resources import connect
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 LEGACY = Path(__file__).parent / "data" / "legacy"
 RELEASES = ("9be5b8f", "a931e35")
 START, END = "2025-03-24", "2025-04-06"  # the range the legacy warehouses were built over

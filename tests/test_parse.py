@@ -11,6 +11,8 @@ from models.contracts import CONTRACTS, EXPORTS, PRODUCERS, TRANSACTIONS
 from pipelines.ingest import parse
 from pipelines.runs import periods, segments
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 
 def _frame(contract, rows: list[dict]) -> pl.DataFrame:
     base = {n: "" for n in contract.names}

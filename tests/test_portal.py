@@ -27,6 +27,8 @@ from pipelines.publish.portal import ManifestError, load_manifest, period_label,
 from pipelines.publish.serve import CONTENT_TYPES, make_server
 from pipelines.resources import connect
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 XSS_TITLE = '<script>alert("x")</script> Ekspor & "impor"'
 CHART_ID = "Omzet harian IKM Kota Bekasi"
 CHART_EN = "Daily IKM turnover, Kota Bekasi"

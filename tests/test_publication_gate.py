@@ -15,7 +15,12 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
+from conftest import Built
 from test_cli import sentra
+
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
+GROUP = "month_run"  # on the worker that builds conftest.month_run, with the other module starting from it
 
 DAY = "2025-02-01"
 HELD_LINE = f"{DAY} (turnover): stg_transactions quarantine_share: 50.5% (101 of 200 rows)"
@@ -68,18 +73,17 @@ def _csv_days(data: Path) -> set[str]:
     return out
 
 
-def test_a_half_unreadable_day_is_held_in_every_view_then_published_when_fixed(isolated: Path, monkeypatch) -> None:
+def test_a_half_unreadable_day_is_held_in_every_view_then_published_when_fixed(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, month_run: Built
+) -> None:
     monkeypatch.setenv("SENTRA_QUALITY", "{}")  # the production thresholds (tests/conftest.py turns them off)
+    month_run.copy_into(isolated)  # January through `sentra run`, at those thresholds
     landing = isolated / "landing"
-    done = sentra("sample", "--out", str(landing), "--from", "2025-01-01", "--to", "2025-01-31", "--producers", "40",
-                  "--dirty-rate", "0")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    first = sentra("run", "--from", "2025-01-01", "--to", "2025-01-31")
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert f"public (may be shared: office network, USB stick, `sentra serve`): {isolated / 'publish'}" in first.stdout
-    assert f"internal (never share: producers' rows and figures disclosure control hides): {isolated / 'internal'}" in (
-        first.stdout
+    assert month_run.codes == (0, 0)
+    assert f"public (may be shared: office network, USB stick, `sentra serve`): {month_run.data / 'publish'}" in (
+        month_run.output
     )
+    assert "internal (never share: producers' rows and figures disclosure control hides): " in month_run.output
     assert "Periods held, not published: none" in sentra("status").stdout
 
     # An older Sentra's layout: the snapshot and the quality reports inside the public tree, chart metadata with

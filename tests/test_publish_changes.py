@@ -19,10 +19,13 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from conftest import Built, build_in_process
 from helpers import ASSETS, RESOURCES, build, ingest, instance, query
 
 from pipelines.config import settings
 from pipelines.runs import range_tags
+
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
 PUBLISH = dg.AssetSelection.groups("publish")
 DAY_CHARTS = ("daily_turnover", "daily_turnover_by_category", "daily_turnover_by_kecamatan", "kecamatan_evidence")
@@ -94,18 +97,32 @@ def _agrees(csv: Path, marts: dict[date, int], last: date) -> None:
     assert set(df["date"].to_list()) == {d for d in marts if d <= last}
 
 
-def _setup(landing: Path) -> dict[str, dict]:
-    crafted.write(landing)
+def _first_publish(data: Path) -> dict[str, dict]:
+    crafted.write(data / "landing")
     ingest()
     build(str(crafted.FIRST), str(crafted.LAST))
     build("2024-02-01", "2024-03-01", "month")
     return _publish()
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, instance_template: Path) -> tuple[Built, dict[str, dict]]:
+    """The crafted case ingested, built and published once for the module (each test takes a copy)."""
+    built, metas = build_in_process(tmp_path_factory.mktemp("published"), instance_template, _first_publish)
+    return built, metas  # type: ignore[return-value]
+
+
+def _setup(isolated: Path, published: tuple[Built, dict[str, dict]]) -> dict[str, dict]:
+    """The test's own copy of the crafted case as first published; the first publish's chart metadata."""
+    built, metas = published
+    built.copy_into(isolated)
+    return metas
+
+
 def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
-    isolated: Path, monkeypatch: pytest.MonkeyPatch
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, published: tuple[Built, dict[str, dict]]
 ) -> None:
-    first = _setup(isolated / "landing")
+    first = _setup(isolated, published)
     assert set(first) == set(CHARTS) and all(m["redrawn"] and m["editions_kept"] == 0 for m in first.values())
     assert all(r.success for r in _reports())
     before = _stamps("charts", "reports")
@@ -187,9 +204,9 @@ def after_names(stamps: dict[Path, tuple[int, str]], prefix: str) -> list[str]:
 
 
 def test_a_new_day_keeps_the_print_editions_and_a_correction_redraws_what_it_changed(
-    isolated: Path, write_landing
+    isolated: Path, write_landing, published: tuple[Built, dict[str, dict]]
 ) -> None:
-    _setup(isolated / "landing")
+    _setup(isolated, published)
 
     # A new day: only the daily charts' screen editions (HTML, CSV, XLSX) are drawn; their PNG, SVG and PDF
     # still show March, the month that closed; the export charts, whose cells did not change, are kept.

@@ -23,6 +23,8 @@ from test_cli import sentra
 
 from pipelines.publish.formatting import rupiah_short
 
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[date, int], dict]:

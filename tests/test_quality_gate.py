@@ -13,6 +13,8 @@ from pipelines.publish import gate
 from pipelines.quality.settings import QualitySettings
 from pipelines.runs import range_tags
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+
 
 def _tx(tid: str, at: str, amount: int = 1000, producer: str = "P1") -> list:
     return [tid, producer, at, amount, 1, "", "tunai"]

@@ -12,6 +12,8 @@ import pytest
 
 from pipelines.quality import bulk, gx, suites
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 DAY = date(2025, 3, 1)
 LINEAGE = {"_file_id": 1, "_line": 2}
 

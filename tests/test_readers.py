@@ -22,6 +22,8 @@ from pipelines.ingest.guard import Refused
 from pipelines.ingest.parse import LandingFileError
 from pipelines.ingest.settings import IngestSettings
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 # ---- numbers and dates -------------------------------------------------------------------------
 
 

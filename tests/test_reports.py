@@ -25,6 +25,8 @@ from tools import need_tool
 from pipelines.publish import report
 from pipelines.publish.report import MonthlyReportData, key_points, monthly
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 MARCH = date(2025, 3, 1)
 AS_OF = datetime(2025, 4, 5, 6, 0)
 USD_RATE = 16_000

@@ -18,6 +18,8 @@ from models.contracts import TRANSACTIONS
 from pipelines.ingest import normalise, parse
 from pipelines.ingest.conventions import Conventions
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 _GROUPED = st.integers(min_value=0, max_value=10**13).flatmap(
     lambda n: st.sampled_from(
         [str(n), f"{n:,}".replace(",", "."), f"{n:,}", f"Rp {n:,},00".replace(",", "."), f"IDR {n:,}.00", f"{n}.5"]

@@ -13,6 +13,8 @@ from models import codes
 from models.contracts import CONTRACTS
 from pipelines.sample import generate
 
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+
 START, END = date(2025, 2, 1), date(2025, 3, 31)  # covers Ramadan 2025 and Lebaran (2025-03-31)
 MONTHS = ("2025-02", "2025-03")
 

@@ -19,6 +19,8 @@ from pipelines import sample_marketplace as mp
 from pipelines.sample import FX_CURRENCIES, MTIME_STEP, generate
 from pipelines.sample_messy import BI_HEADER, PEB_HEADER, SEMICOLON_HEADER, messify
 
+TIER = "e2e"  # tests/conftest.py: the runner's tiers
+
 START, END = date(2025, 1, 1), date(2025, 2, 28)  # fx rates reach back into 2024: two years of BI files
 SEED, PRODUCERS, DIRTY = 7, 40, 0.05
 CENT = Decimal("0.01")

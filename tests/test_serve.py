@@ -33,9 +33,13 @@ from urllib.parse import quote
 import duckdb
 import pytest
 from browser import chromium, collect_errors, offline, requires_chromium
+from conftest import Built
 from tools import need_tool
 
 from pipelines.publish.serve import CONTENT_TYPES, CSP, Server, make_server
+
+TIER = "pure"  # tests/conftest.py: the runner's tiers
+GROUP = "month_run"  # on the worker that builds conftest.month_run, with the other module starting from it
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "top-secret-outside-publish"
@@ -506,38 +510,22 @@ def _markers(data: Path) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def real_data(tmp_path_factory: pytest.TempPathFactory) -> RealData:
-    """A month of sample data run through the real pipeline (once for the module), as `sentra` does."""
-    from pipelines.cli import main
+def real_data(tmp_path_factory: pytest.TempPathFactory, month_run: Built) -> RealData:
+    """A month of sample data run through the real pipeline (tests/conftest.py builds it once), copied here, with
+    what an older Sentra left in publish/ planted, then moved out as `sentra serve` does before serving."""
     from pipelines.config import settings
+    from pipelines.publish.layout import upgrade
 
-    base = tmp_path_factory.mktemp("crawl")
-    data, home = base / "data", base / "dagster_home"
-    (data / "landing").mkdir(parents=True)
-    home.mkdir()
-    shutil.copyfile(ROOT / "dagster.yaml", home / "dagster.yaml")
-    with pytest.MonkeyPatch.context() as mp:  # the autouse `isolated` is per test: set the same up here
+    data = tmp_path_factory.mktemp("crawl") / "data"
+    shutil.copytree(month_run.data, data)
+    _plant_what_an_older_sentra_left(data)
+    with pytest.MonkeyPatch.context() as mp:  # the autouse `isolated` is per test: point settings() here
         mp.setenv("SENTRA_DATA_DIR", str(data))
-        mp.setenv("DAGSTER_HOME", str(home))
-        mp.delenv("SENTRA_WAREHOUSE", raising=False)
-        mp.delenv("SENTRA_INGEST", raising=False)
-        codes = {
-            "sample": main(["sample", "--out", str(data / "landing"), "--from", "2025-01-01", "--to", "2025-01-31",
-                            "--producers", "40"]),
-            "run": main(["run", "--from", "2025-01-01", "--to", "2025-01-31"]),
-        }  # fmt: skip
-        _plant_what_an_older_sentra_left(data)
-        try:
-            from pipelines.publish.layout import upgrade
-        except ModuleNotFoundError as exc:
-            if exc.name != "pipelines.publish.layout":
-                raise
-            moved = None
-        else:
-            moved = upgrade(settings())
-    return RealData(data, codes, moved, _markers(data))
+        moved = upgrade(settings())
+    return RealData(data, dict(zip(("sample", "run"), month_run.codes, strict=True)), moved, _markers(data))
 
 
+@pytest.mark.e2e
 def test_the_pipeline_ran(real_data: RealData) -> None:
     assert real_data.exit_codes == {"sample": 0, "run": 0}
     assert real_data.markers["quarantined row"], "the sample quarantines rows: the crawler needs some to look for"
@@ -589,6 +577,7 @@ def _leaks(name: str, body: bytes, markers: dict[str, set[str]]) -> list[str]:
     return found
 
 
+@pytest.mark.e2e
 def test_a_crawler_gets_the_public_tree_and_nothing_else(real_data: RealData) -> None:
     data, publish = real_data.data, real_data.publish
     files = sorted(p for p in data.rglob("*") if p.is_file())

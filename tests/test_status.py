@@ -20,6 +20,9 @@ from pipelines.jobs import daily_job
 from pipelines.quality.settings import QualitySettings
 from pipelines.runs import range_tags
 
+TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
+
 WIB = ZoneInfo("Asia/Jakarta")
 
 

@@ -50,7 +50,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             )
             outcomes = [accounting.accounting(con, contract.source, context.run_id), accounting.readable(result)]
             record(con, context.run_id, name, outcomes)
-            report.write_run_report(con, context.run_id, settings().publish)
+            report.write_run_report(con, context.run_id, settings().internal)
         for f in result.rejected:
             context.log.warning(f.reason)
         for f in result.waiting:

@@ -41,8 +41,9 @@ def publish_cells(
     dominance, "lainnya", secondary suppression). Rebuilt per family only when its marts' checks pass."""
     # Every publish run (CLI, sensor or UI) has this step: it clears the temporary files a killed run left, and
     # moves what an older Sentra left in the public tree to the internal one.
-    for path in files.remove_stale_temps(settings().publish):
-        context.log.info(f"{path}: removed, a temporary file left by a run that was killed")
+    for tree in (settings().publish, settings().internal):
+        for path in files.remove_stale_temps(tree):
+            context.log.info(f"{path}: removed, a temporary file left by a run that was killed")
     now = datetime.now(UTC).replace(tzinfo=None)
     with warehouse.connection() as con:
         accepted = dict(con.execute(sql("file_rows_by_sha")).fetchall())
@@ -88,7 +89,8 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         kinds={"altair"},
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
         "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/. Drawn only when its "
-        "published cells (or the renderer) changed; PNG, SVG and PDF once per period.",
+        "published cells (or the renderer) changed; PNG, SVG and PDF once per period (a daily chart's move to a "
+        "new period only in a run tagged sentra/move_prints=true: one that built a month).",
     )
     def _asset(
         context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
@@ -99,8 +101,9 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
+            move = context.run.tags.get(chart_publish.MOVE_PRINTS, "false") == "true"
             out = chart_publish.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule(),
-                                              settings().internal)  # fmt: skip
+                                              settings().internal, move)  # fmt: skip
         if out is None:
             context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
             return dg.MaterializeResult(metadata={"files": 0, "redrawn": False, "note": "no data yet"})

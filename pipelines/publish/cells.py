@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.publish import disclosure, gate, reconcile
+from pipelines.publish import disclosure, fingerprint, gate, reconcile
 from pipelines.resources import sql, transaction
 
 DAILY_WINDOW_DAYS = 365  # daily charts and the kecamatan evidence cover the last year of data
@@ -42,6 +42,13 @@ DIMENSIONS = {"category": "category", "kecamatan": "kecamatan", "commodity": "co
               "destination": "destination_country"}  # fmt: skip
 
 Key = tuple[str, date, str | None]  # grid, last day, member
+# What builds the cells: a change to any builds them again even when the marts did not change.
+CELL_SOURCES = tuple(
+    sorted(
+        [fingerprint.PUBLISH / n for n in ("cells.py", "disclosure.py", "reconcile.py")]
+        + list((fingerprint.PUBLISH.parent.parent / "sql").glob("cells_*.sql"))
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,9 @@ class Window:
 @dataclass(frozen=True)
 class Build:
     family: str
-    outcome: str  # built | held (checks failed upstream: previous cells kept) | failed (did not reconcile)
+    # built | kept (nothing it reads changed) | held (checks failed upstream: previous cells kept) | failed (did
+    # not reconcile)
+    outcome: str
     reason: str | None
     cells: int
     mismatches: list[reconcile.Mismatch] = field(default_factory=list)
@@ -211,17 +220,25 @@ _SCHEMA = {
 def build_family(
     con: duckdb.DuckDBPyConnection, family: str, w: Window, rule: disclosure.Rule, run_id: str, now: datetime
 ) -> Build:
-    """Judge and write one family's cells (delete-then-insert in one transaction), or keep the previous ones."""
-    held = _held(con, family)
+    """Judge and write one family's cells (delete-then-insert in one transaction), or keep the previous ones:
+    when held, or when what they are built from is what the last build was built from (`outcome` "kept": the
+    cells are checked against the marts again, and nothing is judged or written)."""
+    held, digest = _held(con, family), None
     if held is None:
         bounds = [w.first_day, w.last_day] if family == "turnover" else [w.first_month, w.last_month]
         values_sql, contrib_sql = _QUERIES[family]
         values = con.sql(sql(values_sql), params=bounds).pl()
         contrib = con.sql(sql(contrib_sql), params=bounds).pl()
+        code = fingerprint.renderer(CELL_SOURCES)
+        digest = fingerprint.of(values=fingerprint.frame(values), contrib=fingerprint.frame(contrib), window=w,
+                                rule=[rule.min_producers, rule.max_share], code=code)  # fmt: skip
+        last = con.execute(sql("cells_last_built"), [family]).fetchall()
+        if last and last[0][0] == digest:
+            return _kept(con, family, run_id, now, digest, last[0][1])
         vals, cons, rows, mismatch = _grid(values, contrib)
         held = f"the marts and the accepted rows disagree ({mismatch}); previous figures kept" if mismatch else None
     if held is not None:
-        con.execute(sql("cells_build_record"), [family, run_id, now, "held", held, 0])
+        con.execute(sql("cells_build_record"), [family, run_id, now, "held", held, 0, None])
         return Build(family, "held", held, 0)
     relations = (turnover_relations if family == "turnover" else export_relations)(list(vals), w)
     verdict = disclosure.protect(vals, cons, relations, rule)
@@ -236,12 +253,24 @@ def build_family(
                 con.unregister("new_cells")
             if mismatches := reconcile.cells(con, family):
                 raise _Unreconciled(mismatches)  # rolls the new cells back: the previous ones stay
-            con.execute(sql("cells_build_record"), [family, run_id, now, "built", None, new.height])
+            con.execute(sql("cells_build_record"), [family, run_id, now, "built", None, new.height, digest])
     except _Unreconciled as exc:
-        first = f"{exc.args[0][0].line()} (run {run_id})"
-        con.execute(sql("cells_build_record"), [family, run_id, now, "failed", first, 0])
-        return Build(family, "failed", f"{len(exc.args[0])} figure(s) differ from the marts", 0, exc.args[0])
+        return _failed(con, family, run_id, now, exc.args[0])
     return Build(family, "built", None, new.height)
+
+
+def _kept(con: duckdb.DuckDBPyConnection, family: str, run_id: str, now: datetime, digest: str, n: int) -> Build:
+    """An unchanged family keeps its cells: reconciled with the marts again (the check still runs), not rebuilt."""
+    if mismatches := reconcile.cells(con, family):
+        return _failed(con, family, run_id, now, mismatches)
+    return Build(family, "kept", None, n)
+
+
+def _failed(con: duckdb.DuckDBPyConnection, family: str, run_id: str, now: datetime,
+            mismatches: list[reconcile.Mismatch]) -> Build:  # fmt: skip
+    first = f"{mismatches[0].line()} (run {run_id})"
+    con.execute(sql("cells_build_record"), [family, run_id, now, "failed", first, 0, None])
+    return Build(family, "failed", f"{len(mismatches)} figure(s) differ from the marts", 0, mismatches)
 
 
 class _Unreconciled(Exception):

@@ -2,7 +2,10 @@
 
 * The **screen edition** — interactive HTML, CSV and XLSX — shows the chart's current period (its last
   day or month of data) and is redrawn whenever its published cells change.
-* The **print edition** — PNG for slides, A4 PNG, SVG and PDF — is drawn once per period. A monthly
+* The **print edition** — PNG for slides, A4 PNG, SVG and PDF — is drawn once per period, and a daily
+  chart's moves to a new period only in a run that builds months (`MOVE_PRINTS`: `sentra run` sets it when it
+  built a month, the publish sensor after a monthly run): on the daily path its edition stays the one of the
+  last month that closed, and is drawn again only when a figure it shows changed (a late file). A monthly
   chart's period is its last month, which a new day does not change: both editions show it. A daily
   chart's print edition shows the year ending on the last day of the last month the data covers to its
   end (until a first month has closed: the current window), read from the day cells again on every run,
@@ -45,6 +48,7 @@ from pipelines.publish.i18n import text
 from pipelines.resources import sql
 
 META = "metadata.json"
+MOVE_PRINTS = "sentra/move_prints"  # a publish run's tag: daily charts' print editions may move to a new period
 HELD_NAMED = 3  # held periods a chart's note names; the rest are counted
 
 
@@ -76,7 +80,7 @@ class Outcome:
 
 
 def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,
-                  rule: disclosure.Rule, internal: Path) -> Outcome | None:  # fmt: skip
+                  rule: disclosure.Rule, internal: Path, move_prints: bool = True) -> Outcome | None:  # fmt: skip
     """Draw what changed of one chart (see the module), record its revisions, and assemble `latest/`; the
     edition's input files are listed in `internal` (provenance with names), counted per source in public."""
     data = chart.data(con, w)
@@ -107,6 +111,8 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
         return fingerprint.intact(root / ed.period / lang, files) and fingerprint.intact(root / "latest" / lang, shown)
 
     prints = _print_edition(con, chart, w, screen, old.get("print", {}))
+    if not move_prints and chart.grain == "day" and old.get("print", {}).get("period") not in (None, prints.period):
+        prints = _staying_print(con, chart, screen, old["print"])  # the new period waits for a monthly run
     if prints.data is None and not all(kept(prints, lang) for lang in LANGS):
         prints = _current_print(chart, screen, con)  # a frozen edition cannot be redrawn: draw the current one
     units = [(ed, lang) for ed in (screen, prints) for lang in LANGS]
@@ -185,6 +191,20 @@ def _print_edition(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, s
     if period is None or period == screen.period or period < closing.isoformat() or not _holds(con, chart, screen, old):
         return _current_print(chart, screen, con)
     return Edition("print", w, period, SUFFIXES, None, old["cells"], {"rest": old["rest"], "claims": old["claims"]})
+
+
+def _staying_print(con: duckdb.DuckDBPyConnection, chart: ChartDef, screen: Edition, old: dict) -> Edition:
+    """The print edition of the period it already has, read again (drawn again only if a figure changed)."""
+    if chart.window_grid is not None:  # its window's totals cannot be read again: kept while they hold
+        if _holds(con, chart, screen, old):
+            return Edition("print", screen.window, old["period"], SUFFIXES, None, old["cells"],
+                           {"rest": old["rest"], "claims": old["claims"]})  # fmt: skip
+        return _current_print(chart, screen, con)
+    qw = cells.window(con, until=date.fromisoformat(old["period"]))
+    data = chart.data(con, qw) if qw is not None else None
+    if qw is None or data is None or data.is_empty():
+        return _current_print(chart, screen, con)
+    return Edition("print", qw, old["period"], SUFFIXES, data, fingerprint.frame(data))
 
 
 def _rest(chart: ChartDef, data: pl.DataFrame) -> str:

@@ -86,12 +86,17 @@ _FX_CHECKS = _checks_of(suites.fx_rules(), checks.FX_GAPS)
     check_specs=specs("stg_producers", _PRODUCER_CHECKS),
 )
 def stg_producers(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
-    """The current producer registry, checked: unique ids, 13-digit NIB, a Bekasi kecamatan, 5-digit KBLI."""
+    """The current producer registry, checked: unique ids, 13-digit NIB, a Bekasi kecamatan, 5-digit KBLI.
+    Skipped (its checks' outcomes stand) when the registry in raw is as it was at the last materialization."""
     with warehouse.connection() as con:
+        source = _source(con, "raw.producers")
+        if _unchanged(context, "stg_producers", source):
+            yield from _as_before(con, "stg_producers", _PRODUCER_CHECKS, source)
+            return
         _stage(con, sql("stg_producers"))
         yield from _checked("stg_producers", con, context.run_id,
                             bulk.validate(con, "producers", suites.producers_rules(), ["producer_id"]))  # fmt: skip
-        yield _replace_whole(con, "stg.producers")
+        yield _replace_whole(con, "stg.producers", source)
 
 
 @dg.asset(
@@ -102,16 +107,47 @@ def stg_producers(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
     check_specs=specs("stg_fx_rates", _FX_CHECKS),
 )
 def stg_fx_rates(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings) -> Events:
-    """Current reference rates, one per (date, currency), checked: positive, unique, no long gap."""
+    """Current reference rates, one per (date, currency), checked: positive, unique, no long gap. Skipped (its
+    checks' outcomes stand) when the rates in raw and the gap threshold are as at the last materialization."""
     with warehouse.connection() as con:
+        source = f"{_source(con, 'raw.fx_rates')}; max gap {quality.max_fx_gap_days} days"
+        if _unchanged(context, "stg_fx_rates", source):
+            yield from _as_before(con, "stg_fx_rates", _FX_CHECKS, source)
+            return
         _stage(con, sql("stg_fx_rates"))
         outcomes = bulk.validate(con, "fx_rates", suites.fx_rules(), ["date", "currency"])
         yield from _checked("stg_fx_rates", con, context.run_id, outcomes)
-        yield _replace_whole(con, "stg.fx_rates")
+        written = _replace_whole(con, "stg.fx_rates", source)
         # The gap check reads the rates as written: a long gap warns, it does not block.
         yield from to_results(
             _recorded(con, context.run_id, "stg_fx_rates", checks.fx_gaps(con, quality.max_fx_gap_days))
         )
+        yield written
+
+
+def _source(con: duckdb.DuckDBPyConnection, raw: str) -> str:
+    """A whole table's input in brief: its current rows in raw and the newest file among them."""
+    rows, newest = con.execute(render("raw_version", raw=raw)).fetchall()[0]
+    return f"{rows} current rows, newest file {newest}"
+
+
+def _unchanged(context: dg.AssetExecutionContext, asset: str, source: str) -> bool:
+    """Whether the asset's last materialization was built from this very input (its `source` metadata)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(asset))
+    done = event.asset_materialization if event else None
+    return done is not None and "source" in done.metadata and done.metadata["source"].value == source
+
+
+def _as_before(con: duckdb.DuckDBPyConnection, asset: str, declared: list[Check], source: str) -> Events:
+    """An unchanged whole table: its checks' latest outcomes stand (nothing new is recorded), nothing is written."""
+    latest = {name: (passed, observed, run) for name, passed, observed, run in
+              con.execute(sql("latest_outcomes"), [asset]).fetchall()}  # fmt: skip
+    for check in declared:
+        passed, observed, run = latest.get(check.name, (True, "no outcome recorded", None))
+        severity = dg.AssetCheckSeverity.ERROR if check.severity == "ERROR" else dg.AssetCheckSeverity.WARN
+        yield dg.AssetCheckResult(check_name=check.name, passed=passed, severity=severity,
+                                  metadata={"observed": observed, "unchanged_since_run": run or "none"})  # fmt: skip
+    yield dg.MaterializeResult(metadata={"source": source, "unchanged": True})
 
 
 def _recorded(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, outcomes: list[Outcome]) -> list[Outcome]:
@@ -120,12 +156,12 @@ def _recorded(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, outcomes:
     return outcomes
 
 
-def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> dg.MaterializeResult:
+def _replace_whole(con: duckdb.DuckDBPyConnection, table: str, source: str) -> dg.MaterializeResult:
     with transaction(con):
         con.execute(f"DELETE FROM {qualified(table)}")  # noqa: S608
         con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * EXCLUDE (_partition) FROM candidate")  # noqa: S608
     rows = con.execute(f"SELECT count(*) FROM {qualified(table)}").fetchall()[0][0]  # noqa: S608
-    return _preview(con, table, rows, None, None, None)
+    return _preview(con, table, rows, None, None, None, source=source)
 
 
 # --- Partitioned staging ----------------------------------------------------------------------------------
