@@ -147,11 +147,26 @@ def run_env(data: Path, home: Path) -> dict[str, str]:
     return {**env, **TEST_SETTINGS, "SENTRA_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
 
 
+@pytest.fixture(scope="session")
+def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty warehouse with every migration applied, made once (0.4 s each time otherwise)."""
+    from pipelines.resources import connect
+
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    connect(str(path)).close()
+    return path
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instance_template: Path) -> Path:
-    """SENTRA_DATA_DIR and DAGSTER_HOME in a temporary folder: tests never touch data/ or .dagster/."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instance_template: Path, warehouse_template: Path,
+             request: pytest.FixtureRequest) -> Path:  # fmt: skip
+    """SENTRA_DATA_DIR and DAGSTER_HOME in a temporary folder: tests never touch data/ or .dagster/. A test of
+    the `pipeline` tier starts with an empty migrated warehouse (a copy), unless its module says
+    `WAREHOUSE = False` (it starts from none)."""
     data = tmp_path / "data"
     (data / "landing").mkdir(parents=True)
+    if getattr(request.module, "TIER", None) == "pipeline" and getattr(request.module, "WAREHOUSE", True):
+        shutil.copyfile(warehouse_template, data / "warehouse.duckdb")
     home = tmp_path / "dagster_home"
     shutil.copytree(instance_template, home)
     monkeypatch.delenv("SENTRA_WAREHOUSE", raising=False)

@@ -29,6 +29,7 @@ from pipelines.migrate import WarehouseSchemaError
 from pipelines.resources import connect
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+WAREHOUSE = False  # starts from no warehouse at all (tests/conftest.py copies an empty one otherwise)
 
 LEGACY = Path(__file__).parent / "data" / "legacy"
 RELEASES = ("9be5b8f", "a931e35")

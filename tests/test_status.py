@@ -21,6 +21,7 @@ from pipelines.quality.settings import QualitySettings
 from pipelines.runs import range_tags
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
+WAREHOUSE = False  # starts from no warehouse at all (tests/conftest.py copies an empty one otherwise)
 HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -48,13 +48,27 @@ class Rule:
 
     def judge(self, contributions: Mapping[str, Number]) -> str | None:
         """The primary rule a cell with these per-producer contributions breaks, or None when it is safe."""
-        values = [Fraction(v) for v in contributions.values()]
+        values = exact(contributions.values())
         if sum(1 for v in values if v != 0) < self.min_producers:
             return FEW_PRODUCERS
-        total = sum(values, Fraction(0))
-        if total > 0 and max(values) > Fraction(str(self.max_share)) * total:
+        total = sum(values)
+        share = Fraction(str(self.max_share))
+        if total > 0 and max(values) * share.denominator > share.numerator * total:  # max > share × total
             return DOMINANCE
         return None
+
+
+def exact(values: Iterable[Number]) -> list[int] | list[Fraction]:
+    """The values as numbers that compare and add exactly: whole numbers scaled by one power of ten when all are
+    integers or decimals (what DuckDB returns: ten times faster than fractions), else fractions."""
+    values = list(values)
+    if all(isinstance(v, int) for v in values):
+        return values
+    if all(isinstance(v, int | Decimal) and (isinstance(v, int) or v.is_finite()) for v in values):
+        places = max((-v.as_tuple().exponent for v in values if isinstance(v, Decimal)), default=0)
+        if 0 <= places <= 12:
+            return [int(Decimal(v).scaleb(places)) for v in values]
+    return [Fraction(v) for v in values]
 
 
 @dataclass(frozen=True)
