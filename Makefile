@@ -57,11 +57,11 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 dev: setup
-	DAGSTER_HOME=$$($(BIN)/python -m pipelines.instance) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$$($(BIN)/python -m pipelines.orchestration.instance) $(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 # Benchmarks (figures in docs/BENCHMARKS.md); timings never go into tests.
 bench: setup
-	$(BIN)/python -m pipelines.quality.bench --rows 1000000 --repeat 5
+	$(BIN)/python -m pipelines.bench.quality --rows 1000000 --repeat 5
 	$(BIN)/sentra bench --rows $(BENCH_ROWS)
 
 # The embedded profile against the scale profile: a year of days, a 10M-row day in 10 files, instance events/s.
@@ -70,7 +70,7 @@ bench-profiles: setup
 
 # A warehouse written by DuckDB 2.0.1 (Sentra before the scale profile) converted for DuckDB 1.5.5, once.
 convert-warehouse: setup
-	$(BIN)/python -m pipelines.convert $(WAREHOUSE)
+	$(BIN)/python -m pipelines.warehouse.convert $(WAREHOUSE)
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: setup

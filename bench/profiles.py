@@ -27,9 +27,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.bench_measure import measure
-from pipelines.benchmark import FILE_NAME, generate
-from pipelines.config import REPO_ROOT
+from pipelines.bench.contenders import FILE_NAME, generate
+from pipelines.bench.measure import measure
+from pipelines.core.config import REPO_ROOT
 from pipelines.scale.compare import dump_marts
 from pipelines.scale.services import Services
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.alerts.sensors import ALERT_SENSORS
+from pipelines.assets.publish import publish_assets
+from pipelines.assets.raw import raw_assets
+from pipelines.assets.reports import report_assets
+from pipelines.assets.transform import transform_assets
 from pipelines.ingest import settings as ingest_settings
-from pipelines.ingest.assets import raw_assets
-from pipelines.jobs import JOBS
+from pipelines.orchestration.jobs import JOBS
+from pipelines.orchestration.schedules import SCHEDULES
+from pipelines.orchestration.sensors import SENSORS
 from pipelines.publish import settings as publish_settings
-from pipelines.publish.assets import publish_assets
-from pipelines.publish.report_assets import report_assets
 from pipelines.quality import settings as quality_settings
-from pipelines.resources import Warehouse
 from pipelines.scale import profile
-from pipelines.schedules import SCHEDULES
-from pipelines.sensors import SENSORS
-from pipelines.transform.assets import transform_assets
+from pipelines.warehouse.connection import Warehouse
 
 defs = dg.Definitions(
     assets=[*raw_assets, *transform_assets, *report_assets, *publish_assets],

@@ -150,7 +150,7 @@ def run_env(data: Path, home: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty warehouse with every migration applied, made once (0.4 s each time otherwise)."""
-    from pipelines.resources import connect
+    from pipelines.warehouse.connection import connect
 
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     connect(str(path)).close()

@@ -7,10 +7,10 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from pipelines.config import settings
+from pipelines.core.config import settings
+from pipelines.core.periods import range_tags
 from pipelines.definitions import defs
 from pipelines.ingest import settings as ingest_settings
-from pipelines.runs import range_tags
 
 ASSETS = list(defs.assets or [])
 INGEST = dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates")

@@ -26,12 +26,12 @@ from helpers import ASSETS, RESOURCES, build, ingest, instance
 
 from pipelines.alerts import deadlines, sensors
 from pipelines.alerts.settings import OFF, Deadline, from_environment
-from pipelines.config import settings
-from pipelines.jobs import daily_job, monthly_job, publish_job
+from pipelines.core.config import settings
+from pipelines.core.periods import range_tags
+from pipelines.orchestration.jobs import daily_job, monthly_job, publish_job
 from pipelines.quality.outcome import Check, Outcome, to_results
 from pipelines.quality.settings import QualitySettings
-from pipelines.resources import connect
-from pipelines.runs import range_tags
+from pipelines.warehouse.connection import connect
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)

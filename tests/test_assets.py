@@ -8,7 +8,7 @@ import pytest
 from conftest import REGISTRY
 from helpers import build, ingest, query
 
-from pipelines.resources import connect, overwrite, transaction
+from pipelines.warehouse.connection import connect, overwrite, transaction
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 

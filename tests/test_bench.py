@@ -10,7 +10,7 @@ TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
 def test_quality_benchmark_smoke() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.quality.bench", "--rows", "10000", "--repeat", "1"],
+        [sys.executable, "-m", "pipelines.bench.quality", "--rows", "10000", "--repeat", "1"],
         capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -60,9 +60,9 @@ def test_peer_code_lists_are_the_contracts() -> None:
     import yaml
 
     from models import codes
-    from pipelines import bench_peer
+    from pipelines.bench import peer
 
-    project = yaml.safe_load((bench_peer.PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
+    project = yaml.safe_load((peer.PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["vars"] == {"categories": list(codes.CATEGORIES), "channels": list(codes.CHANNELS)}
 
 
@@ -98,12 +98,12 @@ def test_peer_quarantines_with_reasons_and_loads_incrementally(tmp_path: Path) -
 
     import duckdb
 
-    from pipelines import bench_peer, benchmark
+    from pipelines.bench import contenders, peer
 
     day = date(2026, 1, 5)
-    benchmark.generate(tmp_path / "landing", 1_000, day)
+    contenders.generate(tmp_path / "landing", 1_000, day)
     producers = tmp_path / "landing" / "producers" / "producers.csv"
-    first = tmp_path / "landing" / "transactions" / benchmark.FILE_NAME.format(day=day.isoformat())
+    first = tmp_path / "landing" / "transactions" / contenders.FILE_NAME.format(day=day.isoformat())
     header, row2, *_ = first.read_text().splitlines()
     corrected = row2.split(",")
     corrected[header.split(",").index("amount_idr")] = "777000"
@@ -123,7 +123,7 @@ def test_peer_quarantines_with_reasons_and_loads_incrementally(tmp_path: Path) -
     )  # fmt: skip
     run = tmp_path / "peer"
     for path in (first, second):
-        _, counts = bench_peer.build(path, producers, run)
+        _, counts = peer.build(path, producers, run)
         assert counts["error"] == counts["skip"] == 0
     con = duckdb.connect(str(run / "peer.duckdb"), read_only=True)
     try:

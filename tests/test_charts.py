@@ -13,15 +13,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.publish import charts, files
-from pipelines.publish.chart_save import save_chart
-from pipelines.publish.charts import (
+from pipelines.publish import files
+from pipelines.publish.charts import draw
+from pipelines.publish.charts.draw import (
     chart_data,
     daily_turnover_chart,
     daily_turnover_data,
     monthly_export_chart,
     monthly_export_data,
 )
+from pipelines.publish.charts.save import save_chart
 from pipelines.publish.formatting import (
     UnknownLanguageError,
     as_of_label,
@@ -317,7 +318,7 @@ def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]]
     png = (out_dir / f"{name}.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (charts.CHART_WIDTH * 2, charts.CHART_HEIGHT * 2)
+    assert (width, height) == (draw.CHART_WIDTH * 2, draw.CHART_HEIGHT * 2)
     assert (out_dir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     # For print: A4 landscape at 300 dpi (3508 x 2480 px, within a pixel of rounding).
     a4 = (out_dir / f"{name}.print.png").read_bytes()
@@ -421,18 +422,18 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
 def test_offline_html_is_altairs_page_with_the_cached_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The HTML export is byte for byte what Altair writes inline; Vega's bundle is built once per version and
     kept in the cache folder (a damaged copy is built again)."""
-    from pipelines.publish import chart_save
+    from pipelines.publish.charts import save
     from pipelines.publish.formatting import vega_locale
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    chart_save.vega_bundle.cache_clear()
+    save.vega_bundle.cache_clear()
     try:
         chart = daily_turnover_chart(_daily({1: 5, 2: 6}), "en")
         embed = {**vega_locale("en"), "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-        assert chart_save._html(chart.to_dict(), vega_locale("en")) == chart.to_html(inline=True, embed_options=embed)
+        assert save._html(chart.to_dict(), vega_locale("en")) == chart.to_html(inline=True, embed_options=embed)
         (cached,) = (tmp_path / "sentra").glob("vega-bundle-*.js")
         cached.write_text("damaged", encoding="utf-8")
-        chart_save.vega_bundle.cache_clear()
-        assert "vegaEmbed" in chart_save.vega_bundle() and "vegaEmbed" in cached.read_text(encoding="utf-8")
+        save.vega_bundle.cache_clear()
+        assert "vegaEmbed" in save.vega_bundle() and "vegaEmbed" in cached.read_text(encoding="utf-8")
     finally:
-        chart_save.vega_bundle.cache_clear()
+        save.vega_bundle.cache_clear()

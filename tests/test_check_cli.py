@@ -12,7 +12,7 @@ from pathlib import Path
 
 import layouts as L
 
-from pipelines.errors import EXIT_REJECTED_FILES, EXIT_USAGE
+from pipelines.core.errors import EXIT_REJECTED_FILES, EXIT_USAGE
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
@@ -99,7 +99,7 @@ def test_nothing_is_written(isolated: Path) -> None:
 
 
 def test_registry_is_checked_read_only_against_the_warehouse(isolated: Path) -> None:
-    from pipelines.resources import connect
+    from pipelines.warehouse.connection import connect
 
     connect(str(isolated / "warehouse.duckdb")).close()  # migrated, no producer ingested yet
     L.tx_ragged(isolated / "landing")

@@ -12,12 +12,12 @@ import pytest
 from conftest import REGISTRY
 from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
 
-from pipelines.config import settings
+from pipelines.core.config import settings
+from pipelines.core.periods import range_tags
 from pipelines.ingest import rowsql
 from pipelines.publish import gate
 from pipelines.quality.settings import QualitySettings
-from pipelines.resources import connect
-from pipelines.runs import range_tags
+from pipelines.warehouse.connection import connect
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -296,7 +296,7 @@ def test_producer_silent_warns_and_names_the_producer(write_landing) -> None:
 
 
 def test_fresh_fails_when_yesterday_has_no_sales(write_landing) -> None:
-    from pipelines import dates
+    from pipelines.core import dates
 
     yesterday = dates.today() - timedelta(days=1)
     before = yesterday - timedelta(days=1)

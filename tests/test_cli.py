@@ -22,7 +22,7 @@ from browser import chromium, collect_errors, need_chromium, offline
 from conftest import Built, build_once
 from independent import daily_turnover, monthly_exports
 
-from pipelines.publish.serve import CONTENT_TYPES, make_server
+from pipelines.publish.portal.serve import CONTENT_TYPES, make_server
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
@@ -166,7 +166,7 @@ def test_user_errors_are_one_line_without_traceback(args: list[str], message: st
 def test_the_cli_and_what_it_runs_do_not_import_each_other() -> None:
     """Exit codes and UserError live in pipelines.errors: `run` and `benchmark` never import the CLI, and the CLI
     imports them only for the command that needs them (each checked in a fresh interpreter)."""
-    ours = ("pipelines.cli", "pipelines.run", "pipelines.benchmark")
+    ours = ("pipelines.cli.main", "pipelines.cli.run", "pipelines.bench.contenders")
     code = "import importlib, sys\nimportlib.import_module(sys.argv[1])\n"
     code += f"print(*sorted(set({ours}) & set(sys.modules)))"
     for module in ours:
@@ -327,7 +327,7 @@ def test_economists_query_the_snapshot_and_never_block_a_run(ran: Path, isolated
 
 
 def test_the_run_summary_prints_the_notes_of_the_first_files_and_counts_the_rest() -> None:
-    from pipelines import run
+    from pipelines.cli import run
 
     notes = [f"f{i}.csv: note {j}" for i in range(run.NOTED_FILES + 3) for j in range(2)]
     lines: list[str] = []

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 from helpers import ingest
 
-from pipelines import partitions
+from pipelines.core import partitions
 from pipelines.definitions import defs
-from pipelines.resources import POOL
-from pipelines.sensors import ingested_partitions_sensor, landing_sensor
+from pipelines.orchestration.sensors import ingested_partitions_sensor, landing_sensor
+from pipelines.warehouse.connection import POOL
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)

@@ -12,9 +12,9 @@ import dagster as dg
 from conftest import REGISTRY
 from helpers import ASSETS, RESOURCES, build, ingest, instance
 
-from pipelines.config import settings
+from pipelines.core.config import settings
 from pipelines.publish.files import TEMP_NAME, temp_path
-from pipelines.resources import connect
+from pipelines.warehouse.connection import connect
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 

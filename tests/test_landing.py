@@ -15,7 +15,7 @@ from helpers import ingest, query
 from models.contracts import Contract
 from pipelines.ingest import load, parse, rowsql
 from pipelines.ingest.landing import LandingFile
-from pipelines.sensors import landing_sensor
+from pipelines.orchestration.sensors import landing_sensor
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)

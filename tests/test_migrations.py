@@ -23,10 +23,10 @@ import duckdb
 import pytest
 
 from models import ddl
-from pipelines import migrate
-from pipelines.cli import main
-from pipelines.migrate import WarehouseSchemaError
-from pipelines.resources import connect
+from pipelines.cli.main import main
+from pipelines.warehouse import migrate
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.migrate import WarehouseSchemaError
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 WAREHOUSE = False  # starts from no warehouse at all (tests/conftest.py copies an empty one otherwise)
@@ -204,7 +204,7 @@ def test_host_local_times_are_converted_from_the_upgrading_hosts_zone(tmp_path: 
     before = snapshot(warehouse)
     # Upgraded on a host in Jakarta, as a user would (`TZ=Asia/Jakarta sentra run`): in a new process, since
     # DuckDB 1.5.5 takes the zone once per process (TZ changed later is not seen).
-    upgrade = "import sys; from pipelines.resources import connect; connect(sys.argv[1]).close()"
+    upgrade = "import sys; from pipelines.warehouse.connection import connect; connect(sys.argv[1]).close()"
     subprocess.run(
         [sys.executable, "-c", upgrade, str(warehouse)], env={**os.environ, "TZ": "Asia/Jakarta"}, check=True
     )

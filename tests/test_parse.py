@@ -8,8 +8,8 @@ from messy import read_file
 
 from models import ddl
 from models.contracts import CONTRACTS, EXPORTS, PRODUCERS, TRANSACTIONS
+from pipelines.core.periods import periods, segments
 from pipelines.ingest import parse
-from pipelines.runs import periods, segments
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 

@@ -21,11 +21,11 @@ from browser import chromium, collect_errors, offline, requires_chromium
 from markupsafe import escape
 
 from pipelines.publish import i18n
-from pipelines.publish.manifest import write_manifest
-from pipelines.publish.manifest_model import FORMATS, Manifest
-from pipelines.publish.portal import ManifestError, load_manifest, period_label, write_portal
-from pipelines.publish.serve import CONTENT_TYPES, make_server
-from pipelines.resources import connect
+from pipelines.publish.portal.manifest import write_manifest
+from pipelines.publish.portal.model import FORMATS, Manifest
+from pipelines.publish.portal.page import ManifestError, load_manifest, period_label, write_portal
+from pipelines.publish.portal.serve import CONTENT_TYPES, make_server
+from pipelines.warehouse.connection import connect
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 

@@ -9,7 +9,7 @@ import polars as pl
 from conftest import REGISTRY
 from helpers import ASSETS, DAILY, RESOURCES, build, ingest, instance, query
 
-from pipelines.config import settings
+from pipelines.core.config import settings
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -92,8 +92,8 @@ def test_a_correction_is_published_as_a_revision(write_landing) -> None:
 
 
 def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_delayed(write_landing) -> None:
+    from pipelines.core.periods import range_tags
     from pipelines.quality.settings import QualitySettings
-    from pipelines.runs import range_tags
 
     write_landing("producers", "p.csv", REGISTRY + MORE)
     write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
@@ -192,8 +192,8 @@ def test_marts_that_disagree_with_the_accepted_rows_hold_the_family_and_the_port
 def test_a_report_figure_that_does_not_reconcile_stops_the_report(write_landing, monkeypatch) -> None:
     from dataclasses import replace
 
+    from pipelines.core.periods import range_tags
     from pipelines.publish import published
-    from pipelines.runs import range_tags
 
     write_landing("producers", "p.csv", REGISTRY + MORE)
     days = [f"2025-03-{d:02d}" for d in range(3, 10)]

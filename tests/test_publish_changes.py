@@ -22,8 +22,8 @@ import pytest
 from conftest import Built, build_in_process
 from helpers import ASSETS, RESOURCES, build, ingest, instance, query
 
-from pipelines.config import settings
-from pipelines.runs import range_tags
+from pipelines.core.config import settings
+from pipelines.core.periods import range_tags
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -170,7 +170,7 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
     }  # fmt: skip
 
     # A new renderer (code, template, texts, library versions) draws every edition again.
-    from pipelines.publish import fingerprint, report
+    from pipelines.publish import fingerprint
 
     with monkeypatch.context() as m:
         m.setattr(fingerprint, "RENDERER_VERSION", "test")
@@ -197,7 +197,7 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
 
 
 def after_names(stamps: dict[Path, tuple[int, str]], prefix: str) -> list[str]:
-    """The names of the files under `prefix` (a report folder: every file is rewritten with its report.json)."""
+    """The names of the files under `prefix` (a report folder: every file is rewritten with its reports.json)."""
     root = settings().publish
     return [p.relative_to(root).as_posix().removeprefix(prefix) for p in stamps
             if p.relative_to(root).as_posix().startswith(prefix)]  # fmt: skip
@@ -300,7 +300,7 @@ def test_the_renderer_fingerprint_covers_code_templates_texts_and_libraries() ->
 
     names = {p.relative_to(fingerprint.PUBLISH).as_posix() for p in fingerprint.REPORT_SOURCES
              if p.is_relative_to(fingerprint.PUBLISH)}  # fmt: skip
-    assert {"locale/id/LC_MESSAGES/sentra.po", "locale/en/LC_MESSAGES/sentra.po", "templates/report.html.j2",
+    assert {"locale/id/LC_MESSAGES/sentra.po", "locale/en/LC_MESSAGES/sentra.po", "templates/reports.html.j2",
             "static/report.css", "charts.py", "chart_save.py", "report/pdf.py"} <= names  # fmt: skip
     assert set(fingerprint.CHART_SOURCES) <= set(fingerprint.REPORT_SOURCES)
     assert all(p.is_file() for p in fingerprint.REPORT_SOURCES)

@@ -8,10 +8,10 @@ import pytest
 from conftest import REGISTRY
 from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
 
-from pipelines.config import settings
+from pipelines.core.config import settings
+from pipelines.core.periods import range_tags
 from pipelines.publish import gate
 from pipelines.quality.settings import QualitySettings
-from pipelines.runs import range_tags
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 

@@ -22,8 +22,8 @@ import pytest
 from PIL import Image
 from tools import need_tool
 
-from pipelines.publish import report
-from pipelines.publish.report import MonthlyReportData, key_points, monthly
+from pipelines.publish import reports
+from pipelines.publish.reports import MonthlyReportData, key_points, monthly
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 
@@ -157,15 +157,16 @@ def _visible_text(page: str) -> str:
 
 
 def write_monthly(data: MonthlyReportData, out: Path, charts: dict[str, Path] | None = None) -> list[Path]:
-    docs, data_files = report.write_monthly_report(
-        data.month, report.monthly_documents(data, charts), report.headline_figures(data), out
+    docs, data_files = reports.write_monthly_report(
+        data.month, reports.monthly_documents(data, charts), reports.headline_figures(data), out
     )
     return docs + data_files
 
 
 def write_weekly(monday: date, turnover: object, coverage: pl.DataFrame, out: Path) -> list[Path]:
-    docs = report.weekly_documents(monday, turnover, coverage, AS_OF)
-    written, data_files = report.write_weekly_brief(monday, docs, report.weekly_headline_figures(monday, turnover), out)
+    docs = reports.weekly_documents(monday, turnover, coverage, AS_OF)
+    headlines = reports.weekly_headline_figures(monday, turnover)
+    written, data_files = reports.write_weekly_brief(monday, docs, headlines, out)
     return written + data_files
 
 
@@ -463,5 +464,5 @@ def test_weekly_brief_without_previous_week(tmp_path: Path) -> None:
 
 def test_weekly_brief_needs_a_monday(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="Monday"):
-        report.weekly_documents(date(2025, 3, 11), cellsdata.turnover(pl.DataFrame(_turnover(date(2025, 3, 10), 1))),
+        reports.weekly_documents(date(2025, 3, 11), cellsdata.turnover(pl.DataFrame(_turnover(date(2025, 3, 10), 1))),
                                 pl.DataFrame(schema=COVERAGE_SCHEMA), AS_OF)  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 
 from models import codes
 from models.contracts import CONTRACTS
-from pipelines.sample import generate
+from pipelines.sample.generate import generate
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 

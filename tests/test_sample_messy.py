@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 
 from models.contracts import TRANSACTIONS
-from pipelines import sample_marketplace as mp
-from pipelines.sample import FX_CURRENCIES, MTIME_STEP, generate
-from pipelines.sample_messy import BI_HEADER, PEB_HEADER, SEMICOLON_HEADER, messify
+from pipelines.sample import marketplace as mp
+from pipelines.sample.generate import FX_CURRENCIES, MTIME_STEP, generate
+from pipelines.sample.messy import BI_HEADER, PEB_HEADER, SEMICOLON_HEADER, messify
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 

@@ -26,9 +26,9 @@ from scale_support import (
     sentra,
 )
 
-from pipelines.resources import CONFLICT_RETRIES, Warehouse, connect
 from pipelines.scale.compare import dump_marts
 from pipelines.scale.services import Services, group_alive
+from pipelines.warehouse.connection import CONFLICT_RETRIES, Warehouse, connect
 
 pytestmark = pytest.mark.scale
 

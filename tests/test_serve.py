@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-import types
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,7 +35,7 @@ from browser import chromium, collect_errors, offline, requires_chromium
 from conftest import Built
 from tools import need_tool
 
-from pipelines.publish.serve import CONTENT_TYPES, CSP, Server, make_server
+from pipelines.publish.portal.serve import CONTENT_TYPES, CSP, Server, make_server
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 GROUP = "month_run"  # on the worker that builds conftest.month_run, with the other module starting from it
@@ -375,7 +374,7 @@ def test_binds_localhost_by_default(site: Path) -> None:
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
 def test_serve_warns_off_localhost_and_stops_on_ctrl_c(site: Path, host: str) -> None:
-    code = "import sys; from pipelines.publish.serve import serve; serve(sys.argv[1], sys.argv[2], 0)"
+    code = "import sys; from pipelines.publish.portal.serve import serve; serve(sys.argv[1], sys.argv[2], 0)"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, str(site), host], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
@@ -406,29 +405,21 @@ def test_serve_warns_off_localhost_and_stops_on_ctrl_c(site: Path, host: str) ->
 
 @pytest.fixture
 def upgrade_lines(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """`pipelines.publish.layout.upgrade`, written alongside this server, replaced by one that records its calls.
+    """`pipelines.publish.layout.upgrade` replaced by one that records its calls."""
+    import pipelines.publish.layout as layout
 
-    Until that module exists a stand-in module takes its place, so these tests do not depend on it.
-    """
     calls: list[Any] = []
 
     def upgrade(settings: Any) -> list[str]:
         calls.append(settings)
         return ["moved publish/snapshot/ to internal/snapshot/ (an older Sentra's)"]
 
-    try:
-        import pipelines.publish.layout as layout
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipelines.publish.layout":
-            raise
-        layout = types.ModuleType("pipelines.publish.layout")
-        monkeypatch.setitem(sys.modules, layout.__name__, layout)
-    monkeypatch.setattr(layout, "upgrade", upgrade, raising=False)
+    monkeypatch.setattr(layout, "upgrade", upgrade)
     return calls
 
 
 def test_cli_errors_are_one_line(isolated: Path, upgrade_lines: list[Any], capsys: pytest.CaptureFixture[str]) -> None:
-    from pipelines.cli import main
+    from pipelines.cli.main import main
 
     assert main(["serve", "--port", "0"]) == 2
     err = capsys.readouterr().err
@@ -458,7 +449,7 @@ INTERNAL_IN_PUBLISH = ("snapshot/", "quality/runs/", "provenance/")
 class RealData:
     data: Path
     exit_codes: dict[str, int]
-    upgrade: list[str] | None  # what `upgrade` reported, or None while pipelines.publish.layout does not exist
+    upgrade: list[str]  # what `upgrade` reported
     markers: dict[str, set[str]] = field(default_factory=dict)  # what no answer may contain, by kind
 
     @property
@@ -513,7 +504,7 @@ def _markers(data: Path) -> dict[str, set[str]]:
 def real_data(tmp_path_factory: pytest.TempPathFactory, month_run: Built) -> RealData:
     """A month of sample data run through the real pipeline (tests/conftest.py builds it once), copied here, with
     what an older Sentra left in publish/ planted, then moved out as `sentra serve` does before serving."""
-    from pipelines.config import settings
+    from pipelines.core.config import settings
     from pipelines.publish.layout import upgrade
 
     data = tmp_path_factory.mktemp("crawl") / "data"

@@ -14,11 +14,11 @@ import dagster as dg
 from conftest import REGISTRY
 from helpers import ASSETS, RESOURCES, instance
 
-from pipelines.cli import main
+from pipelines.cli.main import main
+from pipelines.core.periods import range_tags
 from pipelines.definitions import defs
-from pipelines.jobs import daily_job
+from pipelines.orchestration.jobs import daily_job
 from pipelines.quality.settings import QualitySettings
-from pipelines.runs import range_tags
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 WAREHOUSE = False  # starts from no warehouse at all (tests/conftest.py copies an empty one otherwise)

@@ -18,8 +18,8 @@ from dagster._utils.error import SerializableErrorInfo
 
 from pipelines.alerts import deadlines, messages, notify
 from pipelines.alerts.settings import OFF, AlertSettings, from_environment
-from pipelines.config import settings
-from pipelines.jobs import daily_job, publish_job
+from pipelines.core.config import settings
+from pipelines.orchestration.jobs import daily_job, publish_job
 
 clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731 (tests set a fixed "now")
 MAX_ROWS = 20  # sample rows quoted in a message

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.contracts import SOURCES
-from pipelines.config import settings_from_env
+from pipelines.core.config import settings_from_env
 
 VARIABLE = "SENTRA_ALERTS"
 PASSWORD_VARIABLE = "SENTRA_SMTP_PASSWORD"

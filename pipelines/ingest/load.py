@@ -17,7 +17,7 @@ from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
 from pipelines.ingest.settings import IngestSettings
-from pipelines.resources import next_file_id, render, sql, transaction
+from pipelines.warehouse.connection import next_file_id, render, sql, transaction
 
 T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.

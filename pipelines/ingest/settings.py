@@ -7,7 +7,7 @@ Configurable per deployment: the `ingest` resource's config, or SENTRA_INGEST, e
 import dagster as dg
 from pydantic import field_validator
 
-from pipelines.config import settings_from_env
+from pipelines.core.config import settings_from_env
 
 
 class IngestSettings(dg.ConfigurableResource):

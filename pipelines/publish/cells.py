@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from pipelines.publish import disclosure, fingerprint, gate, reconcile
-from pipelines.resources import sql, transaction
+from pipelines.warehouse.connection import sql, transaction
 
 DAILY_WINDOW_DAYS = 365  # daily charts and the kecamatan evidence cover the last year of data
 MONTHLY_WINDOW_MONTHS = 24

@@ -26,13 +26,13 @@ _LIBRARIES = ("altair", "vl-convert-python", "polars", "xlsxwriter", "jinja2", "
 
 # What draws a chart, and what draws a report (which embeds charts): a change to any redraws them.
 CHART_SOURCES = (
-    *(PUBLISH / n for n in ("charts.py", "breakdowns.py", "chart_save.py", "chart_publish.py", "exports.py",
-                            "figures.py", "formatting.py", "i18n.py", "files.py")),
+    *(PUBLISH / "charts" / n for n in ("draw.py", "breakdowns.py", "save.py", "editions.py", "catalogue.py")),
+    *(PUBLISH / n for n in ("figures.py", "formatting.py", "i18n.py", "files.py")),
     *sorted((PUBLISH / "locale").rglob("*.po")), MODELS / "names.csv", MODELS / "names.py", MODELS / "codes.py",
 )  # fmt: skip
 REPORT_SOURCES = (
-    *CHART_SOURCES, PUBLISH / "report_text.py", PUBLISH / "report_assets.py", PUBLISH / "published.py",
-    *sorted((PUBLISH / "report").glob("*.py")), *sorted((PUBLISH / "templates").glob("report*")),
+    *CHART_SOURCES, PUBLISH.parent / "assets" / "reports.py", PUBLISH / "published.py",
+    *sorted((PUBLISH / "reports").glob("*.py")), *sorted((PUBLISH / "templates").glob("report*")),
     *sorted((PUBLISH / "static").glob("report*")),
 )  # fmt: skip
 

@@ -24,7 +24,7 @@ import duckdb
 
 from pipelines.publish.formatting import number
 from pipelines.publish.i18n import text
-from pipelines.resources import sql
+from pipelines.warehouse.connection import sql
 
 # The assets whose blocking checks gate each family, upstream first (the first failing one is the root cause).
 FAMILIES: dict[str, tuple[str, ...]] = {

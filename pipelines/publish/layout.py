@@ -24,7 +24,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from models.codes import TIMEZONE
-from pipelines.config import Settings
+from pipelines.core.config import Settings
 from pipelines.publish import templating
 from pipelines.publish.files import write_atomic
 

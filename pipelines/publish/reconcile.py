@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipelines.resources import sql
+from pipelines.warehouse.connection import sql
 
 CLAIM_SCHEMA = {
     "release": pl.String, "family": pl.String, "grid": pl.String, "dimension": pl.String, "member": pl.String,

@@ -3,7 +3,7 @@ SENTRA_PUBLISH, e.g. '{"min_producers": 5}')."""
 
 import dagster as dg
 
-from pipelines.config import settings_from_env
+from pipelines.core.config import settings_from_env
 from pipelines.publish.disclosure import Rule
 
 

@@ -6,7 +6,7 @@ import duckdb
 
 from pipelines.ingest.load import SourceResult
 from pipelines.quality.outcome import Check, Outcome
-from pipelines.resources import render
+from pipelines.warehouse.connection import render
 
 ACCOUNTED = Check(
     "rows_accounted_for",

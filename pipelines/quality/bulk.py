@@ -28,7 +28,7 @@ import polars as pl
 from pipelines.quality import gx
 from pipelines.quality.gx import PARTITION
 from pipelines.quality.outcome import Check, Outcome
-from pipelines.resources import render, sql
+from pipelines.warehouse.connection import render, sql
 
 LINEAGE = ("_file_id", "_line")  # every staged row's file and line: shown beside each failing row
 

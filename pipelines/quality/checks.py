@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 import duckdb
 
-from pipelines import dates
+from pipelines.core import dates
 from pipelines.quality.outcome import Check, Outcome
-from pipelines.resources import render, sql
+from pipelines.warehouse.connection import render, sql
 
 QUARANTINE_SHARE = Check(
     "quarantine_share",

@@ -11,8 +11,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines import markdown
-from pipelines.resources import sql
+from pipelines.core import markdown
+from pipelines.warehouse.connection import sql
 
 MAX_SAMPLES = 20
 

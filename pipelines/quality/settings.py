@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.config import settings_from_env
+from pipelines.core.config import settings_from_env
 
 # kg per unit of quantity that an export item may plausibly weigh, per commodity: below or above is
 # a likely typo in the declaration (e.g. a fish declared at 50 kg a tail).

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from pipelines.resources import connect, sql
+from pipelines.warehouse.connection import connect, sql
 
 _PROFILE = ("SENTRA_DATA_DIR", "SENTRA_WAREHOUSE", "SENTRA_LAKE_DATA_PATH")
 
@@ -34,7 +34,7 @@ def dump_marts(env: Mapping[str, str]) -> dict[str, bytes]:
     """Every mart table as CSV bytes in a fixed row order, plus what each landing file gave (raw.files) and
     any file that does not balance: equal dumps mean byte-identical marts."""
     with _environment(env):
-        from pipelines.config import settings
+        from pipelines.core.config import settings
 
         con = connect(settings().warehouse_target, read_only=True)
     try:

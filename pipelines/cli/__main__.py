@@ -1,0 +1,5 @@
+"""`python -m pipelines.cli`: the `sentra` command."""
+
+from pipelines.cli.main import entry
+
+entry()

@@ -1,0 +1,174 @@
+"""The charts for officials: each defined once, with the published cells it shows and how it is drawn.
+
+Each chart (`CHARTS`) names the published cells it shows (`pipelines.publish.cells`, where disclosure
+control has already been applied and every figure reconciled with the marts) and how it is drawn.
+`chart_publish` writes its files, in both languages and every format, with provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import altair as alt
+import duckdb
+import polars as pl
+
+from pipelines.publish import cells, disclosure, figures
+from pipelines.publish.cells import Window
+from pipelines.publish.charts import breakdowns, draw
+from pipelines.publish.i18n import text
+from pipelines.warehouse.connection import sql
+
+LANGS = ("id", "en")
+FORMATS = {  # file suffix -> (format name in the manifest, content type)
+    "png": ("png", "image/png"),
+    "print.png": ("png_print", "image/png"),
+    "svg": ("svg", "image/svg+xml"),
+    "pdf": ("pdf", "application/pdf"),
+    "html": ("html", "text/html"),
+    "csv": ("csv", "text/csv"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    unit: dict[str, str]
+    grain: str  # "day" or "month": which window and period label it uses
+    assets: tuple[str, ...]  # the checked assets it is built from (for its provenance)
+    keys: tuple[str, ...]  # the columns that identify a published cell
+    data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame]  # from the published cells
+    draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin]  # data, lang, as of, title
+    only_values: bool = True  # with every value confidential nothing is left to show (the evidence has counts)
+    # A chart built from totals over the current window (family, grid), which no later run can read again for
+    # an earlier window, and the columns of its data that come from them (see chart_publish: print edition).
+    window_grid: tuple[str, str] | None = None
+    window_columns: tuple[str, ...] = ()
+
+    def period(self, w: Window) -> str:
+        return w.last_day.isoformat() if self.grain == "day" else w.last_month.strftime("%Y-%m")
+
+
+# --- Data: read from the published cells, never from the marts -------------------------------------------
+
+
+def _cells(con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date, last: date, value: str,
+           period: str, dim: str | None = None) -> pl.DataFrame:  # fmt: skip
+    """One grid's cells for a chart: merged members are inside their "lainnya" cell, not shown alone."""
+    df = cells.read(con, family, grid, first, last).filter(pl.col("status") != disclosure.MERGED)
+    return df.select(
+        pl.col("period_end" if period == "date" else "period").alias(period),
+        *([pl.col("member").alias(dim)] if dim else []),
+        pl.col("value").alias(value),
+        *([pl.col("usd").cast(pl.Float64).alias("export_value_usd")] if family == "exports" else []),
+        (pl.col("status") == disclosure.CONFIDENTIAL).alias("suppressed"),
+        pl.col("holds").is_not_null().alias("merged"),
+    )
+
+
+def daily_turnover_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    return _cells(con, "turnover", "day", w.first_day, w.last_day, "turnover_idr", "date").with_columns(
+        pl.col("turnover_idr").cast(pl.Int64)
+    )
+
+
+def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame]:
+    def data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+        df = _cells(con, "turnover", f"day_{dim}", w.first_day, w.last_day, "turnover_idr", "date", dim)
+        return df.with_columns(pl.col("turnover_idr").cast(pl.Int64))
+
+    return data
+
+
+def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    """Export value by month and commodity, with each month's total change on the month before and the
+    same month a year earlier (percent of the marts' totals; empty unless both months are published)."""
+    last = figures.month_end(w.last_month)
+    data = _cells(con, "exports", "month_commodity", w.first_month, last, "export_value_idr", "month", "commodity")
+    totals = cells.read(con, "exports", "month").select(pl.col("period").alias("month"), "value")
+    changes = figures.changes(totals, "month", "value", {"mom_change_pct": "-1mo", "yoy_change_pct": "-1y"})
+    return (
+        data.with_columns(pl.col("export_value_idr").cast(pl.Float64))
+        .join(changes, on="month", how="left")
+        .sort("month", "commodity")
+    )
+
+
+def destination_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    last = figures.month_end(w.last_month)
+    data = _cells(con, "exports", "window_destination", last, last, "export_value_idr", "month",
+                  "destination_country")  # fmt: skip
+    return data.drop("month").with_columns(
+        pl.col("export_value_idr").cast(pl.Float64), pl.lit(w.first_month).alias("first_month"),
+        pl.lit(w.last_month).alias("last_month"),
+    )  # fmt: skip
+
+
+def kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    turnover = _cells(con, "turnover", "window_kecamatan", w.last_day, w.last_day, "turnover_idr", "date",
+                      "kecamatan").drop("date")  # fmt: skip
+    registry = con.sql(sql("chart_registry_by_kecamatan")).pl()
+    return registry.join(turnover, on="kecamatan", how="left").with_columns(
+        pl.col("turnover_idr").cast(pl.Int64), pl.col("suppressed").fill_null(False),
+        pl.col("merged").fill_null(False), pl.lit(w.first_day).alias("first_day"), pl.lit(w.last_day).alias("last_day"),
+    )  # fmt: skip
+
+
+# --- The catalogue --------------------------------------------------------------------------------------
+
+
+def _words(chart_id: str, part: str, **values: object) -> dict[str, str]:
+    """A chart's title, description or unit in every language: catalogue entry `chart.<id>.<part>`."""
+    return {lang: text(f"chart.{chart_id}.{part}", lang, **values) for lang in LANGS}
+
+
+def _chart(chart_id: str, grain: str, assets: tuple[str, ...], keys: tuple[str, ...],
+           data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame],
+           draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin], only_values: bool = True,
+           window_grid: tuple[str, str] | None = None, window_columns: tuple[str, ...] = (),
+           **values: object) -> ChartDef:  # fmt: skip
+    """A chart definition whose words come from the catalogue; `values` fill its description."""
+    return ChartDef(chart_id, _words(chart_id, "title"), _words(chart_id, "description", **values),
+                    _words(chart_id, "unit"), grain, assets, keys, data, draw, only_values, window_grid,
+                    window_columns)  # fmt: skip
+
+
+def _stacked(dim: str) -> ChartDef:
+    """Daily turnover stacked by a breakdown (category or kecamatan): one definition for both charts."""
+    chart_id = f"daily_turnover_by_{dim}"
+    return _chart(
+        chart_id, "day", ("stg_transactions", chart_id), ("date", dim),
+        _daily_by(dim), lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
+    )  # fmt: skip
+
+
+CHARTS: tuple[ChartDef, ...] = (
+    _chart(
+        "daily_turnover", "day", ("stg_transactions", "daily_turnover"), ("date",),
+        daily_turnover_data, lambda df, lang, as_of, _: draw.daily_turnover_chart(df, lang, as_of),
+    ),
+    _stacked("category"),
+    _stacked("kecamatan"),
+    _chart(
+        "monthly_export_value", "month", ("stg_exports", "monthly_export_value_by_commodity"),
+        ("month", "commodity"), monthly_export_data,
+        lambda df, lang, as_of, _: draw.monthly_export_chart(df, lang, as_of),
+    ),
+    _chart(
+        "exports_by_destination", "month", ("stg_exports", "monthly_export_value_by_destination"),
+        ("destination_country",), destination_data,
+        lambda df, lang, as_of, title: breakdowns.destination_chart(df, title, lang, as_of),
+        top=cells.TOP_DESTINATIONS, months=cells.MONTHLY_WINDOW_MONTHS,
+    ),
+    _chart(
+        "kecamatan_evidence", "day", ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
+        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of), only_values=False,
+        window_grid=("turnover", "window_kecamatan"),
+        window_columns=("turnover_idr", "suppressed", "merged", "first_day", "last_day"),
+    ),
+)  # fmt: skip

@@ -1,0 +1,152 @@
+"""Saving a chart built by `charts` or `breakdowns` offline, in any of its formats.
+
+Formats, by file suffix: `png` (16:9 at 2x, for slides), `print.png` (A4 landscape at 300 dpi), `svg`,
+`pdf` — the print formats, static images — and `html` (interactive, Vega inlined so it works offline),
+`csv` and `xlsx` (the data behind the chart, text cells that start like a formula neutralised). Numbers
+and month names follow the chart's language (`formatting.vega_locale`). `render` returns the bytes of
+the formats asked for, so a publish run draws only what changed (`chart_publish`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+from altair.utils import _importers
+from altair.utils.html import TEMPLATES
+
+from pipelines.publish.charts.draw import _META_KEY, CHART_WIDTH, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
+from pipelines.publish.files import table_bytes, write_atomic
+from pipelines.publish.formatting import check_lang, vega_locale
+
+PRINT = ("png", "print.png", "svg", "pdf")  # static images: drawn once per period (docs: publishing)
+SCREEN = ("html", "csv", "xlsx")  # the interactive chart and its data: always current
+SUFFIXES = (*PRINT, *SCREEN)
+
+# A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
+_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
+
+
+@cache
+def vl_version() -> str | None:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it ("6.4"); None = latest."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def _chart_lang(spec: dict[str, Any]) -> str | None:
+    meta = spec.get("usermeta") or {}
+    return (meta.get(_META_KEY) or {}).get("lang")
+
+
+def render(
+    chart: alt.TopLevelMixin, data: pl.DataFrame, lang: str | None = None, suffixes: Iterable[str] = SUFFIXES
+) -> dict[str, bytes]:
+    """The chart in each format of `suffixes` (see the module), as {suffix: bytes}, in that order.
+
+    `lang` picks the number/date locale; by default the language the chart was built in (a mismatch is an
+    error: an English chart with Indonesian decimal commas misleads).
+    """
+    wanted = list(suffixes)
+    if unknown := [s for s in wanted if s not in SUFFIXES]:
+        raise ValueError(f"unknown chart format(s) {unknown}; known: {', '.join(SUFFIXES)}")
+    spec = chart.to_dict()
+    built_in = _chart_lang(spec)
+    if lang is None:
+        lang = built_in or "id"
+    lang = check_lang(lang)
+    if built_in is not None and built_in != lang:
+        raise ValueError(f"chart was built with lang={built_in!r} but save_chart got lang={lang!r}")
+    locale = vega_locale(lang)
+    options = {"vl_version": vl_version(), "format_locale": locale["formatLocale"],
+               "time_format_locale": locale["timeFormatLocale"]}  # fmt: skip
+    out: dict[str, bytes] = {}
+    for suffix in wanted:
+        if suffix == "png":
+            out[suffix] = vlc.vegalite_to_png(spec, scale=PNG_SCALE, **options)
+        elif suffix == "print.png":
+            # A4 landscape at 300 dpi (297 x 210 mm = 3508 x 2480 px), same design. A concat keeps its
+            # panel sizes and is scaled up to the same pixel width instead.
+            sized = {**spec, "width": PRINT_WIDTH, "height": PRINT_HEIGHT} if "width" in spec else spec
+            scale = PRINT_SCALE if "width" in spec else PRINT_SCALE * PRINT_WIDTH / CHART_WIDTH
+            out[suffix] = vlc.vegalite_to_png(sized, scale=scale, **options)
+        elif suffix == "svg":
+            out[suffix] = vlc.vegalite_to_svg(spec, **options).encode("utf-8")
+        elif suffix == "pdf":
+            out[suffix] = vlc.vegalite_to_pdf(spec, **options)
+        elif suffix == "html":
+            out[suffix] = _html(spec, locale).encode("utf-8")
+        elif suffix in ("csv", "xlsx") and not ({"csv", "xlsx"} & out.keys()):
+            csv, xlsx = table_bytes(data)
+            out.update({k: v for k, v in (("csv", csv), ("xlsx", xlsx)) if k in wanted})
+    return {s: out[s] for s in wanted}
+
+
+def _bundle_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sentra"
+
+
+@cache
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, what an offline HTML chart inlines: built by vl-convert
+    (~1.5 s, once per version), kept in ~/.cache/sentra so that a publish run drawing one chart does not wait."""
+    vl = _importers.vl_version_for_vl_convert()
+    path = _bundle_cache() / f"vega-bundle-{vlc.__version__}-{vl}.js"
+    try:
+        cached = path.read_text(encoding="utf-8")
+        if "vegaEmbed" in cached:
+            return cached
+    except (OSError, UnicodeDecodeError):
+        pass
+    bundle = vlc.javascript_bundle(vl_version=vl)
+    with contextlib.suppress(OSError):  # no writable cache folder: build it again next time
+        write_atomic(path, bundle.encode("utf-8"))
+    return bundle
+
+
+def _html(spec: dict[str, Any], locale: dict[str, Any]) -> str:
+    """The page `chart.to_html(inline=True, embed_options=...)` writes (same bytes), Vega from `vega_bundle`."""
+    # The editor/source links point at online services, useless to an offline reader.
+    embed = {**locale, "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+    embed.setdefault("mode", "vega-lite")
+    html = TEMPLATES["inline"].render(
+        spec=json.dumps(spec), embed_options=json.dumps(embed), mode="vega-lite", vega_version=alt.VEGA_VERSION,
+        vegalite_version=alt.VEGALITE_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION,
+        base_url="https://cdn.jsdelivr.net/npm", output_div="vis", fullhtml=True, requirejs=False,
+        vegaembed_script=vega_bundle(),
+    )  # fmt: skip
+    if _EXTERNAL_SCRIPT.search(html) or "vegaEmbed" not in html:
+        raise RuntimeError("HTML export is not self-contained (external script or no inlined Vega)")
+    return html
+
+
+def save_chart(
+    chart: alt.TopLevelMixin,
+    data: pl.DataFrame,
+    out_dir: Path,
+    stem: str,
+    lang: str | None = None,
+    suffixes: Iterable[str] = SUFFIXES,
+) -> list[Path]:
+    """Write `<stem>.<suffix>` for each of `suffixes` (every format by default) into `out_dir`, created if
+    missing; each file is replaced atomically, one by one. Returns the paths written."""
+    out_dir = Path(out_dir)
+    if not stem or "/" in stem or os.sep in stem or stem.startswith("."):
+        raise ValueError(f"bad file stem {stem!r}")
+    payloads = render(chart, data, lang, suffixes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix, payload in payloads.items():
+        path = out_dir / f"{stem}.{suffix}"
+        write_atomic(path, payload)
+        paths.append(path)
+    return paths

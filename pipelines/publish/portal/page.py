@@ -1,0 +1,388 @@
+"""The publication portal: one static, offline `index.html` listing every published chart and report.
+
+The page is opened from a shared folder, a USB stick or `sentra serve`, so it needs no server and no
+network: `static/portal.css` and `static/portal.js` are inlined at render time (pinned by a CSP hash),
+every link is a relative path inside the publish folder, nothing is loaded from outside. `write_portal`
+reads `manifest.json` (schema and checks: `manifest_model`), fills `templates/portal.html.j2`
+(autoescaped; every word from the catalogue's `portal.*` entries, `pipelines.publish.i18n`) and writes
+the page atomically. A listed file that does not exist is left off the page with a warning in the log,
+so one missing export does not break it.
+
+Language switch: every text exists twice, in elements with `class="only-id" lang="id"` and
+`class="only-en" lang="en"`; CSS hides the pair not matching `<html data-lang>`, which the inline
+script sets from localStorage (`sentra.lang`) before the body is drawn; `#lang-switch` flips and
+stores it. Without JavaScript the page is simply Indonesian.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from pipelines.publish import i18n, templating
+from pipelines.publish.files import write_atomic
+from pipelines.publish.formatting import as_of_label, date_label, month_label, number
+from pipelines.publish.portal.model import (
+    FORMATS,
+    KINDS,
+    MANIFEST_NAME,
+    ArchiveEntry,
+    FileEntry,
+    Item,
+    LocalText,
+    Manifest,
+    ManifestError,
+    parse_manifest,
+)
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "index.html"
+_HERE = Path(__file__).parent.parent
+# Files to save rather than open: data and images. PDF and HTML open in the browser.
+DOWNLOAD_FORMATS = frozenset({"png", "png_print", "svg", "csv", "xlsx", "figures", "json"})
+
+
+def load_manifest(publish: Path) -> Manifest:
+    """Read and check `<publish>/manifest.json`."""
+    path = Path(publish) / MANIFEST_NAME
+    if not path.is_file():
+        # One line, naming the file: this is what an operator sees when the portal step runs too early.
+        raise FileNotFoundError(f"portal: manifest not found: {path} (the publish step writes it first)")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{path}: not valid JSON: {exc}") from None
+    return parse_manifest(raw)
+
+
+# --- Words: the catalogue's `portal.*` entries, as (Indonesian, English) pairs ------------------
+
+Pair = tuple[str, str]
+
+
+@cache
+def _texts() -> dict[str, Pair]:
+    """Every `portal.` text of the catalogue as an (Indonesian, English) pair: what the template shows."""
+    return {
+        key: (i18n.text(key, "id"), i18n.text(key, "en")) for key in i18n.catalogue("id") if key.startswith("portal.")
+    }
+
+
+def text(key: str, **values: object) -> Pair:
+    """The (Indonesian, English) pair for `key`; a value that is itself a pair fills each language with its own."""
+
+    def fill(i: int, lang: str) -> str:
+        return i18n.text(key, lang, **{k: v[i] if isinstance(v, tuple) else v for k, v in values.items()})
+
+    return fill(0, "id"), fill(1, "en")
+
+
+# --- Labels ------------------------------------------------------------------------------------
+
+
+def _both(label: Callable[..., str], *args: Any) -> Pair:
+    """`label(*args, lang)` in both languages."""
+    return label(*args, "id"), label(*args, "en")
+
+
+def period_label(period: str, lang: str = "id") -> str:
+    """ "2025-12" -> "Desember 2025" / "December 2025"; days, years and quarters likewise; else as given."""
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+            return month_label(date(int(m[1]), int(m[2]), 1), lang)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+            return date_label(date.fromisoformat(period), lang)
+        if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
+            number_ = i18n.text(f"portal.period.quarter_number.{m[2]}", lang)
+            return i18n.text("portal.period.quarter", lang, number=number_, year=m[1])
+    except ValueError:
+        pass  # e.g. "2025-13": show it as written rather than fail the whole page
+    return period
+
+
+def _value_label(value: int | float | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    decimals = 0 if float(value).is_integer() else 2
+    return number(value, decimals, lang)
+
+
+def _change_label(old: int | float | None, new: int | float | None, lang: str) -> str:
+    if old is None or new is None or old == 0:
+        return "—"
+    pct = (new - old) / abs(old) * 100
+    sign = "+" if pct > 0 else ""
+    return f"{sign}{number(pct, 1, lang)}%"
+
+
+def _size_label(size: int, lang: str) -> str:
+    if size >= 1024 * 1024:
+        return f"{number(size / (1024 * 1024), 1, lang)} MB"
+    return f"{number(max(1, round(size / 1024)), 0, lang)} KB"
+
+
+def _date_or_raw(value: str, lang: str) -> str:
+    try:
+        return date_label(date.fromisoformat(value[:10]), lang)
+    except ValueError:
+        return value
+
+
+def _pair(title: LocalText | None, fallback: str) -> Pair:
+    return (title.id, title.en) if title else (fallback, fallback)
+
+
+def _href(path: str) -> str:
+    # Paths were checked by the manifest model; quote spaces and the like, keep the "/" separators.
+    return quote(path, safe="/")
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """Pixel size from a PNG header, so the browser reserves the space and the page does not jump."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+# --- What the template shows: plain values and (Indonesian, English) pairs; the template escapes them
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: Pair
+    size: Pair
+    download: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    lang: str | None  # None = language-free files
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class Preview:
+    lang: str
+    href: str  # the interactive chart if there is one, else the image itself
+    src: str
+    alt: str
+    size: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A chart or report: a card among the latest (with period and previews), or a line in the archive."""
+
+    kind: str
+    id: str
+    title: Pair
+    groups: list[Group]
+    period: Pair | None = None
+    description: Pair | None = None
+    print_period: Pair | None = None  # a daily chart's PNG, SVG and PDF: drawn once a month
+    previews: tuple[Preview, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{re.sub(r'[^A-Za-z0-9_-]', '-', self.id)}"
+
+
+@dataclass(frozen=True)
+class ArchiveBlock:
+    period: str
+    label: Pair
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class Banner:
+    families: Pair | None  # which data is late, when the manifest says
+    detail: Pair | None
+
+
+class _Page:
+    """Turns one manifest into what the template shows; knows the publish folder to check files and sizes."""
+
+    def __init__(self, publish: Path, manifest: Manifest) -> None:
+        self.publish = publish
+        self.manifest = manifest
+        # Titles by id, for archive entries and changelog lines that carry only the id.
+        self.titles: dict[str, LocalText] = {}
+        for entry in manifest.archive:
+            if entry.title:
+                self.titles.setdefault(entry.id, entry.title)
+        for item in manifest.items:
+            self.titles[item.id] = item.title  # the current title wins
+        self._missing_logged: set[str] = set()
+
+    def exists(self, rel: str) -> bool:
+        path = self.publish / rel
+        # A symlink leading out of the folder counts as missing: the server would refuse it anyway.
+        ok = path.is_file() and path.resolve().is_relative_to(self.publish.resolve())
+        if not ok and rel not in self._missing_logged:
+            self._missing_logged.add(rel)
+            log.warning("portal: %s lists %s but the file is missing (or outside the folder); left off the page",
+                        MANIFEST_NAME, rel)  # fmt: skip
+        return ok
+
+    def files_of(self, entry: Item | ArchiveEntry) -> list[FileEntry]:
+        """The entry's existing files, the metadata file included once, in display order."""
+        files = [f for f in entry.files if self.exists(f.path)]
+        meta = entry.metadata
+        if meta and all(f.path != meta for f in files) and self.exists(meta):
+            files.append(FileEntry(lang=None, format="json", path=meta))
+        return sorted(files, key=lambda f: FORMATS.index(f.format))
+
+    def link(self, f: FileEntry) -> Link:
+        size = _both(_size_label, (self.publish / f.path).stat().st_size)
+        return Link(_href(f.path), text(f"portal.format.{f.format}"), size, f.format in DOWNLOAD_FORMATS)
+
+    def groups(self, files: list[FileEntry]) -> list[Group]:
+        """Links by the language of the file: Indonesian, English, then language-free ones."""
+        by_lang = [(lang, [self.link(f) for f in files if f.lang == lang]) for lang in ("id", "en", None)]
+        return [Group(lang, links) for lang, links in by_lang if links]
+
+    def previews(self, item: Item, files: list[FileEntry]) -> tuple[Preview, ...]:
+        """The PNG preview per language (falling back to the other language's), linked to the chart."""
+
+        def pick(fmt: str, lang: str) -> FileEntry | None:
+            wanted = (lang, None, "en" if lang == "id" else "id")
+            return next((f for want in wanted for f in files if f.format == fmt and f.lang == want), None)
+
+        out = []
+        for lang in ("id", "en"):
+            if png := pick("png", lang):
+                target = pick("html", lang) or png
+                alt = item.title.id if lang == "id" else item.title.en
+                out.append(Preview(lang, _href(target.path), _href(png.path), alt, _png_size(self.publish / png.path)))
+        return tuple(out)
+
+    def cards(self, kind: str) -> list[Entry]:
+        cards = []
+        for item in (i for i in self.manifest.items if i.kind == kind and i.latest):
+            files = self.files_of(item)
+            printed = next((f.period for f in files if f.period and f.period != item.period), None)
+            cards.append(Entry(kind, item.id, _pair(item.title, item.id), self.groups(files),
+                               period=text("portal.card.period", period=_both(period_label, item.period)),
+                               description=_pair(item.description, item.id) if item.description else None,
+                               previews=self.previews(item, files),
+                               print_period=printed and text("portal.card.print_period",
+                                                             period=_both(period_label, printed))))  # fmt: skip
+        return cards
+
+    def archive(self) -> list[ArchiveBlock]:
+        # Archived entries plus any item the pipeline marked as no longer the latest.
+        entries = [*self.manifest.archive, *(i for i in self.manifest.items if not i.latest)]
+        by_period: dict[str, list[Item | ArchiveEntry]] = {}
+        for entry in entries:
+            by_period.setdefault(entry.period, []).append(entry)
+        # ISO periods sort as text: "2025-12" > "2025-11" > "2025"; newest first.
+        return [
+            ArchiveBlock(period, _both(period_label, period), [
+                Entry(e.kind, e.id, _pair(e.title or self.titles.get(e.id), e.id), self.groups(self.files_of(e)))
+                for e in sorted(by_period[period], key=lambda e: (KINDS.index(e.kind), e.id))
+            ])
+            for period in sorted(by_period, reverse=True)
+        ]  # fmt: skip
+
+    def changes(self) -> list[tuple[str, list[Pair]]]:
+        """(item id, cells in the template's column order) per revision, newest first."""
+        out = []
+        for c in sorted(self.manifest.changelog, key=lambda c: c.date, reverse=True):
+            cells = [
+                _both(_date_or_raw, c.date),
+                _pair(self.titles.get(c.item), c.item),
+                _both(period_label, c.period),
+                _both(_value_label, c.old),
+                _both(_value_label, c.new),
+                _both(_change_label, c.old, c.new),
+                (c.note_id or c.note_en, c.note_en or c.note_id),
+            ]
+            out.append((c.item, cells))
+        return out
+
+    def banner(self) -> Banner | None:
+        status = self.manifest.data_status
+        if not status.is_delayed:
+            return None
+        families = status.delayed_families
+        # A family without a word in the catalogue is shown by its name rather than dropped.
+        names = [_texts().get(f"portal.family.{f}", (f, f)) for f in families]
+        listed = text(
+            "portal.status.families", families=(", ".join(n[0] for n in names), ", ".join(n[1] for n in names))
+        )
+        msg_id, msg_en = status.message_id, status.message_en
+        detail = (msg_id or msg_en, msg_en or msg_id) if (msg_id or msg_en) else None
+        return Banner(listed if families else None, detail)
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+@cache
+def _static(name: str) -> str:
+    source = (_HERE / "static" / name).read_text(encoding="utf-8")
+    # Inlined into <style>/<script> as is (not escaped): "</" could end the element early.
+    if "</" in source:
+        raise ValueError(f"portal: static/{name} must not contain '</' (it is inlined into the page)")
+    return source
+
+
+def _sha256(source: str) -> str:
+    """CSP hash of an inline <style>/<script>: only this exact code may run, nothing injected."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+
+
+def render_portal(publish: Path, manifest: Manifest) -> str:
+    """The index.html text for `manifest`; files are looked up under `publish`."""
+    page = _Page(Path(publish), manifest)
+    css, script = _static("portal.css"), _static("portal.js")
+    # Only the page's own CSS and script (pinned by hash) may run: if escaping ever missed a spot,
+    # injected markup still could not execute. Images are not restricted: 'self' does not match
+    # file:// in every browser, and the page is meant to be opened straight from a folder.
+    csp = (
+        f"object-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    template = templating.environment().get_template("portal.html.j2")
+    return template.render(
+        text=_texts(),
+        autonyms={lang: i18n.text("language.autonym", lang) for lang in ("id", "en")},  # each named in itself
+        css=Markup(css),
+        script=Markup(script),
+        csp=csp,
+        updated=text("portal.page.updated", when=_both(as_of_label, manifest.generated_at)),
+        banner=page.banner(),
+        charts=page.cards("chart"),
+        reports=page.cards("report"),
+        archive=page.archive(),
+        changes=page.changes(),
+    )
+
+
+def write_portal(publish: Path) -> Path:
+    """Read `<publish>/manifest.json` and write `<publish>/index.html` atomically; return its path."""
+    publish = Path(publish)
+    manifest = load_manifest(publish)
+    path = publish / INDEX_NAME
+    write_atomic(path, render_portal(publish, manifest).encode("utf-8"))
+    return path

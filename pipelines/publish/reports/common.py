@@ -1,0 +1,208 @@
+"""Small helpers shared by the monthly report and the weekly brief: numbers, dates, turnover, quality notes, charts."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import vl_convert as vlc
+
+from pipelines.publish.charts import draw as charts_mod
+from pipelines.publish.charts.save import vl_version
+from pipelines.publish.figures import pct_change
+from pipelines.publish.formatting import date_label, number, vega_locale
+from pipelines.publish.published import Figure, Published
+from pipelines.publish.reports import wording as rt
+from pipelines.publish.reports.document import Block, Heading, Para, Table
+
+MAX_WARNING_ROWS = 40  # longer lists are cut with a count: a month of daily warnings would bury the rest
+
+_MILLION = Decimal(1_000_000)
+_THOUSAND = Decimal(1_000)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates
+# ---------------------------------------------------------------------------------------------
+
+
+def dec(value: Any) -> Decimal:
+    """A mart value as Decimal: DuckDB DECIMAL arrives as Decimal, BIGINT as int, tests may use floats."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def juta(v: Decimal | int | None, lang: str) -> str:
+    """Rupiah in millions for a table with the unit in its header ("Rp juta"): never SI suffixes."""
+    return "–" if v is None else number(dec(v) / _MILLION, 1, lang)
+
+
+def ribu_usd(v: Decimal | None, lang: str) -> str:
+    return "–" if v is None else number(v / _THOUSAND, 1, lang)
+
+
+def num(v: Decimal | int | None, lang: str, decimals: int = 0) -> str:
+    return "–" if v is None else number(v, decimals, lang)
+
+
+def require(df: pl.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {missing}; got {df.columns}")
+
+
+def as_date(v: Any) -> date | None:
+    if v is None:
+        return None
+    return v.date() if isinstance(v, datetime) else v
+
+
+# ---------------------------------------------------------------------------------------------
+# Turnover figures
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turnover:
+    first: date
+    last: date
+    total: Figure  # the period's own cell (a week or a month): the marts' total, or hidden
+    days: int  # days with data
+    calendar_days: int
+    transactions: int
+    avg_active: Decimal
+
+    @property
+    def complete(self) -> bool:
+        return self.days == self.calendar_days
+
+    @property
+    def avg_per_day(self) -> Decimal | None:
+        return self.total.value / self.days if self.total.shown else None
+
+
+def period_turnover(turnover: Published, grid: str, first: date, last: date) -> Turnover | None:
+    """Turnover of the week or month [first, last] from its published cell; None when no day has data."""
+    days = turnover.days(first, last)
+    if not days:
+        return None
+    total = turnover.get(grid, last)
+    active = sum((f.producers or 0 for _, f in days), 0)
+    return Turnover(first, last, total, len(days), (last - first).days + 1, total.count or 0,
+                    Decimal(active) / len(days))  # fmt: skip
+
+
+def turnover_change(cur: Turnover, base: Turnover | None) -> tuple[Decimal | None, bool]:
+    """(percent change, per day): totals when both periods are complete, else the average per day with data;
+    None when an end is confidential."""
+    if base is None:
+        return None, False
+    if cur.complete and base.complete:
+        return pct_change(cur.total.value, base.total.value), False
+    return pct_change(cur.avg_per_day, base.avg_per_day), True
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality notes
+# ---------------------------------------------------------------------------------------------
+
+
+def coverage_rows(df: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
+    """The quality results of [first, last] (and those without a period), deduplicated and sorted.
+
+    `df` as `sql/report_coverage.sql` returns it: period, asset, check_name, passed, the structured
+    figures value, threshold, numerator, denominator (read by the report), and observed (the English log
+    text, shown only for an outcome without figures)."""
+    columns = {
+        "period": pl.Date,
+        "asset": pl.String,
+        "check_name": pl.String,
+        "passed": pl.Boolean,
+        "value": pl.Float64,
+        "threshold": pl.Float64,
+        "numerator": pl.Int64,
+        "denominator": pl.Int64,
+        "observed": pl.String,
+    }
+    require(df, tuple(columns), "coverage")
+    # Cast so an empty frame (columns of type Null) or datetime periods compare with dates.
+    df = df.select(pl.col(c).cast(dtype) for c, dtype in columns.items())
+    return (
+        df.filter(pl.col("period").is_null() | pl.col("period").is_between(first, last))
+        .unique()
+        .sort(["period", "check_name", "asset", "passed", "observed"], nulls_last=True)
+    )
+
+
+def quality_blocks(cov: pl.DataFrame, lang: str, lead: Sequence[str], table_no: int) -> list[Block]:
+    warnings = cov.filter(~pl.col("passed"))
+    blocks: list[Block] = [Heading(rt.t("quality_section", lang))]
+    blocks += [Para(p) for p in lead]
+    blocks.append(Para(rt.quality_sentence(warnings.height, cov.height, lang)))
+    if warnings.height:
+        shown = warnings.head(MAX_WARNING_ROWS)
+        rows = tuple(
+            (
+                "–" if r["period"] is None else date_label(r["period"], lang),
+                rt.check_name(r["check_name"], lang),
+                rt.check_result(r, lang),
+            )
+            for r in shown.iter_rows(named=True)
+        )
+        notes: tuple[str, ...] = ()
+        if warnings.height > shown.height:
+            notes = (rt.more_notes(warnings.height - shown.height, lang),)
+        blocks.append(
+            Table(
+                rt.quality_table_caption(table_no, lang),
+                (rt.t("period", lang), rt.t("check", lang), rt.t("result", lang)),
+                rows,
+                (False, False, False),
+                (1.3, 1.5, 3.2),
+                notes=notes,
+            )
+        )
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+
+
+def render_png(chart: Any, lang: str) -> bytes:
+    locale = vega_locale(lang)
+    return vlc.vegalite_to_png(
+        chart.to_dict(),
+        # Same Vega-Lite version and scale as the published charts (save_chart), so they look alike.
+        vl_version=vl_version(),
+        scale=charts_mod.PNG_SCALE,
+        format_locale=locale["formatLocale"],
+        time_format_locale=locale["timeFormatLocale"],
+    )
+
+
+def given_chart(charts: dict[str, Path] | None, name: str, lang: str) -> bytes | None:
+    """A caller's PNG: key "<lang>/<name>" first (a chart per language), then "<name>"."""
+    if not charts:
+        return None
+    path = charts.get(f"{lang}/{name}") or charts.get(name)
+    return None if path is None else Path(path).read_bytes()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("chart is not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height

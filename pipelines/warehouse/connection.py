@@ -1,0 +1,187 @@
+"""The warehouse: one DuckDB file opened by one writer at a time (the `duckdb` pool sees to that), or a
+DuckLake many processes write at once (`pipelines.lake`, docs/DEPLOY.md)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import dagster as dg
+import duckdb
+
+from models import ddl
+from pipelines.core.config import settings
+from pipelines.warehouse import lake, migrate
+from pipelines.warehouse.sqlfiles import render as render
+from pipelines.warehouse.sqlfiles import sql
+
+POOL = "duckdb"
+CONFLICT_RETRIES = 5
+T = TypeVar("T")
+_LOCK_WAIT_S = 60.0  # outside Dagster's pool (e.g. a notebook holding the file) wait this long, then fail
+
+
+class WarehouseLockedError(Exception):
+    """Another process holds the warehouse file."""
+
+
+def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting a bounded time for another process's lock; a writer brings its schema up to date.
+
+    A writer applies pending migrations (`pipelines.migrate`); a reader only checks the schema version. Both
+    refuse a warehouse newer than the code with a one-line `WarehouseSchemaError`.
+    """
+    if lake.is_lake(path):
+        return _connect_lake(path, read_only)
+    deadline = time.monotonic() + _LOCK_WAIT_S
+    delay = 0.2
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only, config={"memory_limit": settings().duckdb_memory})
+            break
+        except duckdb.IOException as exc:
+            if "newer version of duckdb" in str(exc).lower():
+                raise migrate.WarehouseSchemaError(
+                    f"{path}: written by a newer DuckDB than this Sentra's {duckdb.__version__} (Sentra before the "
+                    f"scale profile used DuckDB 2.0.1): convert it once with `make convert-warehouse WAREHOUSE={path}`"
+                ) from None
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() > deadline:
+                raise WarehouseLockedError(f"{path}: the warehouse is in use by another process ({exc})") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+    try:
+        if threads := settings().duckdb_threads:
+            con.execute(f"SET threads = {threads:d}")
+        if read_only:
+            migrate.check(con, path)  # a reader cannot migrate: it refuses a warehouse that does not fit the code
+        else:
+            migrate.upgrade(con, path)  # pending migrations, all in one transaction (sql/migrations/)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = lake.open_lake(target, settings().duckdb_memory, read_only)
+    try:
+        if threads := settings().duckdb_threads:
+            con.execute(f"SET threads = {threads:d}")
+        if read_only:
+            migrate.check(con, target)
+        else:
+            _retry_conflicts(lambda: lake.create_schema(con, target))  # two first writers may race to create it
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _retry_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run `work` again when a DuckLake commit lost to another writer's, a bounded number of times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except duckdb.Error as exc:
+            if not lake.is_conflict(exc) or attempt == attempts:
+                raise
+            time.sleep(random.uniform(0.1, 0.5) * attempt)
+    raise AssertionError("unreachable")
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The warehouse: a DuckDB file (default `$SENTRA_DATA_DIR/warehouse.duckdb`) or a DuckLake
+    (`SENTRA_WAREHOUSE=ducklake:postgres:…`); assets cannot tell which."""
+
+    path: str = ""
+
+    def resolved_path(self) -> str:
+        return self.path or settings().warehouse_target
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writer's connection. A lake commit that lost to another writer's retries the whole step
+        (Dagster's retry, bounded): every unit of work is a transaction, so what committed stays and is
+        skipped or replaced identically the second time."""
+        con = connect(self.resolved_path())
+        try:
+            yield con
+        except duckdb.Error as exc:
+            if lake.is_lake(self.resolved_path()) and lake.is_conflict(exc):
+                raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=random.uniform(1, 5)) from exc
+            raise
+        finally:
+            con.close()
+
+
+def pool(asset: str) -> str:
+    """The Dagster pool of a step that writes the warehouse. A file has one writer: every step shares pool
+    `duckdb` (limit 1). A lake takes many: one pool per asset, so two partitions of one table are never
+    replaced at once (DuckLake refuses concurrent deletes of a table) while different tables run in parallel."""
+    return f"lake_{asset}" if lake.is_lake(settings().warehouse_target) else POOL
+
+
+def reader_now(target: str) -> duckdb.DuckDBPyConnection | None:
+    """Read-only, without waiting (a status must not wait for a step): None while a step holds the file.
+    A lake never makes readers wait."""
+    if lake.is_lake(target):
+        return connect(target, read_only=True)
+    try:
+        return duckdb.connect(target, read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        return None
+
+
+def exists(target: str) -> bool:
+    """Whether there is a warehouse to read (a lake is always there: its first writer creates the schema)."""
+    return lake.is_lake(target) or Path(target).exists()
+
+
+def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A new `raw.files.file_id`, unique even when many processes ingest into one lake at once."""
+    if con.execute("SELECT current_database()").fetchall()[0][0] == lake.NAME:
+        return lake.next_file_id(con)
+    return int(con.execute(sql("next_file_id")).fetchall()[0][0])
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure anywhere inside rolls the whole unit back."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def overwrite(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    select_sql: str,
+    start: object,
+    end: object,
+    date_col: str = "date",
+    params: list[object] | None = None,
+    keep: list[date] | None = None,
+) -> int:
+    """Replace `[start, end)` of `table` with `select_sql`, except the periods in `keep` (held by a blocking check:
+    their previous rows stay); count the rows of the range. In the caller's transaction."""
+    target, col = ddl.qualified(table), ddl.q(date_col)
+    held = list(keep or [])
+    con.execute(f"DELETE FROM {target} WHERE {col} >= ? AND {col} < ? AND NOT list_contains(?::DATE[], {col})",  # noqa: S608
+                [start, end, held])  # fmt: skip
+    insert = f"INSERT INTO {target} BY NAME SELECT * FROM ({select_sql}) WHERE NOT list_contains(?::DATE[], {col})"  # noqa: S608
+    con.execute(insert, [*([start, end] if params is None else params), held])
+    count = f"SELECT count(*) FROM {target} WHERE {col} >= ? AND {col} < ?"  # noqa: S608
+    return int(con.execute(count, [start, end]).fetchall()[0][0])

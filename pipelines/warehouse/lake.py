@@ -1,0 +1,164 @@
+"""The warehouse as a DuckLake: catalog in PostgreSQL, data as Parquet under `SENTRA_LAKE_DATA_PATH`.
+
+Chosen by configuration: `SENTRA_WAREHOUSE=ducklake:postgres:<libpq DSN>` (docs/DEPLOY.md). Many processes
+write it at once; `pipelines.resources.connect` opens it like the file and the rest of Sentra cannot tell.
+
+- Extensions are never downloaded: DuckDB loads the `ducklake` and `postgres` wheels' files.
+- The lake's schema is the file's: the migrations are applied to an in-memory DuckDB and its tables and
+  views are created in the lake without what DuckLake lacks (primary keys, sequences). File ids come from
+  a PostgreSQL sequence in the catalog's database, so concurrent ingests never share one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipelines.core.errors import UserError
+from pipelines.warehouse import migrate
+from pipelines.warehouse.sqlfiles import sql
+
+PREFIX = "ducklake:"
+NAME = "lake"  # the attached catalog's name in every connection
+CATALOG = "lake_catalog"  # the catalog's PostgreSQL database, attached to reach its file-id sequence (sql/lake_*)
+_EXTENSIONS = {"ducklake": ("duckdb_extension_ducklake", "ducklake"),
+               "postgres_scanner": ("duckdb_extension_postgres", "postgres")}  # fmt: skip
+
+
+class LakeError(UserError):
+    """The lake cannot be opened or its schema does not fit: one line."""
+
+
+def is_lake(target: str) -> bool:
+    return target.startswith(PREFIX)
+
+
+def catalog_dsn(target: str) -> str:
+    """`ducklake:postgres:<dsn>` → `<dsn>`."""
+    kind, _, dsn = target[len(PREFIX) :].partition(":")
+    if kind != "postgres" or not dsn:
+        raise LakeError(
+            f"SENTRA_WAREHOUSE={target!r}: a lake is `ducklake:postgres:<libpq DSN>` (catalog in PostgreSQL)"
+        )
+    return dsn
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _extension_dir() -> Path:
+    """A DuckDB extension folder made of the PyPI wheels' files (named as DuckDB's `LOAD` expects)."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sentra" / "duckdb-extensions"
+    folder = folder / f"v{duckdb.__version__}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (package, file) in _EXTENSIONS.items():
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            raise LakeError(f"the DuckDB extension {name} is not installed: pip install {package.replace('_', '-')}")
+        src = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / f"{file}.duckdb_extension"
+        if not src.exists():
+            raise LakeError(f"{src}: no {name} extension for DuckDB {duckdb.__version__} (the lake needs DuckDB 1.5.5)")
+        dst = folder / f"{name}.duckdb_extension"
+        if not dst.exists():
+            tmp = dst.with_suffix(f".{os.getpid()}.tmp")
+            tmp.symlink_to(src)
+            os.replace(tmp, dst)  # two processes starting at once both end with the same link
+    return folder
+
+
+def data_path() -> str:
+    path = os.environ.get("SENTRA_LAKE_DATA_PATH", "").strip()
+    if not path:
+        raise LakeError("SENTRA_LAKE_DATA_PATH is not set: the lake's Parquet folder (a shared path or s3://…)")
+    if "://" not in path:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_lake(target: str, memory_limit: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `lake` and in use (temp tables stay local)."""
+    dsn = catalog_dsn(target)
+    config = {"memory_limit": memory_limit, "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    con = duckdb.connect(config=config)
+    try:
+        folder = _extension_dir()
+        for name in _EXTENSIONS:
+            con.execute(f"LOAD {_literal(str(folder / f'{name}.duckdb_extension'))}")
+        options = f"DATA_PATH {_literal(data_path())}" + (", READ_ONLY" if read_only else "")
+        con.execute(f"ATTACH {_literal(target)} AS {NAME} ({options})")
+        con.execute(f"ATTACH {_literal(dsn)} AS {CATALOG} (TYPE postgres{', READ_ONLY' if read_only else ''})")
+        con.execute(f"USE {NAME}")
+    except duckdb.Error as exc:
+        con.close()
+        raise LakeError(f"{target}: the lake cannot be opened: {str(exc).strip().splitlines()[0]}") from None
+    return con
+
+
+def read_only_attach(target: str) -> str:
+    """How an economist's own DuckDB session reads the lake: attached read-only, no copy and no lock."""
+    return f"ATTACH {_literal(target)} AS sentra (DATA_PATH {_literal(data_path())}, READ_ONLY)"
+
+
+def _reference_schema() -> duckdb.DuckDBPyConnection:
+    """The file warehouse's schema, in memory: every migration applied."""
+    ref = duckdb.connect()
+    migrate.upgrade(ref, ":memory:")
+    return ref
+
+
+def _columns(ref: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    cols = ref.execute(sql("lake_reference_columns"), [schema, table]).fetchall()
+    parts = []
+    for name, dtype, nullable, default in cols:
+        part = f'"{name}" {dtype}' + ("" if nullable else " NOT NULL")
+        parts.append(part + (f" DEFAULT {default}" if default is not None and "nextval" not in default else ""))
+    return ", ".join(parts)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection, target: str) -> bool:
+    """Bring an empty lake to the code's schema in one transaction; check a lake that has one. True if created."""
+    code = migrate.latest()
+    current = migrate.version(con)
+    if current == code:
+        return False
+    if current:
+        raise LakeError(
+            f"{target}: the lake is at schema version {current}, this Sentra expects {code}; lakes are created at "
+            "the latest schema and not migrated in place yet (docs/DEPLOY.md, 'Upgrades')"
+        )
+    ref = _reference_schema()
+    try:
+        tables = ref.execute(sql("lake_reference_tables")).fetchall()
+        views = ref.execute(sql("lake_reference_views")).fetchall()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for schema in sorted({s for s, _ in tables}):
+                con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            for schema, table in tables:
+                con.execute(f'CREATE TABLE "{schema}"."{table}" ({_columns(ref, schema, table)})')
+            for (view,) in views:
+                con.execute(view)
+            rows = ref.execute("SELECT * FROM meta.schema_version ORDER BY version").fetchall()
+            con.executemany("INSERT INTO meta.schema_version VALUES (?, ?, ?, ?)", rows)
+            con.execute(sql("lake_file_id_sequence"))
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        ref.close()
+    return True
+
+
+def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next file id from PostgreSQL's sequence: unique across every process writing the lake."""
+    return int(con.execute(sql("lake_next_file_id")).fetchall()[0][0])
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A DuckLake commit that lost to another writer's (retrying the unit of work is safe)."""
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
