@@ -30,7 +30,13 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transactions": {
         "transaction_id": (
-            "nomor_transaksi", "no_transaksi", "id_transaksi", "kode_transaksi", "nomor_nota", "no_nota", "no_faktur",
+            "nomor_transaksi",
+            "no_transaksi",
+            "id_transaksi",
+            "kode_transaksi",
+            "nomor_nota",
+            "no_nota",
+            "no_faktur",
         ),
         "producer_id": _PRODUCER,
         "occurred_at": ("tanggal", "tgl", "waktu", "tanggal_transaksi", "waktu_transaksi", "tanggal_waktu"),
@@ -59,7 +65,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "currency": ("mata_uang", "valuta", "kode_valuta"),
         "rate_idr": ("kurs", "kurs_tengah", "nilai_kurs", "kurs_jisdor", "rate"),
     },
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -228,8 +234,14 @@ def markdown() -> str:
         out.append("")
     for layout in [*(x for xs in OTHER_LAYOUTS.values() for x in xs), *MARKETPLACES.values()]:
         order = "month first" if layout.date_order == "mdy" else "day first"
-        out += [f"### {layout.title}", "", f"Layout `{layout.name}`, source `{layout.source}`; ambiguous slash "
-                f"dates are read {order}.", "", "| meaning | accepted headers |", "|---|---|"]  # fmt: skip
+        out += [
+            f"### {layout.title}",
+            "",
+            f"Layout `{layout.name}`, source `{layout.source}`; ambiguous slash dates are read {order}.",
+            "",
+            "| meaning | accepted headers |",
+            "|---|---|",
+        ]
         for meaning, spellings in layout.columns.items():
             tag = " (required)" if meaning in layout.required else ""
             tag += " (once per order, never summed)" if meaning in layout.order_level else ""

@@ -1,8 +1,10 @@
-"""Warehouse DDL generated from the contracts, so tables and parsers never disagree.
+"""What the contracts call for in the warehouse, to check the schema against, and identifier quoting.
 
-The warehouse itself is created and changed only by the numbered migrations in `sql/migrations/`
-(`pipelines/migrate.py`): this DDL is what they must produce for the per-source tables, and
-tests/test_migrations.py fails when a contract changes without a migration that follows it.
+One source of truth for the schema: the numbered migrations in `sql/migrations/` (applied by
+`pipelines/warehouse/migrate.py`) create and change the warehouse, and nothing else does. `contract_ddl` is
+what they must produce for the per-source tables: tests/test_migrations.py fails when a contract changes
+without a migration that follows it, so the parser (built from the same contracts) and the tables never
+disagree.
 `q` and `qualified` quote identifiers for the SQL the pipeline runs.
 
 Identifiers here come only from the contracts (code, not file contents), and are quoted.
@@ -64,8 +66,8 @@ def duplicates_table(c: Contract) -> str:
     return _table(f"raw.{q(c.source + '_duplicates')}", [("_key", "VARCHAR NOT NULL"), *LINEAGE])
 
 
-def all_ddl() -> list[str]:
-    """The schemas and per-source tables the contracts call for (the migrations must match them)."""
+def contract_ddl() -> list[str]:
+    """The schemas and per-source tables the contracts call for: what the migrated warehouse is checked against."""
     stmts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
     for c in CONTRACTS.values():
         stmts += [raw_table(c), quarantine_table(c), duplicates_table(c)]

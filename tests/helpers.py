@@ -7,16 +7,20 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from pipelines.core.config import settings
+from pipelines.core.config import Settings, settings
 from pipelines.core.periods import range_tags
-from pipelines.definitions import defs
-from pipelines.ingest import settings as ingest_settings
+from pipelines.definitions import build, resources
+from pipelines.orchestration.jobs import daily_job, ingest_job, monthly_job
 
-ASSETS = list(defs.assets or [])
-INGEST = dg.AssetSelection.groups("raw") | dg.AssetSelection.assets("stg_producers", "stg_fx_rates")
-DAILY = dg.AssetSelection.assets("stg_transactions").downstream() & dg.AssetSelection.groups("stg", "marts")
-MONTHLY = dg.AssetSelection.assets("stg_exports").downstream() & dg.AssetSelection.groups("stg", "marts")
-RESOURCES = dict(defs.resources)
+DEFS = build(Settings.from_env())  # the graph, checks and schedules; runs take resources_now() (per-test settings)
+ASSETS = list(DEFS.assets or [])
+# What the run order's first steps build (pipelines.orchestration.jobs), as asset selections.
+INGEST, DAILY, MONTHLY = (job.selection for job in (ingest_job, daily_job, monthly_job))
+
+
+def resources_now() -> dict[str, object]:
+    """The resources for this test's environment (its own data folder, settings it set): read at each call."""
+    return resources(Settings.from_env())
 
 
 EPHEMERAL: list[dg.DagsterInstance] = []  # the test's in-memory instance, set by conftest.dagster_instance
@@ -29,10 +33,9 @@ def instance() -> dg.DagsterInstance:
 
 
 def ingest() -> dict[str, dict]:
-    """Materialize the raw layer; return each asset's metadata values. SENTRA_INGEST is read now, as a
-    deployment reads it when it loads the definitions."""
-    resources = {**RESOURCES, "ingest": ingest_settings.from_environment()}
-    result = dg.materialize(ASSETS, selection=INGEST, instance=instance(), resources=resources)
+    """Materialize the raw layer; return each asset's metadata values. The settings (SENTRA_INGEST…) are read
+    now, as a deployment reads them when it loads the definitions."""
+    result = dg.materialize(ASSETS, selection=INGEST, instance=instance(), resources=resources_now())
     return {
         e.asset_key.to_user_string(): {
             k: v.value for k, v in e.step_materialization_data.materialization.metadata.items()
@@ -44,7 +47,7 @@ def ingest() -> dict[str, dict]:
 def build(first: str, last: str, grain: str = "day") -> dg.ExecuteInProcessResult:
     selection = DAILY if grain == "day" else MONTHLY
     tags = range_tags(date.fromisoformat(first), date.fromisoformat(last), grain)
-    return dg.materialize(ASSETS, selection=selection, instance=instance(), resources=RESOURCES, tags=tags)
+    return dg.materialize(ASSETS, selection=selection, instance=instance(), resources=resources_now(), tags=tags)
 
 
 def query(sql: str, params: list | None = None) -> list[tuple]:

@@ -1,6 +1,7 @@
 """Totals computed straight from landing CSV files with the standard library only.
 
-A second, independent reading of the semantics in the README, to check the pipeline's marts against.
+A second, independent reading of the semantics in docs/DATA.md ("Semantics: what the numbers mean"), to check
+the pipeline's marts against.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ thousands separator in a CSV, amounts with zeros too many or too few). No publis
 every value below is made up, so the expected outcome is known exactly.
 
 Every writer takes the landing folder (`.../landing`) and writes into its subfolder. It returns its
-truth: `Rates` (middle rate per (date, currency)), an `Outcome` (turnover and sales per local day,
+truth: `Rates` (middle rate per (date, currency)), a `SalesTruth` (turnover and sales per local day,
 excluded orders, quarantined lines) or `Refused` (the whole file must be turned away, and why).
 """
 
@@ -32,7 +32,7 @@ Order = tuple[str, str, datetime, list[Item], int]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SalesTruth:
     """What ingesting a transactions file must give."""
 
     totals: dict[date, int]  # turnover per local (Asia/Jakarta) day, whole rupiah
@@ -80,7 +80,7 @@ def _goods(order: Order) -> int:
     return sum(price * qty for _, price, qty, _ in _items(order))
 
 
-def outcome(orders: list[Order], sale_statuses: set[str]) -> Outcome:
+def outcome(orders: list[Order], sale_statuses: set[str]) -> SalesTruth:
     """Turnover = Σ unit price after discount × quantity over the orders whose status is a sale."""
     totals: dict[date, int] = defaultdict(int)
     sales: Counter[date] = Counter()
@@ -91,7 +91,7 @@ def outcome(orders: list[Order], sale_statuses: set[str]) -> Outcome:
             sales[order[2].date()] += 1
         else:
             excluded += 1
-    return Outcome(dict(totals), dict(sales), excluded)
+    return SalesTruth(dict(totals), dict(sales), excluded)
 
 
 # ---- Bank Indonesia: Kurs Transaksi BI --------------------------------------------------------------
@@ -338,7 +338,7 @@ SHOPEE_ORDERS: list[Order] = [
      [("Boneka Mini", 45_000, 2), ("Gantungan Kunci Boneka", 135_000, 1)], 9_000),
     ("2503047A1C3E5G", "Selesai", datetime(2025, 3, 4, 19, 45), [("Boneka Beruang 30cm", 99_500, 1, 110_000)], 0),
 ]  # fmt: skip
-SHOPEE_EXPECTED = Outcome(
+SHOPEE_EXPECTED = SalesTruth(
     totals={date(2025, 3, 3): 557_469, date(2025, 3, 4): 1_499_500},
     sales={date(2025, 3, 3): 2, date(2025, 3, 4): 2},
     excluded=3,
@@ -372,7 +372,9 @@ def _shopee_rows(orders: list[Order], form: str, numeric_resi: bool = False) -> 
     return rows
 
 
-def shopee_old(landing: Path, producer: str, orders: list[Order] = SHOPEE_ORDERS, name: str = SHOPEE_FILE) -> Outcome:
+def shopee_old(
+    landing: Path, producer: str, orders: list[Order] = SHOPEE_ORDERS, name: str = SHOPEE_FILE
+) -> SalesTruth:
     """`transactions/shopee/<producer>/Order.all.20250301_20250331.xlsx`, sheet 'orders', the older form with
     `Total Harga Produk` (price × quantity of the line); `Total Pembayaran` (goods + shipping of the ORDER)
     repeated on every line; money text '99.500'; times '2025-03-03 09:15'.
@@ -382,7 +384,9 @@ def shopee_old(landing: Path, producer: str, orders: list[Order] = SHOPEE_ORDERS
     return outcome(orders, SHOPEE_SALE)
 
 
-def shopee_new(landing: Path, producer: str, orders: list[Order] = SHOPEE_ORDERS, name: str = SHOPEE_FILE) -> Outcome:
+def shopee_new(
+    landing: Path, producer: str, orders: list[Order] = SHOPEE_ORDERS, name: str = SHOPEE_FILE
+) -> SalesTruth:
     """The newer form: no `Total Harga Produk`; `Subtotal Pesanan` (goods of the ORDER) repeated per line."""
     rows = _shopee_rows(orders, "new")
     _sheet(landing / "transactions" / "shopee" / producer / name, {"orders": [SHOPEE_NEW_HEADER, *rows]})
@@ -453,7 +457,7 @@ TOKOPEDIA_ORDERS: list[Order] = [
     ("INV/20250313/MPL/3920081155", "Dibatalkan Sistem", datetime(2025, 3, 13, 20, 30),
      [("Boneka Beruang 30cm", 99_500, 3, 110_000)], 15_000),
 ]  # fmt: skip
-TOKOPEDIA_EXPECTED = Outcome(
+TOKOPEDIA_EXPECTED = SalesTruth(
     totals={date(2025, 3, 3): 234_000, date(2025, 3, 4): 1_150_000, date(2025, 3, 13): 375_000},
     sales={date(2025, 3, 3): 1, date(2025, 3, 4): 1, date(2025, 3, 13): 1},
     excluded=2,
@@ -463,7 +467,7 @@ TOKOPEDIA_HEADER = ["Nomor", "Nomor Invoice", "Tanggal Pembayaran", "Status Tera
                     "Nama Pembeli", "Kota"]  # fmt: skip
 
 
-def tokopedia(landing: Path, producer: str, orders: list[Order] = TOKOPEDIA_ORDERS) -> Outcome:
+def tokopedia(landing: Path, producer: str, orders: list[Order] = TOKOPEDIA_ORDERS) -> SalesTruth:
     """`transactions/tokopedia/<producer>/Laporan Penjualan 2025-03.xlsx`: three title rows, row 4 blank,
     header on row 5; `Tanggal Pembayaran` text '03-03-2025 09:15:00' (day first); money whole numbers;
     `Harga Jual (IDR)` the unit price after discount; `Total Penjualan (IDR)` the order total (goods +
@@ -499,7 +503,7 @@ TIKTOK_ORDERS: list[Order] = [
     ("576920077431236610", "Selesai", datetime(2025, 3, 14, 19, 59, 59),
      [("Boneka Mini", 42_500, 3, 50_000), ("Boneka Beruang 30cm", 95_000, 1, 110_000)], 0),
 ]  # fmt: skip
-TIKTOK_EXPECTED = Outcome(
+TIKTOK_EXPECTED = SalesTruth(
     totals={date(2025, 3, 3): 260_000, date(2025, 3, 4): 179_900, date(2025, 3, 14): 222_500},
     sales={date(2025, 3, 3): 1, date(2025, 3, 4): 1, date(2025, 3, 14): 1},
     excluded=2,
@@ -532,7 +536,7 @@ _TIKTOK_SUB = {"Selesai": ("Selesai", ""), "Dibatalkan": ("Dibatalkan oleh pembe
                "Belum dibayar": ("Belum dibayar", "")}  # fmt: skip
 
 
-def tiktok(landing: Path, producer: str, orders: list[Order] = TIKTOK_ORDERS) -> Outcome:
+def tiktok(landing: Path, producer: str, orders: list[Order] = TIKTOK_ORDERS) -> SalesTruth:
     """`transactions/tiktok/<producer>/Semua pesanan.csv`, UTF-8 with BOM; a description line under the header;
     18-digit Order IDs; `SKU Subtotal After Discount` the line value (platform discount 0, the seller's
     discount the rest); `Order Amount` the order total (goods + shipping) repeated per line; times
@@ -576,7 +580,7 @@ DATE_CASES: dict[str, tuple[list[str], list[date] | None]] = {
 
 def tx_dates(landing: Path, name: str, texts: list[str]) -> Path:
     """`transactions/<name>.csv` in the contract's columns, `occurred_at` holding `texts`; truth in DATE_CASES
-    (`date_case` writes a case by name and returns its Outcome or Refused).
+    (`date_case` writes a case by name and returns its SalesTruth or Refused).
     """
     rows = [[f"D{i + 1}", "P1", t, (i + 1) * 100_000, 1, "", "tunai"] for i, t in enumerate(texts)]
     path = _generic(landing, name)
@@ -584,7 +588,7 @@ def tx_dates(landing: Path, name: str, texts: list[str]) -> Path:
     return path
 
 
-def date_case(landing: Path, case: str) -> Outcome | Refused:
+def date_case(landing: Path, case: str) -> SalesTruth | Refused:
     texts, days = DATE_CASES[case]
     path = tx_dates(landing, case.replace(" ", "_"), texts)
     if days is None:
@@ -592,7 +596,7 @@ def date_case(landing: Path, case: str) -> Outcome | Refused:
     totals: dict[date, int] = defaultdict(int)
     for i, d in enumerate(days):
         totals[d] += (i + 1) * 100_000
-    return Outcome(dict(totals), dict(Counter(days)))
+    return SalesTruth(dict(totals), dict(Counter(days)))
 
 
 # Line 4 writes Rp75.000 as `75,000` unquoted: one field more than the header (8 for 7).
@@ -604,14 +608,14 @@ G3,P2,2025-03-04T08:00:00,75,000,1,,tunai
 G4,P2,2025-03-04T19:45:00,980500,3,,marketplace
 G5,P2,2025-03-04T20:00:00,150000,1,,pameran
 """
-TX_RAGGED_EXPECTED = Outcome(
+TX_RAGGED_EXPECTED = SalesTruth(
     totals={date(2025, 3, 3): 1_325_000, date(2025, 3, 4): 1_130_500},
     sales={date(2025, 3, 3): 2, date(2025, 3, 4): 2},
     quarantined=(4,),
 )
 
 
-def tx_ragged(landing: Path) -> Outcome:
+def tx_ragged(landing: Path) -> SalesTruth:
     """`transactions/ragged.csv`: four good rows accepted, line 4 (G3, an extra field) quarantined."""
     path = _generic(landing, "ragged")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -629,10 +633,10 @@ IMPLAUSIBLE_ROWS = [
     ["I3", "P2", "2025-03-04T11:00:00", 50_000_000_000, 1, "", "grosir"],
     ["I4", "P2", "2025-03-04T19:45:00", 980_500, 3, "", "marketplace"],
 ]
-IMPLAUSIBLE_PLAUSIBLE = Outcome(
+IMPLAUSIBLE_PLAUSIBLE = SalesTruth(
     totals={date(2025, 3, 3): 125_000, date(2025, 3, 4): 980_500}, sales={date(2025, 3, 3): 1, date(2025, 3, 4): 1}
 )
-IMPLAUSIBLE_ALL = Outcome(
+IMPLAUSIBLE_ALL = SalesTruth(
     totals={date(2025, 3, 3): 125_500, date(2025, 3, 4): 50_000_980_500},
     sales={date(2025, 3, 3): 2, date(2025, 3, 4): 2},
 )

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import REGISTRY
-from helpers import ASSETS, RESOURCES, build, ingest, instance
+from helpers import ASSETS, build, ingest, instance, resources_now
 
 from pipelines.alerts import deadlines, sensors
 from pipelines.alerts.settings import OFF, Deadline, from_environment
@@ -140,14 +140,15 @@ def test_a_blocking_check_on_a_whole_table_fails_the_run_and_alerts(
     ingest()
     # A registry correction, then a second writer undoes its supersede: two current versions of P1.
     write_landing("producers", "p2.csv", [[REGISTRY[0][0], "UD Boneka Ceria Baru", *REGISTRY[0][2:]]])
-    assert _run("ingest_job", [a for a in ASSETS if a.key == dg.AssetKey("raw_producers")], resources=RESOURCES).success
+    raw_producers = [a for a in ASSETS if a.key == dg.AssetKey("raw_producers")]
+    assert _run("ingest_job", raw_producers, resources=resources_now()).success
     con = connect(settings().warehouse_target)
     con.execute("UPDATE raw.producers SET _is_current = true")
     con.close()
     failures = _tick(sensors.run_failure_alert).cursor
 
     # The registry is one table, not periods: its blocking check stops the step and the run fails.
-    failed = _run("ingest_job", [a for a in ASSETS if a.key == dg.AssetKey("stg_producers")], resources=RESOURCES)
+    failed = _run("ingest_job", [a for a in ASSETS if a.key == dg.AssetKey("stg_producers")], resources=resources_now())
     assert not failed.success
     failures = _tick(sensors.run_failure_alert, failures).cursor
     [mail] = mailbox.messages
@@ -187,7 +188,7 @@ def test_a_held_day_does_not_fail_the_run_and_the_held_alert_names_it(
 
     # The real daily job with a lowered ceiling: the staged day fails its blocking amount check and is held;
     # the run goes on (other days of a range would be written) and succeeds: no failure alert.
-    daily = dg.Definitions(assets=ASSETS, jobs=[daily_job], resources={**RESOURCES,
+    daily = dg.Definitions(assets=ASSETS, jobs=[daily_job], resources={**resources_now(),
                            "quality": QualitySettings(amount_ceiling_idr=1000)})  # fmt: skip
     tags = range_tags(date(2025, 3, 1), date(2025, 3, 1), "day")
     run = daily.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags, raise_on_error=False)
@@ -197,7 +198,7 @@ def test_a_held_day_does_not_fail_the_run_and_the_held_alert_names_it(
 
     # Publishing keeps the day's previous figures and says so: the held alert names the period and the check.
     cells_only = [a for a in ASSETS if a.key == dg.AssetKey("publish_cells")]
-    published = _run(publish_job.name, cells_only, resources=RESOURCES)
+    published = _run(publish_job.name, cells_only, resources=resources_now())
     assert published.success
     [materialization] = published.get_asset_materialization_events()
     meta = materialization.step_materialization_data.materialization.metadata

@@ -77,3 +77,27 @@ def test_few_top_level_modules_and_no_long_module() -> None:
     assert len(top) <= MAX_TOP_LEVEL_MODULES, top
     lines = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in _modules().values()}
     assert not {path: n for path, n in lines.items() if n > MAX_LINES}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_private_name_crosses_modules() -> None:
+    """A leading underscore means "this module's own": no other module imports it or reads it off the module."""
+    modules = _modules()
+    wrong = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases: set[str] = set()  # names bound to one of our modules in this file
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in modules and node.level == 0:
+                wrong += [f"{name} imports {node.module}.{a.name}" for a in node.names if _private(a.name)]
+                aliases |= {a.asname or a.name for a in node.names if f"{node.module}.{a.name}" in modules}
+            elif isinstance(node, ast.Import):
+                aliases |= {a.asname for a in node.names if a.asname and a.name in modules}
+        for node in ast.walk(tree):
+            named = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            if named and node.value.id in aliases and _private(node.attr):
+                wrong.append(f"{name} reads {node.value.id}.{node.attr}")
+    assert not wrong, "\n".join(sorted(wrong))

@@ -77,7 +77,7 @@ def version(name):
         raise metadata.PackageNotFoundError(name)
     return real(name)
 metadata.version = version
-from pipelines.cli import main
+from pipelines.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
     out = tmp_path / "out"

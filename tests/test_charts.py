@@ -18,14 +18,15 @@ from pipelines.publish.charts import draw
 from pipelines.publish.charts.draw import (
     chart_data,
     daily_turnover_chart,
-    daily_turnover_data,
     monthly_export_chart,
     monthly_export_data,
+    with_moving_average,
 )
 from pipelines.publish.charts.save import save_chart
 from pipelines.publish.formatting import (
     UnknownLanguageError,
     as_of_label,
+    chart_label,
     date_label,
     day_name,
     month_label,
@@ -33,7 +34,6 @@ from pipelines.publish.formatting import (
     number,
     rupiah,
     rupiah_short,
-    text,
     vega_locale,
 )
 
@@ -137,13 +137,13 @@ def test_as_of_label_is_jakarta_time() -> None:
 
 
 def test_unknown_language_is_a_clear_key_error() -> None:
-    for call in (lambda: rupiah(1, "fr"), lambda: text("source", "ms"), lambda: vega_locale("id-ID")):
+    for call in (lambda: rupiah(1, "fr"), lambda: chart_label("source", "ms"), lambda: vega_locale("id-ID")):
         with pytest.raises(KeyError, match="supported: id, en"):
             call()
     with pytest.raises(UnknownLanguageError):
         month_label(date(2025, 1, 1), "EN")
     with pytest.raises(KeyError, match="no chart text"):
-        text("no_such_label", "id")
+        chart_label("no_such_label", "id")
 
 
 def test_vega_locale() -> None:
@@ -160,13 +160,13 @@ def test_vega_locale() -> None:
 
 
 def test_texts_exist_in_both_languages() -> None:
-    assert text("daily_turnover_title") == "Omzet harian IKM Kota Bekasi"
-    assert text("daily_turnover_title", "en") == "Daily IKM turnover, Kota Bekasi"
-    assert text("moving_average_7d", "id") == "Rata-rata bergerak 7 hari"
-    assert text("moving_average_7d", "en") == "7-day moving average"
-    assert text("monthly_export_title", "id") == "Nilai ekspor bulanan"
-    assert text("source", "id") == "Sumber: Sentra, data produsen IKM dan PEB"
-    assert text("as_of", "en") == "Data as of"
+    assert chart_label("daily_turnover_title") == "Omzet harian IKM Kota Bekasi"
+    assert chart_label("daily_turnover_title", "en") == "Daily IKM turnover, Kota Bekasi"
+    assert chart_label("moving_average_7d", "id") == "Rata-rata bergerak 7 hari"
+    assert chart_label("moving_average_7d", "en") == "7-day moving average"
+    assert chart_label("monthly_export_title", "id") == "Nilai ekspor bulanan"
+    assert chart_label("source", "id") == "Sumber: Sentra, data produsen IKM dan PEB"
+    assert chart_label("as_of", "en") == "Data as of"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def _daily(values: dict[int, int | None], month: int = 1) -> pl.DataFrame:
 def test_moving_average_skips_missing_days_instead_of_zero() -> None:
     # 1-3 January recorded, 4-5 missing, 6-10 recorded; all days 100.
     df = _daily({1: 100, 2: 100, 3: 100, 6: 100, 7: 100, 8: 100, 9: 100, 10: 100})
-    out = daily_turnover_data(df)
+    out = with_moving_average(df)
     assert out["date"].to_list() == [date(2025, 1, d) for d in range(1, 11)]  # full calendar
     by_day = {r["date"].day: r for r in out.iter_rows(named=True)}
     assert by_day[4]["turnover_idr"] is None and by_day[5]["turnover_idr"] is None  # missing, not 0
@@ -199,7 +199,7 @@ def test_moving_average_skips_missing_days_instead_of_zero() -> None:
 
 def test_moving_average_is_a_calendar_window_mean() -> None:
     df = _daily({1: 10, 2: 20, 3: 30, 4: 40, 6: 60, 8: 80, 9: 90, 12: 121})
-    out = {r["date"].day: r["turnover_ma7_idr"] for r in daily_turnover_data(df).iter_rows(named=True)}
+    out = {r["date"].day: r["turnover_ma7_idr"] for r in with_moving_average(df).iter_rows(named=True)}
     assert out[4] == 25  # (10+20+30+40)/4
     assert out[6] == 32  # (10+20+30+40+60)/5, not /6: 5 January is missing, not zero
     assert out[8] == 46  # 2..8 Jan: (20+30+40+60+80)/5 = 46
@@ -210,12 +210,12 @@ def test_moving_average_is_a_calendar_window_mean() -> None:
 
 def test_daily_data_keeps_extra_columns_and_rejects_duplicates() -> None:
     df = _daily({1: 5, 2: 6}).with_columns(transactions=pl.Series([3, 4]))
-    out = daily_turnover_data(df)
+    out = with_moving_average(df)
     assert out.columns == ["date", "turnover_idr", "turnover_ma7_idr", "transactions"]
     with pytest.raises(ValueError, match="duplicate"):
-        daily_turnover_data(pl.concat([df, df]))
+        with_moving_average(pl.concat([df, df]))
     with pytest.raises(ValueError, match="missing column"):
-        daily_turnover_data(df.drop("turnover_idr"))
+        with_moving_average(df.drop("turnover_idr"))
 
 
 def _exports(months: list[date], commodities: tuple[str, ...] = ("boneka", "ikan_hias", "lainnya")) -> pl.DataFrame:
@@ -372,7 +372,7 @@ def test_csv_carries_the_moving_average(saved: dict[str, tuple[Path, list[Path]]
     assert csv.columns == ["date", "turnover_idr", "turnover_ma7_idr"]
     assert csv["date"].dtype == pl.Date and csv["date"][0] == date(2025, 3, 1)
     assert csv.filter(pl.col("date") == date(2025, 4, 12))["turnover_idr"].to_list() == [None]
-    expected = daily_turnover_data(_daily_sample())
+    expected = with_moving_average(_daily_sample())
     assert csv["turnover_ma7_idr"].to_list() == expected["turnover_ma7_idr"].to_list()
     first_line = (out_dir / "daily_id.csv").read_text(encoding="utf-8").splitlines()[1]
     assert first_line.startswith("2025-03-01,")

@@ -4,7 +4,7 @@ import ast
 import re
 from pathlib import Path
 
-from pipelines.definitions import defs
+from helpers import DEFS
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 
@@ -18,7 +18,7 @@ def _documented() -> dict[str, list[str]]:
 
 
 def _declared() -> set[str]:
-    return {spec.name for asset in defs.assets or [] for spec in asset.check_specs}
+    return {spec.name for asset in DEFS.assets or [] for spec in asset.check_specs}
 
 
 def test_every_declared_check_is_documented_and_nothing_else() -> None:

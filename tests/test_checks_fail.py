@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import dagster as dg
 import pytest
 from conftest import REGISTRY
-from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
+from helpers import ASSETS, DAILY, MONTHLY, build, ingest, instance, query, resources_now
 
 from pipelines.core.config import settings
 from pipelines.core.periods import range_tags
@@ -38,7 +38,7 @@ def _materialize(*names: str, first: str | None = None, last: str | None = None,
     """Materialize some assets (a selection, or the daily/monthly jobs' when `names` is empty)."""
     selection = dg.AssetSelection.assets(*names) if names else (DAILY if grain == "day" else MONTHLY)
     tags = range_tags(date.fromisoformat(first), date.fromisoformat(last or first), grain) if first else {}
-    resources = {**RESOURCES, **({"quality": quality} if quality else {})}
+    resources = {**resources_now(), **({"quality": quality} if quality else {})}
     return dg.materialize(ASSETS, selection=selection, instance=instance(), resources=resources, tags=tags,
                           raise_on_error=False)  # fmt: skip
 

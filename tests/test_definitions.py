@@ -1,22 +1,24 @@
-"""The code location loads, and its jobs, schedules and sensors are wired as the README says."""
+"""The code location loads, and its jobs, schedules and sensors are wired as docs/OPERATIONS.md says."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
-from helpers import ingest
+from helpers import DEFS, ingest, resources_now
 
 from pipelines.core import partitions
-from pipelines.definitions import defs
+from pipelines.core.config import settings
 from pipelines.orchestration.sensors import ingested_partitions_sensor, landing_sensor
 from pipelines.warehouse.connection import POOL
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 HISTORY = True  # reads run history: the persistent Dagster instance (tests/conftest.py)
 
+CALENDAR = partitions.calendar(settings().partitions_start)
+
 
 def test_definitions_load_with_every_layer() -> None:
-    graph = defs.resolve_asset_graph()
+    graph = DEFS.resolve_asset_graph()
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
     assert groups == {"raw", "stg", "marts", "reports", "publish"}
     names = {k.to_user_string() for k in graph.get_all_asset_keys()}
@@ -24,31 +26,31 @@ def test_definitions_load_with_every_layer() -> None:
                  "monthly_export_value_by_commodity", "monthly_export_value_by_destination"):  # fmt: skip
         assert mart in names
     # Every asset opens the warehouse, so every one is in the single-writer pool.
-    assert {a.op.pool for a in defs.assets} == {POOL}
+    assert {a.op.pool for a in DEFS.assets} == {POOL}
 
 
 def test_partitions_and_backfill_policy() -> None:
-    graph = defs.resolve_asset_graph()
+    graph = DEFS.resolve_asset_graph()
     daily = graph.get(dg.AssetKey("daily_turnover"))
-    assert daily.partitions_def == partitions.daily
+    assert daily.partitions_def == CALENDAR.daily
     # A day is a day in Kota Bekasi: 1 March runs from midnight WIB, 17:00 UTC the day before.
-    window = partitions.daily.time_window_for_partition_key("2025-03-01")
+    window = CALENDAR.daily.time_window_for_partition_key("2025-03-01")
     assert window.start.astimezone(UTC) == datetime(2025, 2, 28, 17, 0, tzinfo=UTC)
     assert window.end - window.start == timedelta(days=1)
-    assert graph.get(dg.AssetKey("monthly_export_value")).partitions_def == partitions.monthly
+    assert graph.get(dg.AssetKey("monthly_export_value")).partitions_def == CALENDAR.monthly
     assert daily.backfill_policy == dg.BackfillPolicy.single_run()
 
 
 def test_schedules_run_in_wib() -> None:
-    daily = defs.resolve_schedule_def("daily_schedule")
-    monthly = defs.resolve_schedule_def("monthly_schedule")
+    daily = DEFS.resolve_schedule_def("daily_schedule")
+    monthly = DEFS.resolve_schedule_def("monthly_schedule")
     assert (daily.cron_schedule, daily.execution_timezone) == ("0 6 * * *", "Asia/Jakarta")
     assert (monthly.cron_schedule, monthly.execution_timezone) == ("0 6 5 * *", "Asia/Jakarta")
-    assert {s.name for s in defs.sensors} == {
+    assert {s.name for s in DEFS.sensors} == {
         "landing_sensor", "ingested_partitions_sensor", "publish_sensor", "portal_sensor",
         "run_failure_alert", "publication_held_alert", "silent_producers_alert", "late_data_alert",
     }  # fmt: skip
-    reports = defs.resolve_schedule_def("monthly_report_schedule"), defs.resolve_schedule_def("weekly_report_schedule")
+    reports = DEFS.resolve_schedule_def("monthly_report_schedule"), DEFS.resolve_schedule_def("weekly_report_schedule")
     assert [(r.cron_schedule, r.execution_timezone) for r in reports] == [
         ("0 7 6 * *", "Asia/Jakarta"), ("0 7 * * 1", "Asia/Jakarta")
     ]  # fmt: skip
@@ -56,16 +58,17 @@ def test_schedules_run_in_wib() -> None:
 
 def test_landing_sensor_requests_an_ingest_once_per_change(write_landing) -> None:
     instance = dg.DagsterInstance.get()
-    assert isinstance(landing_sensor(dg.build_sensor_context(instance=instance)), dg.SkipReason)
+    empty = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now()))
+    assert isinstance(empty, dg.SkipReason)
     write_landing("producers", "p.csv", [])
-    first = landing_sensor(dg.build_sensor_context(instance=instance))
+    first = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now()))
     assert len(first.run_requests) == 1
-    again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    again = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now(), cursor=first.cursor))
     assert isinstance(again, dg.SkipReason)
     path = write_landing(
         "producers", "p.csv", [["P1", "x", "1234567890123", "Jatiasih", "", "makanan", "10792", "", "0"]]
     )
-    changed = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    changed = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now(), cursor=first.cursor))
     assert len(changed.run_requests) == 1 and str(path) in json.loads(changed.cursor)
 
 
@@ -83,6 +86,7 @@ def test_ingested_partitions_sensor_requests_each_touched_range(write_landing) -
         dagster_instance=instance,
         dagster_run=run,
         dagster_event=dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name=run.job_name),
+        resources=resources_now(),
     )
     requests = ingested_partitions_sensor(ctx)
     ranges = [

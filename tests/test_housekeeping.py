@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 from conftest import REGISTRY
-from helpers import ASSETS, RESOURCES, build, ingest, instance
+from helpers import ASSETS, build, ingest, instance, resources_now
 
 from pipelines.core.config import settings
 from pipelines.publish.files import TEMP_NAME, temp_path
@@ -56,7 +56,7 @@ def test_a_publish_run_removes_the_temporary_files_a_killed_run_left(write_landi
         _plant(publish / ".htaccess"),  # hidden, but not Sentra's
     ]
     result = dg.materialize(
-        ASSETS, selection=dg.AssetSelection.assets("publish_cells"), instance=instance(), resources=RESOURCES
+        ASSETS, selection=dg.AssetSelection.assets("publish_cells"), instance=instance(), resources=resources_now()
     )
     assert result.success
     assert [p for p in stale if p.exists()] == [] and all(p.exists() for p in kept)

@@ -16,6 +16,7 @@ from models.codes import CATEGORIES, COMMODITY_BY_HS_HEADING, COUNTRIES
 from pipelines.publish import i18n
 from pipelines.publish.charts import breakdowns, draw
 from pipelines.publish.formatting import LANGS, UnknownLanguageError
+from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
@@ -58,7 +59,7 @@ def test_report_and_chart_labels_come_from_the_catalogue() -> None:
     assert rt.t("turnover", "id") == i18n.text("report.turnover", "id") == "Omzet"
     assert rt.t("others_n", "id").format(n=3) == rt.t("others_n", "id", n=3) == "Lainnya (3 negara)"
     assert (
-        rt.check_name("coverage", "en") == "Reporting coverage" and rt.check_name("custom_rule", "id") == "custom_rule"
+        cw.check_name("coverage", "en") == "Reporting coverage" and cw.check_name("custom_rule", "id") == "custom_rule"
     )
     assert rt.methodology("id")[0].startswith("Sumber data:") and len(rt.methodology("en")) == 9
     assert rt.weekly_methodology("en")[0].startswith("Source: sales records")

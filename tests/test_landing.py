@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from conftest import HEADERS, REGISTRY
-from helpers import ingest, query
+from helpers import ingest, query, resources_now
 
 from models.contracts import Contract
 from pipelines.ingest import load, parse, rowsql
@@ -127,8 +127,9 @@ def test_the_landing_sensor_skips_files_an_ingest_outside_it_has_seen(write_land
     write_landing("transactions", "t.csv", [_tx("a")])
     ingest()  # as `sentra run` (`make demo`) does, outside the sensor
     instance = dg.DagsterInstance.get()
-    assert isinstance(landing_sensor(dg.build_sensor_context(instance=instance, cursor=None)), dg.SkipReason)
+    seen = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now(), cursor=None))
+    assert isinstance(seen, dg.SkipReason)
     new = write_landing("transactions", "t2.csv", [_tx("b")])
-    result = landing_sensor(dg.build_sensor_context(instance=instance, cursor=None))
+    result = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources_now(), cursor=None))
     assert len(result.run_requests) == 1 and result.run_requests[0].tags["sentra/changed_files"] == "1"
     assert str(new) in result.cursor

@@ -16,7 +16,7 @@ from pathlib import Path
 import layouts
 import pytest
 from helpers import build, ingest, query
-from layouts import Order, Outcome, Rates, Refused
+from layouts import Order, Rates, Refused, SalesTruth
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -96,7 +96,7 @@ def _raw_days(producer: str | None = None) -> dict[date, tuple[int, int]]:
     return {d: (t, n) for d, t, n in rows}
 
 
-def _days(outcome: Outcome) -> dict[date, tuple[int, int]]:
+def _days(outcome: SalesTruth) -> dict[date, tuple[int, int]]:
     return {d: (t, outcome.sales[d]) for d, t in outcome.totals.items()}
 
 
@@ -154,7 +154,7 @@ def test_jisdor_xlsx_gives_the_dollar_rate_of_each_day(landing: Path) -> None:
 
 # ---- marketplace order exports ------------------------------------------------------------------------
 
-Writer = Callable[[Path, str], Outcome]
+Writer = Callable[[Path, str], SalesTruth]
 # case -> (writer, producer, its orders, the statuses that are sales, the transaction_id prefix)
 MARKETPLACES: dict[str, tuple[Writer, str, list[Order], set[str], str]] = {
     "shopee old form": (layouts.shopee_old, "P3", layouts.SHOPEE_ORDERS, layouts.SHOPEE_SALE, "SHOPEE"),

@@ -123,7 +123,7 @@ def schema_of(con: duckdb.DuckDBPyConnection, ordered: bool = True) -> set[tuple
 
 def contract_schema(ordered: bool = True) -> set[tuple]:
     con = duckdb.connect()
-    for stmt in ddl.all_ddl():
+    for stmt in ddl.contract_ddl():
         con.execute(stmt)
     return schema_of(con, ordered)
 

@@ -159,7 +159,7 @@ def test_line_numbers_count_the_header_as_line_one(tmp_path) -> None:
 
 
 def test_ddl_follows_the_contracts() -> None:
-    stmts = "\n".join(ddl.all_ddl())
+    stmts = "\n".join(ddl.contract_ddl())
     for c in CONTRACTS.values():
         assert f'CREATE TABLE IF NOT EXISTS raw."{c.source}"' in stmts
         assert f'CREATE TABLE IF NOT EXISTS quarantine."{c.source}"' in stmts

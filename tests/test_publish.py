@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 from conftest import REGISTRY
-from helpers import ASSETS, DAILY, RESOURCES, build, ingest, instance, query
+from helpers import ASSETS, DAILY, build, ingest, instance, query, resources_now
 
 from pipelines.core.config import settings
 
@@ -25,7 +25,7 @@ def _tx(tid: str, producer: str, day: str, amount: int, category: str = "") -> l
 
 
 def _publish() -> dg.ExecuteInProcessResult:
-    return dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=RESOURCES)
+    return dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=resources_now())
 
 
 def _latest(chart: str, lang: str = "id", ext: str = "csv") -> pl.DataFrame:
@@ -102,7 +102,7 @@ def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_del
     assert _publish().success
     write_landing("transactions", "koreksi.csv", [_tx("t3", "P3", "2025-03-01", 900_000)])
     ingest()
-    strict = {**RESOURCES, "quality": QualitySettings(amount_ceiling_idr=100_000)}
+    strict = {**resources_now(), "quality": QualitySettings(amount_ceiling_idr=100_000)}
     held = dg.materialize(ASSETS, selection=DAILY,
                           instance=instance(), resources=strict, raise_on_error=False,
                           tags=range_tags(date(2025, 3, 1), date(2025, 3, 1), "day"))  # fmt: skip
@@ -124,7 +124,7 @@ def test_confidentiality_thresholds_are_configurable(write_landing) -> None:
     build("2025-03-01", "2025-03-01")
     assert _publish().success
     assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]  # 5 producers >= 3
-    strict = {**RESOURCES, "publishing": PublishSettings(min_producers=6)}
+    strict = {**resources_now(), "publishing": PublishSettings(min_producers=6)}
     assert dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=strict).success
     # 5 producers < 6: the only cell is confidential, so the chart is withdrawn rather than left up.
     assert not (settings().publish / "charts" / "daily_turnover" / "latest").exists()
@@ -158,7 +158,9 @@ def test_a_cell_that_does_not_reconcile_stops_publication_and_keeps_previous_cel
     con = duckdb.connect(settings().warehouse_target)
     con.execute("UPDATE publish.builds SET fingerprint = 'built by the code before this one'")
     con.close()
-    result = dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=RESOURCES, raise_on_error=False)
+    result = dg.materialize(
+        ASSETS, selection=PUBLISH, instance=instance(), resources=resources_now(), raise_on_error=False
+    )
     assert not result.success
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "reconciles_with_marts")
     assert not check.passed and "prints 5001" in str(check.metadata["first"].value)
@@ -213,7 +215,7 @@ def test_a_report_figure_that_does_not_reconcile_stops_the_report(write_landing,
 
     monkeypatch.setattr(published.Published, "get", inflated)
     weekly = dg.materialize(ASSETS, selection=dg.AssetSelection.assets("report_weekly"), instance=instance(),
-                            resources=RESOURCES, raise_on_error=False,
+                            resources=resources_now(), raise_on_error=False,
                             tags=range_tags(date(2025, 3, 3), date(2025, 3, 3), "week"))  # fmt: skip
     assert not weekly.success
     check = next(e for e in weekly.get_asset_check_evaluations() if e.check_name == "figures_reconcile_with_marts")

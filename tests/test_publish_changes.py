@@ -20,10 +20,11 @@ import duckdb
 import polars as pl
 import pytest
 from conftest import Built, build_in_process
-from helpers import ASSETS, RESOURCES, build, ingest, instance, query
+from helpers import ASSETS, build, ingest, instance, query, resources_now
 
 from pipelines.core.config import settings
 from pipelines.core.periods import range_tags
+from pipelines.publish import reports
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -36,7 +37,7 @@ NEW_DAY = date(2024, 4, 1)
 
 def _publish() -> dict[str, dict]:
     """Materialize the publish group; return each chart asset's metadata by chart id (and check it passed)."""
-    result = dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=RESOURCES)
+    result = dg.materialize(ASSETS, selection=PUBLISH, instance=instance(), resources=resources_now())
     assert result.success
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "reconciles_with_marts")
     assert check.passed  # the cells were reconciled with the marts on this run too
@@ -56,8 +57,8 @@ def _publish() -> dict[str, dict]:
 def _reports(raise_on_error: bool = True) -> list[dg.ExecuteInProcessResult]:
     """The March report and the briefs of the crafted weeks (Mondays 2024-02-26 … 2024-03-25)."""
     return [
-        dg.materialize(ASSETS, selection=dg.AssetSelection.assets(asset), instance=instance(), resources=RESOURCES,
-                       tags=range_tags(first, last, grain), raise_on_error=raise_on_error)
+        dg.materialize(ASSETS, selection=dg.AssetSelection.assets(asset), instance=instance(),
+                       resources=resources_now(), tags=range_tags(first, last, grain), raise_on_error=raise_on_error)
         for asset, first, last, grain in (("report_monthly", date(2024, 3, 1), date(2024, 3, 1), "month"),
                                           ("report_weekly", date(2024, 2, 26), date(2024, 3, 25), "week"))
     ]  # fmt: skip
@@ -188,7 +189,7 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
     def rebuilt(*args: object) -> None:
         raise AssertionError("a kept report was built again")
 
-    monkeypatch.setattr(report, "weekly_documents", rebuilt)
+    monkeypatch.setattr(reports, "weekly_documents", rebuilt)
     weekly = _reports(raise_on_error=False)[1]
     assert not weekly.success
     check = weekly.get_asset_check_evaluations()[0]
@@ -197,7 +198,7 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
 
 
 def after_names(stamps: dict[Path, tuple[int, str]], prefix: str) -> list[str]:
-    """The names of the files under `prefix` (a report folder: every file is rewritten with its reports.json)."""
+    """The names of the files under `prefix` (a report folder: every file is rewritten with its report.json)."""
     root = settings().publish
     return [p.relative_to(root).as_posix().removeprefix(prefix) for p in stamps
             if p.relative_to(root).as_posix().startswith(prefix)]  # fmt: skip
@@ -300,8 +301,8 @@ def test_the_renderer_fingerprint_covers_code_templates_texts_and_libraries() ->
 
     names = {p.relative_to(fingerprint.PUBLISH).as_posix() for p in fingerprint.REPORT_SOURCES
              if p.is_relative_to(fingerprint.PUBLISH)}  # fmt: skip
-    assert {"locale/id/LC_MESSAGES/sentra.po", "locale/en/LC_MESSAGES/sentra.po", "templates/reports.html.j2",
-            "static/report.css", "charts.py", "chart_save.py", "report/pdf.py"} <= names  # fmt: skip
+    assert {"locale/id/LC_MESSAGES/sentra.po", "locale/en/LC_MESSAGES/sentra.po", "templates/report.html.j2",
+            "static/report.css", "charts/draw.py", "charts/save.py", "reports/pdf.py"} <= names  # fmt: skip
     assert set(fingerprint.CHART_SOURCES) <= set(fingerprint.REPORT_SOURCES)
     assert all(p.is_file() for p in fingerprint.REPORT_SOURCES)
     assert {"altair", "vl-convert-python", "polars"} <= set(fingerprint._LIBRARIES)

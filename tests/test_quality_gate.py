@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import REGISTRY
-from helpers import ASSETS, DAILY, MONTHLY, RESOURCES, build, ingest, instance, query
+from helpers import ASSETS, DAILY, MONTHLY, build, ingest, instance, query, resources_now
 
 from pipelines.core.config import settings
 from pipelines.core.periods import range_tags
@@ -32,8 +32,10 @@ def _held() -> list[gate.Hold]:
 
 def _build_with(quality: QualitySettings, first: str, last: str, grain: str = "day") -> dg.ExecuteInProcessResult:
     tags = range_tags(date.fromisoformat(first), date.fromisoformat(last), grain)
-    return dg.materialize(ASSETS, selection=DAILY if grain == "day" else MONTHLY, instance=instance(),
-                          resources={**RESOURCES, "quality": quality}, tags=tags, raise_on_error=False)  # fmt: skip
+    return dg.materialize(
+        ASSETS, selection=DAILY if grain == "day" else MONTHLY, instance=instance(),
+        resources={**resources_now(), "quality": quality}, tags=tags, raise_on_error=False,
+    )  # fmt: skip
 
 
 def test_a_blocking_failure_holds_its_day_and_the_others_are_written(write_landing) -> None:

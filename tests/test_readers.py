@@ -52,13 +52,13 @@ def test_whole_rupiah_in_every_written_form(n: int, style: int) -> None:
 def test_decimals_with_a_comma_or_a_dot(units: int, cents: int) -> None:
     expected = f"{units}.{cents:02d}"
     for text in (f"{_grouped(units, '.')},{cents:02d}", f"{units},{cents:02d}", f"{units}.{cents:02d}"):
-        assert _one(normalise.number(pl.col("t")), text) == expected
+        assert _one(normalise.number_expr(pl.col("t")), text) == expected
     assert _one(normalise.whole_number(pl.col("t")), f"{units},{cents:02d}") is None  # not whole: never rounded
 
 
 @pytest.mark.parametrize("text", ["abc", "1e3", "12,5,0", "Rp", "1..2", "--5", "1.25.000", "5 ribu"])
 def test_text_that_is_not_a_number(text: str) -> None:
-    assert _one(normalise.number(pl.col("t")), text) is None
+    assert _one(normalise.number_expr(pl.col("t")), text) is None
 
 
 def _local(text: str) -> datetime | None:
@@ -279,7 +279,7 @@ def test_number_marks_are_decided_per_column_from_its_values(values: list[str], 
     frame = pl.DataFrame({"Nilai FOB": values}).lazy()
     found = conventions.decide(frame, {"Nilai FOB": "fob_value"}, layout)
     assert found.numbers.get("fob_value") == marks
-    assert Decimal(_one(normalise.number(pl.col("t"), marks), values[0])) == Decimal(read)
+    assert Decimal(_one(normalise.number_expr(pl.col("t"), marks), values[0])) == Decimal(read)
     assert bool(found.notes) == (marks is not None)  # `1.250` depends on the choice: the note says which
 
 

@@ -1,4 +1,4 @@
-"""Monthly report and weekly brief (pipelines.publish.report): figures, wording, files, determinism.
+"""Monthly report and weekly brief (pipelines.publish.reports): figures, wording, files, determinism.
 
 The data are small synthetic mart frames with totals chosen so every change is known by hand:
 March 2025 Rp15.207.000.000, February 2025 Rp14.580.000.000 (m-to-m +4,30 %), March 2024

@@ -1,4 +1,4 @@
-"""Tests for the messy sample (`pipelines.sample_messy`): the same records as the clean sample, other clothes."""
+"""Tests for the messy sample (`pipelines.sample.messy`): the same records as the clean sample, other clothes."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pytest
 
 from models.contracts import TRANSACTIONS
 from pipelines.sample import marketplace as mp
-from pipelines.sample.generate import FX_CURRENCIES, MTIME_STEP, generate
+from pipelines.sample.generate import MTIME_STEP, generate
 from pipelines.sample.messy import BI_HEADER, PEB_HEADER, SEMICOLON_HEADER, messify
+from pipelines.sample.rates import FX_CURRENCIES
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 

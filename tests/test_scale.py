@@ -104,7 +104,8 @@ def test_a_lost_lake_commit_asks_dagster_to_retry_the_step(
     other = connect(env["SENTRA_WAREHOUSE"])
     other.execute("CREATE TABLE marts.replaced (day INTEGER, value INTEGER)")
     other.execute("INSERT INTO marts.replaced VALUES (1, 1), (2, 2)")
-    with pytest.raises(dg.RetryRequested) as asked, Warehouse().connection() as con:
+    warehouse = Warehouse(path=env["SENTRA_WAREHOUSE"], memory="512MB")
+    with pytest.raises(dg.RetryRequested) as asked, warehouse.connection() as con:
         con.execute("BEGIN TRANSACTION")  # replace day 1 while another writer replaces day 2 and commits first
         con.execute("DELETE FROM marts.replaced WHERE day = 1")
         con.execute("INSERT INTO marts.replaced VALUES (1, 10)")

@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 from conftest import REGISTRY
-from helpers import ASSETS, RESOURCES, instance
+from helpers import ASSETS, instance, resources_now
 
 from pipelines.cli.main import main
 from pipelines.core.periods import range_tags
-from pipelines.definitions import defs
-from pipelines.orchestration.jobs import daily_job
+from pipelines.orchestration.jobs import daily_job, ingest_job
 from pipelines.quality.settings import QualitySettings
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
@@ -57,10 +56,12 @@ def test_status_shows_runs_freshness_held_periods_and_rejected_files(write_landi
     write_landing("producers", "p.csv", REGISTRY, mtime=now - 40 * 86400)
     write_landing("transactions", "t.csv", [_tx("a", "2025-03-01T10:00", 1900), _tx("b", "2025-03-01T11:00", 1100)],
                   mtime=now - 7200)  # fmt: skip
-    ingest = defs.resolve_job_def("ingest_job")
+    # This test's settings (its own data folder), not those the module-level definitions were built with.
+    here = dg.Definitions(assets=ASSETS, jobs=[ingest_job, daily_job], resources=resources_now())
+    ingest = here.resolve_job_def("ingest_job")
     assert ingest.execute_in_process(instance=instance()).success
     tags = range_tags(date(2025, 3, 1), date(2025, 3, 1), "day")
-    assert defs.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags).success
+    assert here.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags).success
 
     # A correction that a lowered ceiling blocks, and a file missing columns, in the last ingest.
     write_landing("transactions", "t2.csv", [_tx("b", "2025-03-01T11:00", 5000)], mtime=now - 3600)
@@ -68,8 +69,8 @@ def test_status_shows_runs_freshness_held_periods_and_rejected_files(write_landi
                   mtime=now - 5000)  # fmt: skip
     last_ingest = ingest.execute_in_process(instance=instance())
     assert last_ingest.success
-    strict = dg.Definitions(assets=ASSETS, jobs=[daily_job],
-                            resources={**RESOURCES, "quality": QualitySettings(amount_ceiling_idr=1000)})  # fmt: skip
+    strict_quality = {**resources_now(), "quality": QualitySettings(amount_ceiling_idr=1000)}
+    strict = dg.Definitions(assets=ASSETS, jobs=[daily_job], resources=strict_quality)
     held = strict.resolve_job_def("daily_job").execute_in_process(instance=instance(), tags=tags,
                                                                   raise_on_error=False)  # fmt: skip
     assert held.success  # the day is held by the publication gate, the run goes on

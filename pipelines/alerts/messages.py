@@ -78,8 +78,14 @@ def wib(moment: datetime) -> str:
 
 
 def _head(what: str, job: str, run_id: str, parts: str | None, url: str) -> list[str]:
-    return [what, "", f"Job:        {job}", f"Run:        {run_id}", f"Partitions: {parts or 'none (unpartitioned)'}",
-            f"Dagster:    {url}"]  # fmt: skip
+    return [
+        what,
+        "",
+        f"Job:        {job}",
+        f"Run:        {run_id}",
+        f"Partitions: {parts or 'none (unpartitioned)'}",
+        f"Dagster:    {url}",
+    ]
 
 
 def _checks(failures: list[CheckFailure]) -> list[str]:
@@ -101,8 +107,17 @@ def run_failed(
         lines += ["", "Checks that failed in the run:", *_checks(checks)]
     scope = f" ({parts.replace(' … ', '..')})" if parts else ""  # ASCII subjects: no encoded words to fold
     first = f": {steps[0].step}" if steps else ""
-    return Alert("run_failed", f"[Sentra] FAILED {job}{scope}{first} - run {run_id[:8]}", "\n".join(lines) + "\n",
-                 url, job, run_id, steps, parts, {"checks": [asdict(c) for c in checks]})  # fmt: skip
+    return Alert(
+        "run_failed",
+        f"[Sentra] FAILED {job}{scope}{first} - run {run_id[:8]}",
+        "\n".join(lines) + "\n",
+        url,
+        job,
+        run_id,
+        steps,
+        parts,
+        {"checks": [asdict(c) for c in checks]},
+    )
 
 
 def publication_held(ui: str, job: str, run_id: str, tags: dict[str, str], held: list[dict[str, Any]]) -> Alert:
@@ -124,8 +139,17 @@ def producers_silent(ui: str, job: str, run_id: str, tags: dict[str, str], check
     scope = (parts or "unpartitioned").replace(" … ", "..")
     subject = f"[Sentra] SILENT producers{f' ({n})' if n else ''} in {job} ({scope})"
     rows = [r for c in checks for r in c.rows]
-    return Alert("producers_silent", subject, "\n".join(lines) + "\n", url, job, run_id, [], parts,
-                 {"checks": [asdict(c) for c in checks], "producers": rows})  # fmt: skip
+    return Alert(
+        "producers_silent",
+        subject,
+        "\n".join(lines) + "\n",
+        url,
+        job,
+        run_id,
+        [],
+        parts,
+        {"checks": [asdict(c) for c in checks], "producers": rows},
+    )
 
 
 def data_late(
@@ -144,6 +168,11 @@ def data_late(
         f"Dagster:    {ui}",
     ]
     subject = f"[Sentra] LATE {source}: no new file by {wib(due)}"
-    details = {"source": source, "deadline": due.isoformat(), "since": since.isoformat(), "folder": folder,
-               "newest_file": newest.name if newest else None}  # fmt: skip
+    details = {
+        "source": source,
+        "deadline": due.isoformat(),
+        "since": since.isoformat(),
+        "folder": folder,
+        "newest_file": newest.name if newest else None,
+    }
     return Alert("data_late", subject, "\n".join(lines) + "\n", ui, details=details)

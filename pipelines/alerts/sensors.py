@@ -71,8 +71,16 @@ def failed_checks(
         meta = {k: v.value for k, v in ev.metadata.items()}
         observed = str(meta.get("observed") or ev.description or "failed")
         severity = ev.severity.value if ev.severity else "ERROR"
-        out.append(messages.CheckFailure(ev.asset_key.to_user_string(), ev.check_name, severity, bool(ev.blocking),
-                                         observed, _rows(meta.get("sample_failing_rows"))))  # fmt: skip
+        out.append(
+            messages.CheckFailure(
+                ev.asset_key.to_user_string(),
+                ev.check_name,
+                severity,
+                bool(ev.blocking),
+                observed,
+                _rows(meta.get("sample_failing_rows")),
+            )
+        )
     return out
 
 
@@ -100,11 +108,20 @@ def run_failure_alert(context: dg.RunFailureSensorContext) -> dg.SkipReason | No
         return dg.SkipReason(OFF)
     run = context.dagster_run
     # no step failed when the run died around its steps (run worker killed): `why` says what happened
-    steps = [messages.Step(e.step_key or "?", first_line(e.step_failure_data.error))
-             for e in context.get_step_failure_events()]  # fmt: skip
+    steps = [
+        messages.Step(e.step_key or "?", first_line(e.step_failure_data.error))
+        for e in context.get_step_failure_events()
+    ]
     why = context.failure_event.message or "the run failed"
-    alert = messages.run_failed(alerts.dagster_ui_url, run.job_name, run.run_id, dict(run.tags), steps,
-                                failed_checks(context.instance, run.run_id), why)  # fmt: skip
+    alert = messages.run_failed(
+        alerts.dagster_ui_url,
+        run.job_name,
+        run.run_id,
+        dict(run.tags),
+        steps,
+        failed_checks(context.instance, run.run_id),
+        why,
+    )
     notify.send(alert, alerts, context.log)
     return None
 
@@ -178,8 +195,9 @@ def late_sources(alerts: AlertSettings, now: datetime, cursor: dict[str, str], l
         f = deadlines.freshness(landing, source, rule, now, holidays)
         if not f.late or f.due is None or f.since is None or cursor.get(source) == f.due.isoformat():
             continue
-        alert = messages.data_late(alerts.dagster_ui_url, source, deadlines.describe(rule), f.due, f.since,
-                                   f.newest, str(landing / source))  # fmt: skip
+        alert = messages.data_late(
+            alerts.dagster_ui_url, source, deadlines.describe(rule), f.due, f.since, f.newest, str(landing / source)
+        )
         if notify.delivered(notify.send(alert, alerts, log)):
             cursor[source] = f.due.isoformat()
             alerted.append(source)

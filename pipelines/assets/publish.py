@@ -11,47 +11,45 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.assets.transform import MARTS
-from pipelines.core.config import settings
+from pipelines.core.config import Settings
 from pipelines.publish import cells, files, gate, layout, snapshot
 from pipelines.publish.charts import catalogue, editions
 from pipelines.publish.charts.catalogue import ChartDef
 from pipelines.publish.portal import manifest, page
 from pipelines.publish.settings import PublishSettings
+from pipelines.transform.marts import MARTS
 from pipelines.warehouse import lake
-from pipelines.warehouse.connection import Warehouse, pool, sql
+from pipelines.warehouse.connection import Sentra, Warehouse, pool, sql
 
 RECONCILED = "reconciles_with_marts"
 
 
-@dg.asset(
-    group_name="publish",
-    deps=list(MARTS),
-    pool=pool("publish_cells"),
-    kinds={"duckdb"},
-    check_specs=[
-        dg.AssetCheckSpec(RECONCILED, asset="publish_cells", blocking=True,
-                          description="Every published cell equals the marts (recomputed independently); every "
-                                      "hidden cell says why. Checked before the new cells are committed.")
-    ],
-)  # fmt: skip
+RECONCILED_SPEC = dg.AssetCheckSpec(
+    RECONCILED,
+    asset="publish_cells",
+    blocking=True,
+    description="Every published cell equals the marts (recomputed independently); every hidden cell says why. "
+    "Checked before the new cells are committed.",
+)
+
+
 def publish_cells(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+    context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings, sentra: Sentra
 ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """Every figure charts, reports and the portal print (publish.cells): days, weeks, months, years to date
     and the charts' windows with their breakdowns, from the marts, with disclosure control (few producers,
     dominance, "lainnya", secondary suppression). Rebuilt per family only when its marts' checks pass."""
     # Every publish run (CLI, sensor or UI) has this step: it clears the temporary files a killed run left, and
     # moves what an older Sentra left in the public tree to the internal one.
-    for tree in (settings().publish, settings().internal):
+    for tree in (sentra.publish, sentra.internal):
         for path in files.remove_stale_temps(tree):
             context.log.info(f"{path}: removed, a temporary file left by a run that was killed")
     now = datetime.now(UTC).replace(tzinfo=None)
     with warehouse.connection() as con:
         accepted = dict(con.execute(sql("file_rows_by_sha")).fetchall())
-        for line in layout.upgrade(settings(), accepted.get):
+        for line in layout.upgrade(sentra, accepted.get):
             context.log.info(line)
-        w = cells.window(con)
+        w = cells.chart_window(con)
         if w is None:
             raise dg.Failure("the marts have no rows yet — build a range of partitions with data first")
         builds = [cells.build_family(con, f, w, publishing.rule(), context.run_id, now) for f in gate.FAMILIES]
@@ -63,8 +61,10 @@ def publish_cells(
         metadata={"mismatches": len(wrong), "first": wrong[0].line() if wrong else "none"},
     )
     if wrong:
-        raise dg.Failure(f"published figures do not reconcile with the marts, nothing published: "
-                         f"{wrong[0].line()} (run {context.run_id}; {len(wrong)} in all)")  # fmt: skip
+        raise dg.Failure(
+            f"published figures do not reconcile with the marts, nothing published: "
+            f"{wrong[0].line()} (run {context.run_id}; {len(wrong)} in all)"
+        )
     for b in builds:
         if b.outcome == "held":
             context.log.warning(f"{b.family}: {b.reason}")
@@ -78,16 +78,16 @@ def publish_cells(
         metadata={
             **{f"{b.family}": f"{b.outcome}: {b.cells} cells" + (f" ({b.reason})" if b.reason else "") for b in builds},
             "held_families": dg.MetadataValue.json(held),
-        }  # fmt: skip
+        }
     )
 
 
-def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
+def _chart_asset(chart: ChartDef, s: Settings) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"chart_{chart.id}",
         group_name="publish",
-        deps=[publish_cells],
-        pool=pool(f"chart_{chart.id}"),
+        deps=["publish_cells"],
+        pool=pool(f"chart_{chart.id}", s),
         kinds={"altair"},
         description=f"{chart.description['en']} PNG (slides and A4 print), SVG, PDF, offline HTML, CSV, XLSX and "
         "metadata.json, in Indonesian and English, under publish/charts/" + chart.id + "/. Drawn only when its "
@@ -95,17 +95,18 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
         "new period only in a run tagged sentra/move_prints=true: one that built a month).",
     )
     def _asset(
-        context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings
+        context: dg.AssetExecutionContext, warehouse: Warehouse, publishing: PublishSettings, sentra: Sentra
     ) -> dg.MaterializeResult:
         with warehouse.connection() as con:
-            window = cells.window(con)
+            window = cells.chart_window(con)
             if window is None:
                 raise dg.Failure(
                     f"{chart.id}: the marts have no rows yet — build a range of partitions with data first"
                 )
             move = context.run.tags.get(editions.MOVE_PRINTS, "false") == "true"
-            out = editions.publish_chart(con, chart, window, settings().publish, context.run_id, publishing.rule(),
-                                              settings().internal, move)  # fmt: skip
+            out = editions.publish_chart(
+                con, chart, window, sentra.publish, context.run_id, publishing.rule(), sentra.internal, move
+            )
         if out is None:
             context.log.info(f"{chart.id}: no data in the window yet; nothing drawn")
             return dg.MaterializeResult(metadata={"files": 0, "redrawn": False, "note": "no data yet"})
@@ -123,31 +124,22 @@ def _chart_asset(chart: ChartDef) -> dg.AssetsDefinition:
                 "files_written": out.written,
                 "files": len(out.files),
                 "revised_figures": out.revisions,
-                **({"png": dg.MetadataValue.path(str(settings().publish / png))} if png else {}),
+                **({"png": dg.MetadataValue.path(str(sentra.publish / png))} if png else {}),
             }
         )
 
     return _asset
 
 
-chart_assets = [_chart_asset(c) for c in catalogue.CHARTS]
-
-
-@dg.asset(
-    group_name="publish",
-    deps=[*chart_assets, "report_monthly", "report_weekly"],
-    pool=pool("portal_index"),
-    kinds={"html"},
-)
-def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse, sentra: Sentra) -> dg.MaterializeResult:
     """The download portal: publish/index.html (static, offline) listing the latest charts and reports with
     their downloads, an archive by period, the revisions changelog and whether the data is delayed."""
     with warehouse.connection() as con:
-        path = manifest.write_manifest(con, settings().publish)
-    index = page.write_portal(settings().publish)
-    target = warehouse.resolved_path()
-    layout.write_internal_index(settings(), lake.read_only_attach(target) if lake.is_lake(target) else None)
-    drawn, kept = editions.drawn_by(settings().publish, context.run_id)
+        path = manifest.write_manifest(con, sentra.publish)
+    index = page.write_portal(sentra.publish)
+    target = warehouse.path
+    layout.write_internal_index(sentra, lake.read_only_attach(target) if lake.is_lake(target) else None)
+    drawn, kept = editions.drawn_by(sentra.publish, context.run_id)
     return dg.MaterializeResult(
         metadata={
             "manifest": dg.MetadataValue.path(str(path)),
@@ -160,27 +152,42 @@ def portal_index(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     )
 
 
-@dg.asset(
-    group_name="publish",
-    deps=list(MARTS),
-    pool=pool("marts_snapshot"),
-    kinds={"duckdb", "parquet"},
-)
-def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def marts_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse, sentra: Sentra) -> dg.MaterializeResult:
     """A read-only copy of every mart for the office's economists: internal/snapshot/sentra.duckdb and one
     Parquet file per table (internal: the marts hold the figures disclosure control hides). Query the copy,
     never the live warehouse (a session on it blocks the pipeline).
     A lake needs no copy: readers attach it read-only, and the metadata says how."""
-    if lake.is_lake(warehouse.resolved_path()):
-        return dg.MaterializeResult(metadata={"read_only": lake.read_only_attach(warehouse.resolved_path())})
+    if lake.is_lake(warehouse.path):
+        return dg.MaterializeResult(metadata={"read_only": lake.read_only_attach(warehouse.path)})
     with warehouse.connection() as con:
-        rows = snapshot.write_snapshot(con, settings().internal, context.run_id)
+        rows = snapshot.write_snapshot(con, sentra.internal, context.run_id)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(settings().internal / "snapshot" / snapshot.FILE)),
+            "path": dg.MetadataValue.path(str(sentra.internal / "snapshot" / snapshot.FILE)),
             "tables": dg.MetadataValue.json(rows),
         }
     )
 
 
-publish_assets = [publish_cells, *chart_assets, portal_index, marts_snapshot]
+def publish_assets(s: Settings) -> list[dg.AssetsDefinition]:
+    """The publish assets with the settings' pools: cells, a chart each, the portal and the snapshot."""
+    charts = [_chart_asset(c, s) for c in catalogue.CHARTS]
+    return [
+        dg.asset(
+            group_name="publish",
+            deps=list(MARTS),
+            pool=pool("publish_cells", s),
+            kinds={"duckdb"},
+            check_specs=[RECONCILED_SPEC],
+        )(publish_cells),
+        *charts,
+        dg.asset(
+            group_name="publish",
+            deps=[*(c.key for c in charts), "report_monthly", "report_weekly"],
+            pool=pool("portal_index", s),
+            kinds={"html"},
+        )(portal_index),
+        dg.asset(group_name="publish", deps=list(MARTS), pool=pool("marts_snapshot", s), kinds={"duckdb", "parquet"})(
+            marts_snapshot
+        ),
+    ]

@@ -5,15 +5,16 @@ from collections.abc import Iterator
 import dagster as dg
 
 from models.contracts import CONTRACTS, Contract
+from pipelines.assets.checked import Run, recorded
 from pipelines.core import dates, markdown
-from pipelines.core.config import settings
+from pipelines.core.config import Settings
 from pipelines.ingest.landing import SEEN_METADATA
 from pipelines.ingest.load import SourceResult, ingest_source
 from pipelines.ingest.settings import IngestSettings
-from pipelines.publish import quality_report
 from pipelines.quality import accounting
-from pipelines.quality.outcome import blocking_failures, record, specs, to_results
-from pipelines.warehouse.connection import Warehouse, pool
+from pipelines.quality.outcome import blocking_failures, specs, to_results
+from pipelines.quality.settings import QualitySettings
+from pipelines.warehouse.connection import Sentra, Warehouse, pool
 
 # Rows of a source can only be checked once the sources they refer to are in.
 _DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
@@ -28,14 +29,14 @@ def _files_table(result: SourceResult) -> str:
     return markdown.table(headers, rows)
 
 
-def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
+def build_raw_asset(contract: Contract, s: Settings) -> dg.AssetsDefinition:
     name = f"raw_{contract.source}"
 
     @dg.asset(
         name=name,
         group_name="raw",
         deps=_DEPS.get(contract.source, []),
-        pool=pool(name),
+        pool=pool(name, s),
         kinds={"duckdb", "csv", "excel", "parquet"},
         description=f"{contract.description} New or changed files from `landing/{contract.source}/` are "
         "ingested (each once, whatever its name; CSV, Excel, Parquet or JSON Lines); rejected rows go to "
@@ -43,15 +44,18 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         check_specs=specs(name, accounting.CHECKS),
     )
     def _raw(
-        context: dg.AssetExecutionContext, warehouse: Warehouse, ingest: IngestSettings
+        context: dg.AssetExecutionContext,
+        warehouse: Warehouse,
+        ingest: IngestSettings,
+        quality: QualitySettings,
+        sentra: Sentra,
     ) -> Iterator[dg.MaterializeResult]:
         with warehouse.connection() as con:
             result = ingest_source(
-                con, contract, settings().landing, context.run_id, dates.first_day(), dates.today(), ingest
+                con, contract, sentra.landing, context.run_id, sentra.partitions_start, dates.today(), ingest
             )
             outcomes = [accounting.accounting(con, contract.source, context.run_id), accounting.readable(result)]
-            record(con, context.run_id, name, outcomes)
-            quality_report.write_run_report(con, context.run_id, settings().internal)
+            recorded(con, Run.of(context.run_id, sentra, quality), name, outcomes)
         for f in result.rejected:
             context.log.warning(f.reason)
         for f in result.waiting:
@@ -91,4 +95,5 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
     return _raw
 
 
-raw_assets = [build_raw_asset(c) for c in CONTRACTS.values()]
+def raw_assets(s: Settings) -> list[dg.AssetsDefinition]:
+    return [build_raw_asset(c, s) for c in CONTRACTS.values()]

@@ -3,16 +3,16 @@
 Each report is a partition, built from the published cells (`publish_cells`) only. Before a report is
 written, every figure it prints is reconciled with the marts (a blocking check): a report that would
 state a figure the marts do not hold is not written. Files land in `publish/reports/<kind>/<period>/`:
-HTML (and PDF), the tables as CSV and XLSX, figures.json, and a `reports.json` the portal reads.
+HTML (and PDF), the tables as CSV and XLSX, figures.json, and a `report.json` the portal reads.
 
 A report is written again only when what it reads changed: the published cells it loads, its coverage and
 quality notes, the registry counts, or the renderer (`fingerprint.py`), or when one of its files is missing
-or altered. Otherwise its files are kept untouched, and the figures it prints (kept in reports.json) are
+or altered. Otherwise its files are kept untouched, and the figures it prints (kept in report.json) are
 reconciled with the marts again, so a kept report is checked exactly as a new one.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,14 +23,14 @@ import polars as pl
 
 from models.codes import TIMEZONE
 from pipelines.core import dates, partitions, periods
-from pipelines.core.config import settings
+from pipelines.core.config import Settings
 from pipelines.publish import fingerprint, gate, i18n, published, reconcile, reports
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
-from pipelines.warehouse.connection import Warehouse, pool, sql
+from pipelines.warehouse.connection import Sentra, Warehouse, pool, sql
 
 HISTORY_MONTHS = 25  # the month, the twelve before it for year-on-year, and January of last year for year-to-date
-# Each kind's title in every language (reports.json, the portal): catalogue entries `report.title.<kind>`.
+# Each kind's title in every language (report.json, the portal): catalogue entries `report.title.<kind>`.
 TITLES = {
     kind: {lang: i18n.text(f"report.title.{kind}", lang) for lang in i18n.LANGS} for kind in ("monthly", "weekly")
 }
@@ -72,7 +72,7 @@ def _kept(folder: Path, fp: str) -> pl.DataFrame | None:
     """The figures a report folder prints (claims), when it was written with fingerprint `fp` and every file
     it wrote is still there, byte for byte; None when it must be written again."""
     try:
-        render = json.loads((folder / "reports.json").read_text(encoding="utf-8")).get("render")
+        render = json.loads((folder / "report.json").read_text(encoding="utf-8")).get("render")
     except (OSError, ValueError, AttributeError):
         return None
     if not isinstance(render, dict) or render.get("fingerprint") != fp:
@@ -82,16 +82,23 @@ def _kept(folder: Path, fp: str) -> pl.DataFrame | None:
     return reconcile.from_rows(render.get("claims") or [])
 
 
-def _write_info(kind: str, period: str, docs: list[Path], data: list[Path], fp: str, claims: pl.DataFrame,
-                run_id: str) -> None:  # fmt: skip
-    """reports.json: titles, documents per language and the data files, what the portal lists; and under
+def _write_info(
+    kind: str, period: str, docs: list[Path], data: list[Path], fp: str, claims: pl.DataFrame, run_id: str
+) -> None:
+    """report.json: titles, documents per language and the data files, what the portal lists; and under
     `render` what a later run checks before keeping the report (fingerprint, each file's sha256, the claims)."""
     files = {lang: [p.name for p in docs if f".{lang}." in p.name] for lang in ("id", "en")}
     shas = {p.name: fingerprint.file_sha(p) for p in docs + data}
     render = {"fingerprint": fp, "dagster_run_id": run_id, "files": shas, "claims": reconcile.to_rows(claims)}
-    info = {"kind": kind, "period": period, "title": TITLES[kind], "files": files, "data": [p.name for p in data],
-            "render": render}  # fmt: skip
-    write_atomic(docs[0].parent / "reports.json", json.dumps(info, indent=2, ensure_ascii=False).encode("utf-8"))
+    info = {
+        "kind": kind,
+        "period": period,
+        "title": TITLES[kind],
+        "files": files,
+        "data": [p.name for p in data],
+        "render": render,
+    }
+    write_atomic(docs[0].parent / "report.json", json.dumps(info, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def _held_within(con: duckdb.DuckDBPyConnection, first: date, last: date, family: str | None = None) -> str | None:
@@ -102,13 +109,24 @@ def _held_within(con: duckdb.DuckDBPyConnection, first: date, last: date, family
     return "; ".join(h.line() for h in holds) or None
 
 
-def _outcome(context: dg.AssetExecutionContext, wrong: list[str], written: list[Path], kept: list[str],
-             held: list[str], **meta: object) -> Events:  # fmt: skip
-    yield dg.AssetCheckResult(check_name=RECONCILED, passed=not wrong,
-                              metadata={"mismatches": len(wrong), "first": wrong[0] if wrong else "none"})  # fmt: skip
+def _outcome(
+    context: dg.AssetExecutionContext,
+    wrong: list[str],
+    written: list[Path],
+    kept: list[str],
+    held: list[str],
+    **meta: object,
+) -> Events:
+    yield dg.AssetCheckResult(
+        check_name=RECONCILED,
+        passed=not wrong,
+        metadata={"mismatches": len(wrong), "first": wrong[0] if wrong else "none"},
+    )
     if wrong:
-        raise dg.Failure(f"report figures do not reconcile with the marts, not written: {wrong[0]} "
-                         f"(run {context.run_id}; {len(wrong)} in all)")  # fmt: skip
+        raise dg.Failure(
+            f"report figures do not reconcile with the marts, not written: {wrong[0]} "
+            f"(run {context.run_id}; {len(wrong)} in all)"
+        )
     if kept:
         context.log.info(f"kept as written (figures unchanged, reconciled again): {', '.join(kept)}")
     for line in held:
@@ -120,24 +138,21 @@ def _outcome(context: dg.AssetExecutionContext, wrong: list[str], written: list[
             "kept": len(kept),
             "held_periods": dg.MetadataValue.json(held),
             "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "none"),
-        }  # fmt: skip
+        }
     )
 
 
-@dg.asset(group_name="reports", deps=["publish_cells"], partitions_def=partitions.monthly,
-          backfill_policy=dg.BackfillPolicy.single_run(), pool=pool("report_monthly"), kinds={"html", "pdf"},
-          check_specs=_spec("report_monthly"))  # fmt: skip
-def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
+def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse, sentra: Sentra) -> Events:
     """The monthly report (HTML and PDF, Indonesian and English) in the style of BPS's export release:
     headline figures with month-on-month, year-on-year and year-to-date changes, key points, charts,
     tables, coverage and quality notes, methodology; with its tables (CSV, XLSX) and figures.json.
     Under publish/reports/monthly/<YYYY-MM>/. Written only when what it reads changed (else kept, and the
     figures it prints reconciled with the marts again)."""
-    start, end = dates.window(context)
+    start, end = dates.partition_bounds(context)
     written, skipped, kept, wrong, held = [], [], [], [], []
     for month in periods.periods(start, end - timedelta(days=1), "month"):
         period, release = f"{month:%Y-%m}", f"report_monthly {month:%Y-%m}"
-        out = settings().publish / "reports" / "monthly" / period
+        out = sentra.publish / "reports" / "monthly" / period
         with warehouse.connection() as con:
             if why := _held_within(con, month, month_end(month)):
                 held.append(f"{period}: {why}")  # its figures are not published: the report waits with them
@@ -147,8 +162,9 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> E
                 skipped.append(period)  # no accepted export item yet: nothing to report
                 continue
             registry = (data.registered_producers, data.registered_exporters)
-            fp = _fingerprint("monthly", period, data.exports.digest, data.turnover.digest,
-                              fingerprint.frame(data.coverage), registry)  # fmt: skip
+            fp = _fingerprint(
+                "monthly", period, data.exports.digest, data.turnover.digest, fingerprint.frame(data.coverage), registry
+            )
             claims = _kept(out, fp)
             if claims is None:
                 docs, headlines = reports.monthly_documents(data), reports.headline_figures(data)
@@ -168,19 +184,16 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> E
     yield from _outcome(context, wrong, written, kept, held, skipped_months=", ".join(skipped) or "none")
 
 
-@dg.asset(group_name="reports", deps=["publish_cells"], partitions_def=partitions.weekly,
-          backfill_policy=dg.BackfillPolicy.single_run(), pool=pool("report_weekly"), kinds={"html"},
-          check_specs=_spec("report_weekly"))  # fmt: skip
-def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Events:
+def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse, sentra: Sentra) -> Events:
     """The weekly turnover brief (HTML, Indonesian and English): the week's turnover against the week
     before, by day and by category, with coverage notes; with its tables (CSV, XLSX) and figures.json.
     Under publish/reports/weekly/<YYYY-Www>/. Written only when what it reads changed, like the monthly."""
-    start, end = dates.window(context)
+    start, end = dates.partition_bounds(context)
     written, kept, wrong, held = [], [], [], []
     for monday in (start + timedelta(days=7 * i) for i in range((end - start).days // 7)):
         sunday = monday + timedelta(days=6)
         week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
-        out = settings().publish / "reports" / "weekly" / week
+        out = sentra.publish / "reports" / "weekly" / week
         with warehouse.connection() as con:
             if why := _held_within(con, monday, sunday, "turnover"):
                 held.append(f"{week}: {why}")
@@ -209,4 +222,23 @@ def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Ev
     yield from _outcome(context, wrong, written, kept, held)
 
 
-report_assets = [report_monthly, report_weekly]
+def report_assets(s: Settings) -> list[dg.AssetsDefinition]:
+    """The report assets with the settings' partitions and pools."""
+    cal = partitions.calendar(s.partitions_start)
+
+    def report_asset(fn: Callable[..., Events], grain: dg.PartitionsDefinition, kinds: set[str]) -> dg.AssetsDefinition:
+        name = fn.__name__
+        return dg.asset(
+            group_name="reports",
+            deps=["publish_cells"],
+            partitions_def=grain,
+            backfill_policy=partitions.single_run(),
+            pool=pool(name, s),
+            kinds=kinds,
+            check_specs=_spec(name),
+        )(fn)
+
+    return [
+        report_asset(report_monthly, cal.monthly, {"html", "pdf"}),
+        report_asset(report_weekly, cal.weekly, {"html"}),
+    ]

@@ -50,7 +50,7 @@ from models.contracts import PRODUCERS, TRANSACTIONS
 from pipelines.bench import peer
 from pipelines.bench.measure import BenchError, BenchUsageError, Measured, Totals, mart_totals, measure
 from pipelines.core.config import REPO_ROOT, settings
-from pipelines.sample import generate as sample
+from pipelines.sample.registry import CHANNEL_CUM, HOURS_STORE, producer_registry
 
 DEFAULT_ROWS = 10_000_000
 MIN_ROWS = 1_000  # below this the producers' daily coverage check cannot be met
@@ -81,8 +81,8 @@ print(json.dumps({"work_s": time.perf_counter() - t,
                   "totals": {c: [int(s), int(n)] for c, s, n in g.itertuples()}}))
 """
 STARTUP = """
-import pipelines.run
-from pipelines.definitions import defs
+import pipelines.cli.run
+from pipelines.definitions import build
 from pipelines.quality import gx
 gx.expectations()
 """
@@ -99,7 +99,7 @@ def generate(landing: Path, rows: int, day: date, seed: int = 0) -> dict[str, in
     """
     rng = np.random.default_rng(seed)
     n_prod = max(MIN_PRODUCERS, rows // ROWS_PER_PRODUCER)
-    reg = sample._producers(rng, n_prod, day)  # the sample's registry: names, NIBs, kecamatan, categories
+    reg = producer_registry(rng, n_prod, day)  # the sample's registry: names, NIBs, kecamatan, categories
     (landing / "producers").mkdir(parents=True, exist_ok=True)
     (landing / "transactions").mkdir(parents=True, exist_ok=True)
     reg.frame.select(PRODUCERS.names).write_csv(landing / "producers" / "producers.csv")
@@ -109,7 +109,7 @@ def generate(landing: Path, rows: int, day: date, seed: int = 0) -> dict[str, in
     cum = np.cumsum(size / size.sum())
     ticket = 150_000 * np.exp(rng.normal(0.0, 0.6, n_prod))
     unit_price = np.maximum(1_000, ticket / np.exp(rng.normal(0.8, 0.5, n_prod)))
-    hours = sample._HOURS_STORE / sample._HOURS_STORE.sum()
+    hours = HOURS_STORE / HOURS_STORE.sum()
     ids = pl.Series(reg.ids)
     cats = pl.Series(list(codes.CATEGORIES))
     channels = pl.Series(list(codes.CHANNELS))
@@ -124,7 +124,7 @@ def generate(landing: Path, rows: int, day: date, seed: int = 0) -> dict[str, in
             raw = ticket[p] * np.exp(rng.normal(-0.18, 0.6, n))
             amount = np.maximum(1_000, np.round(raw / 500) * 500).astype(np.int64)
             quantity = np.maximum(1, np.round(raw / unit_price[p])).astype(np.int64)
-            channel = (sample._CHANNEL_CUM[cat] < rng.random(n)[:, None]).sum(axis=1).clip(0, len(channels) - 1)
+            channel = (CHANNEL_CUM[cat] < rng.random(n)[:, None]).sum(axis=1).clip(0, len(channels) - 1)
             seconds = rng.choice(24, size=n, p=hours) * 3600 + rng.integers(0, 3600, n)
             chunk = pl.DataFrame(
                 {
@@ -211,8 +211,18 @@ def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[st
         shutil.rmtree(data / tree, ignore_errors=True)
     env = _sentra_env(data, run, day)
     timings = run / "sentra-run-timings.json"
-    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--from", day.isoformat(), "--to", day.isoformat(),
-           "--timings", str(timings)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "run",
+        "--from",
+        day.isoformat(),
+        "--to",
+        day.isoformat(),
+        "--timings",
+        str(timings),
+    ]
     m = measure(cmd, env, run / "sentra-run.log")
     if m.returncode != 0:
         raise BenchError(f"sentra run failed (exit {m.returncode}): {m.output.strip()[-2000:]}")
@@ -253,8 +263,10 @@ def run(
         generated_s = time.perf_counter() - t
         path = data / "landing" / "transactions" / FILE_NAME.format(day=day.isoformat())
         producers = data / "landing" / "producers" / "producers.csv"
-        echo(f"bench: wrote {rows:,} rows ({made['file_bytes'] / 1e6:,.0f} MB) for {day} and "
-             f"{made['producers']:,} producers in {generated_s:.1f} s to {data}")  # fmt: skip
+        echo(
+            f"bench: wrote {rows:,} rows ({made['file_bytes'] / 1e6:,.0f} MB) for {day} and "
+            f"{made['producers']:,} producers in {generated_s:.1f} s to {data}"
+        )
 
         figs = {k: Figures() for k in ("sentra", "startup", "peer", "peer_startup", "floor", "pandas")}
         steps: list[dict[str, float]] = []
@@ -333,7 +345,7 @@ def _report(
         "sentra": {
             **summary["sentra"],
             "steps": {k: round(statistics.median(d.get(k, 0.0) for d in steps), 2) for k in steps[0]},
-        },  # fmt: skip
+        },
         "startup": summary["startup"],
         "peer": summary["peer"],
         "peer_startup": summary["peer_startup"],

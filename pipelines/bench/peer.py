@@ -63,8 +63,21 @@ def build(transactions: Path, producers: Path, run: Path) -> tuple[Measured, dic
         SENTRA_PEER_PRODUCERS=str(producers),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    cmd = [sys.executable, "-c", DBT, "build", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-           "--target-path", str(run / "target"), "--log-path", str(run / "logs"), "--no-version-check"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-c",
+        DBT,
+        "build",
+        "--project-dir",
+        str(PROJECT),
+        "--profiles-dir",
+        str(PROJECT),
+        "--target-path",
+        str(run / "target"),
+        "--log-path",
+        str(run / "logs"),
+        "--no-version-check",
+    ]
     m = measure(cmd, env, run / f"dbt-build-{transactions.stem}.log")
     done = _DONE.findall(m.output)
     if m.returncode != 0 or not done:

@@ -1,6 +1,6 @@
 """Benchmark: validating N staged transactions with the transactions suite (target ≤ 2 s for 1M rows in a day).
 
-`python -m pipelines.quality.bench --rows 1000000` (run by `make bench`). Stages N rows in DuckDB as
+`python -m pipelines.bench.quality --rows 1000000` (run by `make bench`). Stages N rows in DuckDB as
 `stg_transactions` does (the temporary table `candidate`, in a warehouse file with the configured memory
 limit) and times `bulk.validate` — SQL computes what describes the rows, Great Expectations judges it — in
 three layouts: every row in one day; the same rows spread over a year of days (the cost per partition); and

@@ -121,9 +121,13 @@ class _Registry:
 
 
 def check(
-    path: Path, source: str | None, market: str | None, producer: str | None, limits: IngestSettings,
+    path: Path,
+    source: str | None,
+    market: str | None,
+    producer: str | None,
+    limits: IngestSettings,
     registry: _Registry,
-) -> Report:  # fmt: skip
+) -> Report:
     """What ingesting the file would do; its source from its folder, else `source`, else guessed."""
     report = Report(str(path))
     parts = path.resolve().parts
@@ -238,8 +242,11 @@ def _text(r: Report) -> str:
     if r.rows:
         n = r.rows
         dates = f"; dates {r.dates[0]} … {r.dates[1]}" if r.dates else ""
-        line("rows", f"{n['read']:,} read: {n['accepted']:,} would be accepted, {n['quarantined']:,} quarantined, "
-                     f"{n['excluded']:,} excluded{dates}")  # fmt: skip
+        line(
+            "rows",
+            f"{n['read']:,} read: {n['accepted']:,} would be accepted, {n['quarantined']:,} quarantined, "
+            f"{n['excluded']:,} excluded{dates}",
+        )
     line("quarantine", *(_shown(g) for g in r.quarantined))
     line("excluded", *(_shown(g) for g in r.excluded))
     line("checks", *r.checks)

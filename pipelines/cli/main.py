@@ -36,16 +36,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--producers", type=int, default=300)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--dirty-rate", type=float, default=0.02, help="share of deliberately bad rows (0 to 0.5)")
-    s.add_argument("--messy", action="store_true",
-                   help="then rewrite the same records as real users send them: Bank Indonesia rate downloads, "
-                        "Shopee/Tokopedia/TikTok order exports, ';' CSVs, Excel with title rows")  # fmt: skip
+    s.add_argument(
+        "--messy",
+        action="store_true",
+        help="then rewrite the same records as real users send them: Bank Indonesia rate downloads, "
+        "Shopee/Tokopedia/TikTok order exports, ';' CSVs, Excel with title rows",
+    )
 
     r = sub.add_parser("run", help="ingest landing/ and build every asset for a range of days through Dagster")
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
-    r.add_argument("--timings", type=Path, metavar="FILE",
-                   help="also write each step's Dagster run id and seconds to FILE as JSON")  # fmt: skip
+    r.add_argument(
+        "--timings", type=Path, metavar="FILE", help="also write each step's Dagster run id and seconds to FILE as JSON"
+    )
     qc = sub.add_parser("quality", help="checks and quarantine of a range of days, as a table")
     qc.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     qc.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
@@ -111,8 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from pipelines.cli.run import run_range
+    from pipelines.core.config import settings
 
-    outcome = run_range(args.start, args.end, _echo)
+    try:
+        s = settings()  # read once, here at the edge, and passed on
+    except ValueError as exc:  # a wrong SENTRA_* value: one line naming it
+        raise UserError(str(exc)) from None
+    outcome = run_range(s, args.start, args.end, _echo)
     if args.timings:  # written whether the run succeeded or not: a failed step is the last, with "ok": false
         path = args.timings.resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,11 +135,12 @@ def _serve(args: argparse.Namespace) -> int:
     from pipelines.publish.layout import upgrade
     from pipelines.publish.portal.serve import serve
 
-    publish = settings().publish
+    s = settings()
+    publish = s.publish
     if not publish.is_dir():
         raise UserError(f"{publish}: nothing published yet (run `make demo` or `sentra run` first)")
     # An older Sentra left internal files (snapshot, quarantined rows) in publish/: move them out before serving.
-    for line in upgrade(settings()):
+    for line in upgrade(s):
         print(line, flush=True)
     try:
         serve(publish, args.host, args.port)

@@ -8,9 +8,9 @@ from datetime import date
 import polars as pl
 
 from models.contracts import SOURCES
-from pipelines.assets.transform import MONTHLY_MARTS
 from pipelines.core.config import settings
 from pipelines.publish import gate
+from pipelines.transform.marts import MONTHLY_MARTS
 from pipelines.warehouse.connection import connect, exists, render, sql
 
 
@@ -37,9 +37,12 @@ def summarise(first: date, last: date, echo: Callable[[str], None]) -> int:
         echo(f"no check results for {first} … {last}: build that range with `sentra run` first")
         return 2
     status = (
-        pl.when(pl.col("passed")).then(pl.lit("pass")).when(pl.col("severity") == "WARN").then(pl.lit("warn"))
+        pl.when(pl.col("passed"))
+        .then(pl.lit("pass"))
+        .when(pl.col("severity") == "WARN")
+        .then(pl.lit("warn"))
         .otherwise(pl.lit("fail"))
-    )  # fmt: skip
+    )
     results = results.with_columns(status.alias("status"))
     table = results.group_by("asset", "check_name", maintain_order=True).agg(
         (pl.col("status") == "pass").sum().alias("pass"),

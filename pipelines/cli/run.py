@@ -18,15 +18,16 @@ import sqlalchemy.exc
 
 from models.contracts import SOURCES
 from pipelines.core import dates
-from pipelines.core.config import settings
+from pipelines.core.config import Settings
 from pipelines.core.errors import EXIT_FAILED, EXIT_HELD, EXIT_REJECTED_FILES, UserError
 from pipelines.core.periods import complete_weeks, periods, range_tags, segments
 from pipelines.orchestration.instance import get_instance, owner_tags, release_dead_runs
+from pipelines.orchestration.jobs import STEPS, Step
 from pipelines.publish import gate, snapshot
 from pipelines.publish.charts import editions
 from pipelines.scale import profile
 from pipelines.warehouse import lake
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import connect, sql
 
 Echo = Callable[[str], None]
 # The terminal gets our one-line progress and errors; the full event log is in the Dagster UI.
@@ -77,56 +78,80 @@ class RunOutcome:
         }
 
 
-def run_range(start: date, end: date, echo: Echo) -> RunOutcome:
-    _validate(start, end, dates.last_complete("day"))
+def run_range(s: Settings, start: date, end: date, echo: Echo) -> RunOutcome:
+    """Every step of the run order for `start … end` with settings `s` (read once, by the CLI)."""
+    _validate(s, start, end, dates.last_complete("day"))
     instance = get_instance()
     for run_id in release_dead_runs(instance):
-        echo(f"  recovered run {run_id[:8]}: its process died (DuckDB rolled back what it had not committed); "
-             "marked failed, pool slot freed")  # fmt: skip
+        echo(
+            f"  recovered run {run_id[:8]}: its process died (DuckDB rolled back what it had not committed); "
+            "marked failed, pool slot freed"
+        )
     try:
-        from pipelines.definitions import defs  # after DAGSTER_HOME is settled
+        from pipelines.definitions import build  # after DAGSTER_HOME is settled
+
+        defs = build(s)
     except ValueError as exc:  # a setting from the environment
         raise UserError(str(exc)) from None
     # Upgrade the warehouse's schema (or refuse a newer one) here, as one line, before any Dagster step opens it.
-    connect(settings().warehouse_target).close()
+    connect(s.warehouse_target).close()
 
     steps: list[StepTiming] = []  # _execute appends each step as it ends
+    done: dict[str, Executed] = {}
+    periods_of: dict[str, set[date]] = {}
+    meta: dict[str, dict] = {}  # what ingest materialized (the first step)
+    rejected = 0
     try:
-        ingest = _execute(defs, instance, "ingest_job", {}, "ingest landing files", echo, steps)
-        meta = _metadata(ingest)
-        rejected = _report_ingest(meta, echo)
-        _require_rows(start, end)
-        days = dates.buildable(_touched(meta, "touched_days") | set(periods(start, end, "day")), "day")
-        months = dates.buildable(_touched(meta, "touched_months") | set(periods(start, end, "month")), "month")
-        weeks = {w for w in complete_weeks(days, dates.last_complete("day")) if w >= dates.first_day()}
-        marts = (("day", "daily_job", days, ""), ("month", "monthly_job", months, ""))
-        reports = (("month", "monthly_report_job", months, "monthly report "),
-                   ("week", "weekly_report_job", weeks, "weekly brief "))  # fmt: skip
-        _execute_ranges(defs, instance, marts, echo, steps)
-        # Daily charts' print editions move to a new period only with a month built (never on the daily path).
-        moves = {editions.MOVE_PRINTS: "true"} if months else {}
-        published = _execute(defs, instance, "publish_job", moves, "publish cells, charts and the portal", echo, steps)
-        _execute_ranges(defs, instance, reports, echo, steps)
-        if months or weeks:  # the publish run wrote the portal; only new reports need it written again
-            _execute(defs, instance, "portal_job", {}, "list the reports on the portal", echo, steps)
+        for step in STEPS:  # the run order (pipelines.orchestration.jobs); what each step builds is decided here
+            name = step.job.name
+            if step.grain is not None:
+                periods_of[name] = _periods(step, start, end, meta, periods_of, s.partitions_start)
+                _execute_ranges(defs, instance, ((step.grain, name, periods_of[name], step.label),), echo, steps)
+            elif step.always or any(periods_of.get(job) for job in step.after):
+                done[name] = _execute(defs, instance, name, _tags(name, periods_of), step.label, echo, steps)
+                if name == "ingest_job":
+                    meta = _metadata(done[name])
+                    rejected = _report_ingest(meta, echo)
+                    _require_rows(s, start, end)
     except RunFailed as exc:
         echo(f"sentra: run failed: {exc}")
-        echo(f"  quality reports: {settings().internal / 'quality' / 'index.html'}")
+        echo(f"  quality reports: {s.internal / 'quality' / 'index.html'}")
         return RunOutcome(EXIT_FAILED, tuple(steps))
-    _report_outputs(days, months, published, echo)
-    holds = _report_held(echo)
+    _report_outputs(s, periods_of["daily_job"], periods_of["monthly_job"], done["publish_job"], echo)
+    holds = _report_held(s, echo)
     if rejected:
-        folder = settings().landing / "rejected"
-        echo(f"sentra: {rejected} landing file(s) rejected and moved to {folder} with an .error.txt each; "
-             "fix and put them back in landing/ — the rest went on")  # fmt: skip
+        folder = s.landing / "rejected"
+        echo(
+            f"sentra: {rejected} landing file(s) rejected and moved to {folder} with an .error.txt each; "
+            "fix and put them back in landing/ — the rest went on"
+        )
     if holds:
         return RunOutcome(EXIT_HELD, tuple(steps))
     return RunOutcome(EXIT_REJECTED_FILES if rejected else 0, tuple(steps))
 
 
-def _report_held(echo: Echo) -> list[gate.Hold]:
+def _tags(job: str, periods_of: dict[str, set[date]]) -> dict[str, str]:
+    """Daily charts' print editions move to a new period only in a publish run after months were built."""
+    return {editions.MOVE_PRINTS: "true"} if job == "publish_job" and periods_of.get("monthly_job") else {}
+
+
+def _periods(
+    step: Step, start: date, end: date, meta: dict[str, dict], before: dict[str, set[date]], first: date
+) -> set[date]:
+    """What a partitioned step builds: the days and months of the range and those the new files touched (when
+    complete), then the reports of the complete months and weeks among them."""
+    if step.job.name in ("daily_job", "monthly_job"):
+        touched = _touched_in(meta, f"touched_{step.grain}s") | set(periods(start, end, step.grain))
+        return dates.buildable(touched, step.grain, first)
+    if step.grain == "week":
+        weeks = complete_weeks(before["daily_job"], dates.last_complete("day"))
+        return {w for w in weeks if w >= first}
+    return before["monthly_job"]
+
+
+def _report_held(s: Settings, echo: Echo) -> list[gate.Hold]:
     """The periods the publication gate holds, as `sentra status` and the portal's banner name them."""
-    con = connect(settings().warehouse_target, read_only=True)
+    con = connect(s.warehouse_target, read_only=True)
     try:
         holds = gate.held(con)
     finally:
@@ -184,12 +209,12 @@ def _split(first: date, last: date, grain: str) -> list[tuple[date, date]]:
     return chunks
 
 
-def _validate(start: date, end: date, last_day: date) -> None:
+def _validate(s: Settings, start: date, end: date, last_day: date) -> None:
     if end > last_day:
         raise UserError(f"--to {end} is not a complete day yet in Asia/Jakarta (the last one is {last_day})")
-    if start < dates.first_day():
-        raise UserError(f"--from {start} is before the first partition {dates.first_day()} (SENTRA_PARTITIONS_START)")
-    landing = settings().landing
+    if start < s.partitions_start:
+        raise UserError(f"--from {start} is before the first partition {s.partitions_start} (SENTRA_PARTITIONS_START)")
+    landing = s.landing
     if not any((landing / s).is_dir() and any((landing / s).iterdir()) for s in SOURCES):
         raise UserError(f"{landing}: no landing files (expected folders {', '.join(SOURCES)}; try `sentra sample`)")
 
@@ -209,8 +234,9 @@ def _execute(
     try:
         if profile.distributed():  # steps on Celery workers: a reconstructable run on the persistent instance
             target = dg.build_reconstructable_job("pipelines.definitions", "job", (job,))
-            result = dg.execute_job(target, instance, run_config=QUIET, tags={**tags, **owner_tags()},
-                                    raise_on_error=False)  # fmt: skip
+            result = dg.execute_job(
+                target, instance, run_config=QUIET, tags={**tags, **owner_tags()}, raise_on_error=False
+            )
         else:
             result = defs.resolve_job_def(job).execute_in_process(
                 instance=instance, tags={**tags, **owner_tags()}, run_config=QUIET, raise_on_error=False
@@ -252,7 +278,7 @@ def _metadata(result: Executed) -> dict[str, dict]:
     return out
 
 
-def _touched(meta: dict[str, dict], field: str) -> set[date]:
+def _touched_in(meta: dict[str, dict], field: str) -> set[date]:
     return {date.fromisoformat(d) for m in meta.values() for d in m.get(field, [])}
 
 
@@ -295,23 +321,18 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
     return rejected
 
 
-def _require_rows(start: date, end: date) -> None:
+def _require_rows(s: Settings, start: date, end: date) -> None:
     """A range with no row from any landing file is almost always a typo in the dates: say so."""
-    con = connect(settings().warehouse_target, read_only=True)
+    con = connect(s.warehouse_target, read_only=True)
     try:
-        (n,) = con.execute(
-            "SELECT (SELECT count(*) FROM raw.transactions WHERE local_date BETWEEN ? AND ?) "
-            "+ (SELECT count(*) FROM raw.exports WHERE peb_date BETWEEN ? AND ?)",
-            [start, end, start, end],
-        ).fetchall()[0]
+        (n,) = con.execute(sql("raw_rows_in_range"), [start, end]).fetchall()[0]
     finally:
         con.close()
     if not n:
-        raise UserError(f"no landing file has a transaction or export dated {start} … {end} (in {settings().landing})")
+        raise UserError(f"no landing file has a transaction or export dated {start} … {end} (in {s.landing})")
 
 
-def _report_outputs(days: set[date], months: set[date], published: Executed, echo: Echo) -> None:
-    s = settings()
+def _report_outputs(s: Settings, days: set[date], months: set[date], published: Executed, echo: Echo) -> None:
     echo(f"built {len(days)} day(s) and {len(months)} month(s)")
     charts = sum(name.startswith("chart_") for name in _metadata(published))
     echo(f"  public (may be shared: office network, USB stick, `sentra serve`): {s.publish}")

@@ -103,9 +103,17 @@ def _freshness(alerts: AlertSettings, now: datetime, ingested: dict[str, datetim
         arrived = datetime.fromtimestamp(f.newest.mtime, UTC) if f.newest else None
         last = ingested.get(source)
         state = "—" if f.due is None else f"LATE (due {_wib(f.due)})" if f.late else "ok"
-        rows.append((source, f.newest.name if f.newest else "none", _wib(arrived) if arrived else "—",
-                     _duration(now.timestamp() - arrived.timestamp()) if arrived else "—",
-                     _wib(last.replace(tzinfo=UTC)) if last else "never", deadlines.describe(rule), state))  # fmt: skip
+        rows.append(
+            (
+                source,
+                f.newest.name if f.newest else "none",
+                _wib(arrived) if arrived else "—",
+                _duration(now.timestamp() - arrived.timestamp()) if arrived else "—",
+                _wib(last.replace(tzinfo=UTC)) if last else "never",
+                deadlines.describe(rule),
+                state,
+            )
+        )
     _table(("source", "newest file", "modified (WIB)", "age", "last ingest (WIB)", "deadline", "state"), rows, echo)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,7 +18,37 @@ SQL_DIR = REPO_ROOT / "sql"
 
 @dataclass(frozen=True)
 class Settings:
+    """Where Sentra reads and writes, and how it uses DuckDB, read once from the environment (`from_env`) at the
+    edge (the CLI, the code location) and passed on; tests make one with any value they need."""
+
     data_dir: Path
+    warehouse_setting: str = ""  # SENTRA_WAREHOUSE: another file, or a DuckLake (`ducklake:postgres:<DSN>`)
+    duckdb_memory: str = "512MB"  # beyond it, big joins and inserts spill to disk instead of growing the process
+    # One thread per core by default; processes sharing the cores (test workers, Celery workers on one machine)
+    # each take their share instead of all of them.
+    duckdb_threads: int | None = None
+    # First day that has a partition; rows dated earlier are quarantined rather than silently dropped.
+    partitions_start: date = date(2020, 1, 1)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        """The settings in `env`: SENTRA_DATA_DIR, SENTRA_WAREHOUSE, SENTRA_DUCKDB_MEMORY, SENTRA_DUCKDB_THREADS,
+        SENTRA_PARTITIONS_START (one line naming the variable when a value is wrong)."""
+        threads = env.get("SENTRA_DUCKDB_THREADS", "").strip()
+        start = env.get("SENTRA_PARTITIONS_START", "").strip()
+        try:
+            first = date.fromisoformat(start) if start else cls.partitions_start
+        except ValueError:
+            raise ValueError(f"SENTRA_PARTITIONS_START={start!r}: a date, YYYY-MM-DD") from None
+        if threads and not threads.isdigit():
+            raise ValueError(f"SENTRA_DUCKDB_THREADS={threads!r}: a whole number of threads")
+        return cls(
+            data_dir=Path(env.get("SENTRA_DATA_DIR", REPO_ROOT / "data")).resolve(),
+            warehouse_setting=env.get("SENTRA_WAREHOUSE", ""),
+            duckdb_memory=env.get("SENTRA_DUCKDB_MEMORY", cls.duckdb_memory),
+            duckdb_threads=int(threads) if threads else None,
+            partitions_start=first,
+        )
 
     @property
     def landing(self) -> Path:
@@ -24,25 +56,16 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
-        return Path(os.environ.get("SENTRA_WAREHOUSE", self.data_dir / "warehouse.duckdb"))
+        return Path(self.warehouse_setting or self.data_dir / "warehouse.duckdb")
 
     @property
     def warehouse_target(self) -> str:
-        """What `resources.connect` opens: the file's path, or a DuckLake (`ducklake:postgres:<DSN>`)."""
-        target = os.environ.get("SENTRA_WAREHOUSE", "")
-        return target if target.startswith("ducklake:") else str(self.warehouse)
+        """What `warehouse.connection.connect` opens: the file's path, or a DuckLake (`ducklake:postgres:<DSN>`)."""
+        return self.warehouse_setting if self.is_lake else str(self.warehouse)
 
     @property
-    def duckdb_memory(self) -> str:
-        """DuckDB's memory limit: beyond it, big joins and inserts spill to disk instead of growing the process."""
-        return os.environ.get("SENTRA_DUCKDB_MEMORY", "512MB")
-
-    @property
-    def duckdb_threads(self) -> int | None:
-        """DuckDB's threads (`SENTRA_DUCKDB_THREADS`; default: one per core). Processes that share the cores, such
-        as test workers or Celery workers on one machine, each take their share instead of all of them."""
-        value = os.environ.get("SENTRA_DUCKDB_THREADS", "").strip()
-        return int(value) if value else None
+    def is_lake(self) -> bool:
+        return self.warehouse_setting.startswith("ducklake:")
 
     @property
     def publish(self) -> Path:
@@ -57,12 +80,8 @@ class Settings:
 
 
 def settings() -> Settings:
-    """Read the settings now (not at import), so tests and the CLI can point SENTRA_DATA_DIR elsewhere."""
-    return Settings(Path(os.environ.get("SENTRA_DATA_DIR", REPO_ROOT / "data")).resolve())
-
-
-# First day that has a partition; rows dated earlier are quarantined rather than silently dropped.
-PARTITIONS_START = os.environ.get("SENTRA_PARTITIONS_START", "2020-01-01")
+    """The settings of this moment's environment (never read at import: the CLI and tests set it first)."""
+    return Settings.from_env()
 
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -46,9 +46,16 @@ class Layout:
         kinds = {c: _kind(c, "date" if c in ("date", "created_at") else "number") for c in layout.columns}
         kinds["status"] = ""
         return cls(
-            layout.name, layout.title, layout.required, aliases.lookup(layout.columns), layout.key, _only(kinds),
-            layout.date_order, layout.dot_decimal, layout,
-        )  # fmt: skip
+            layout.name,
+            layout.title,
+            layout.required,
+            aliases.lookup(layout.columns),
+            layout.key,
+            _only(kinds),
+            layout.date_order,
+            layout.dot_decimal,
+            layout,
+        )
 
     def columns_of(self, cells: Iterable[object]) -> set[str]:
         return {self.known.get(aliases.normalise(str(c))) for c in cells if c} - {None}  # type: ignore[return-value]

@@ -208,9 +208,13 @@ class RowRules:
     (`rowsql.Rules`), with the registry's rows (small) when the source is checked against it."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection | None, contract: Contract, first_day: date | None, last_day: date | None,
+        self,
+        con: duckdb.DuckDBPyConnection | None,
+        contract: Contract,
+        first_day: date | None,
+        last_day: date | None,
         limits: IngestSettings,
-    ) -> None:  # fmt: skip
+    ) -> None:
         checked = contract.registry_checked and con is not None
         self.registry = con.sql(sql("registry_categories")).pl() if checked and con is not None else None
         self.sql = rowsql.Rules(
@@ -233,9 +237,15 @@ class _Counts:
 
 
 def _ingest_batch(
-    con: duckdb.DuckDBPyConnection, contract: Contract, batch: pl.DataFrame, file_id: int, run_id: str,
-    rules: RowRules, counts: _Counts, conventions: Conventions,
-) -> None:  # fmt: skip
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    batch: pl.DataFrame,
+    file_id: int,
+    run_id: str,
+    rules: RowRules,
+    counts: _Counts,
+    conventions: Conventions,
+) -> None:
     """Type, check, classify and store one batch of a file's rows in DuckDB (`rowsql`), in the file's
     transaction. Batches go in line order and see the rows of earlier ones, so duplicates and corrections
     within a file are found across batches exactly as within one; DuckDB's memory stays within its limit."""
@@ -248,7 +258,7 @@ def _ingest_batch(
     )
     con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
     con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
-    counts.periods.append(_touched(con, contract, raw_t, file_id))
+    counts.periods.append(_periods_of_file(con, contract, raw_t, file_id))
     con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
     con.execute(render("ingest_supersede", raw=raw_t))
     con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
@@ -286,15 +296,37 @@ def _ingest_file(
         read_ = counts.read + excluded if records.count is None else records.count
         accepted = counts.read - counts.quarantined - counts.duplicates
         result = FileResult(
-            lf.name, "ingested", read_, accepted, counts.quarantined, counts.duplicates, counts.corrections,
-            excluded, notes=records.notes,
-        )  # fmt: skip
+            lf.name,
+            "ingested",
+            read_,
+            accepted,
+            counts.quarantined,
+            counts.duplicates,
+            counts.corrections,
+            excluded,
+            notes=records.notes,
+        )
         con.execute(
             sql("ingest_file"),
-            [file_id, contract.source, lf.name, str(lf.path), digest, lf.size, lf.modified_at, run_id,
-             result.rows_read, result.accepted, result.quarantined, result.duplicates, result.corrections,
-             result.excluded, lf.format, "; ".join(records.notes) or None],
-        )  # fmt: skip
+            [
+                file_id,
+                contract.source,
+                lf.name,
+                str(lf.path),
+                digest,
+                lf.size,
+                lf.modified_at,
+                run_id,
+                result.rows_read,
+                result.accepted,
+                result.quarantined,
+                result.duplicates,
+                result.corrections,
+                result.excluded,
+                lf.format,
+                "; ".join(records.notes) or None,
+            ],
+        )
         new_periods = pl.concat(counts.periods).unique() if counts.periods else _NO_PERIODS
         if new_periods.height:
             con.register("new_periods", new_periods.to_arrow())
@@ -304,7 +336,7 @@ def _ingest_file(
     return result
 
 
-def _touched(con: duckdb.DuckDBPyConnection, contract: Contract, raw_t: str, file_id: int) -> pl.DataFrame:
+def _periods_of_file(con: duckdb.DuckDBPyConnection, contract: Contract, raw_t: str, file_id: int) -> pl.DataFrame:
     """The (grain, period) partitions this file changes, computed before its rows are written."""
     if contract.source in PARTITION_DATE:
         col, grain = PARTITION_DATE[contract.source]

@@ -50,7 +50,7 @@ def _plain_text(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(r"\s", "").str.replace(r"(?i)^(-?)(rp\.?|idr)", "${1}")
 
 
-def number(text: pl.Expr, convention: str | None = None) -> pl.Expr:
+def number_expr(text: pl.Expr, convention: str | None = None) -> pl.Expr:
     """Canonical number text (`1250000.00`, `-2.5`), or null; `convention` is the column's, when decided."""
     s = _plain_text(text)
     dots_out = s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
@@ -74,7 +74,7 @@ def number(text: pl.Expr, convention: str | None = None) -> pl.Expr:
 
 def whole_number(text: pl.Expr, convention: str | None = None) -> pl.Expr:
     """Canonical integer text; `1.250.000,00` and `1250000.0` are whole, `2,5` is not (null)."""
-    n = number(text, convention)
+    n = number_expr(text, convention)
     return pl.when(n.str.contains(r"^-?\d+(\.0+)?$")).then(n.str.replace(r"\.0+$", ""))
 
 

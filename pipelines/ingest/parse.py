@@ -27,9 +27,12 @@ def cell(name: str) -> pl.Expr:
 
 
 def type_rows(
-    df: pl.DataFrame, contract: Contract, conv: Conventions | None = None, rules: rowsql.Rules | None = None,
+    df: pl.DataFrame,
+    contract: Contract,
+    conv: Conventions | None = None,
+    rules: rowsql.Rules | None = None,
     registry: pl.DataFrame | None = None,
-) -> pl.DataFrame:  # fmt: skip
+) -> pl.DataFrame:
     """`df`'s rows with typed columns `__<name>`, derived columns, `_reason` (null when the row passes), `_key`
     and `_row_hash`, as the ingest types them.
 

@@ -57,7 +57,7 @@ def rows(frame: pl.DataFrame, kind: str, places: list[tuple[str, str]], conv: Co
     """(fx_rates-contract text rows, a note for the run summary). The file is one currency's (a year of
     business days at most, so the exact decimal arithmetic runs per row in Python)."""
     cur, where = currency(places)
-    number = lambda c: normalise.number(cell(c), conv.numbers.get(c))  # noqa: E731
+    number = lambda c: normalise.number_expr(cell(c), conv.numbers.get(c))  # noqa: E731
     if kind == "rates_bid_ask":
         parts = frame.with_columns(_sell=number("sell"), _buy=number("buy"), _unit=number("unit"))
         mid = pl.Series(

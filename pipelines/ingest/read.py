@@ -44,9 +44,12 @@ class Table:
 
 
 def read(
-    lf: LandingFile, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool = False,
+    lf: LandingFile,
+    layouts: Sequence[Layout],
+    limits: IngestSettings,
+    windows_1252: bool = False,
     ragged_rows: bool = False,
-) -> Table:  # fmt: skip
+) -> Table:
     """The file as lazy text columns in the first layout whose header it has, or LandingFileError naming the
     file and the problem.
 
@@ -296,7 +299,7 @@ def _as_text(df: pl.DataFrame) -> pl.DataFrame:
 
 def _map_headers(
     table: Table, layouts: Sequence[Layout], source: str, limits: IngestSettings, folder_order: str | None
-) -> Table:  # fmt: skip
+) -> Table:
     """Rename columns through the layout's aliases, after deciding the file's conventions from its values;
     refuse a file missing a required column or naming one twice."""
     df = table.frame

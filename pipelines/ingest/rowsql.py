@@ -9,8 +9,9 @@ DuckDB versions, which its `hash()` is not promised to be, and equal to the hash
 The normalisers are `pipelines.ingest.normalise`'s, as SQL; a test keeps the two equal.
 
 The SQL is generated because the contract is the single definition of a source; what it embeds are the
-contract's own names, codes and patterns and the ingest settings' bounds, all quoted as literals here.
-Values from files are never part of the SQL text.
+contract's own names, codes and patterns and the ingest settings' bounds, quoted as identifiers and
+literals by `pipelines.warehouse.sqlbuild`, which composes every expression here. Values from files are
+never part of the SQL text.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import pyarrow as pa
 
 from models import aliases, codes
 from models.contracts import Contract, Field
-from models.ddl import q
 from pipelines.ingest import normalise
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.sqlparts import (
@@ -34,17 +34,44 @@ from pipelines.ingest.sqlparts import (
     ISO,
     col,
     common,
-    in_list,
+    drop,
+    filled,
     iso,
-    lit,
     local,
     matches,
     naive,
     number,
+    one_of,
     plain_number_text,
     utc,
 )
 from pipelines.ingest.sqlparts import month as month_number
+from pipelines.warehouse.sqlbuild import (
+    alias,
+    and_,
+    array,
+    between,
+    call,
+    case,
+    cast,
+    concat,
+    cte,
+    dot,
+    ident,
+    is_null,
+    left_join,
+    lit,
+    not_,
+    not_null,
+    op,
+    or_,
+    paren,
+    star_replace,
+    temp_table,
+    try_cast,
+    with_,
+)
+from pipelines.warehouse.sqlbuild import select as select_
 
 SEP = "\x1f"  # joins key parts and content; cannot occur in a CSV text field typed by a person
 # Whitespace as Unicode has it (what Polars' strip_chars strips): ASCII, NEL, no-break and other spaces.
@@ -66,6 +93,7 @@ _KINDS = {
     "timestamp": "a date and time (e.g. 2025-06-16T14:30, 16/06/2025 14.30)",
     "bool": "true/false",
 }
+_UNIT = call("chr", lit(31))  # SEP, in SQL
 
 
 # --------------------------------------------------------------------------------------------------
@@ -92,125 +120,122 @@ def _rupiah(n: int) -> str:
 def _by_category(category: str, bounds: Mapping[str, int], fmt: type[str] | type[int]) -> str | None:
     default = bounds.get("*")
     per = {k: v for k, v in bounds.items() if k != "*"}
-    shown = (lambda v: lit(_rupiah(v))) if fmt is str else (lambda v: str(int(v)))
-    otherwise = shown(default) if default is not None else "NULL"
+    shown = (lambda v: lit(_rupiah(v))) if fmt is str else (lambda v: lit(int(v)))
+    otherwise = shown(default) if default is not None else lit(None)
     if not per:
         return otherwise if default is not None else None
-    whens = " ".join(f"WHEN {lit(k)} THEN {shown(v)}" for k, v in per.items())
-    return f"CASE {category} {whens} ELSE {otherwise} END"
+    return case(*((lit(k), shown(v)) for k, v in per.items()), on=category, else_=otherwise)
 
 
 def _stages(f: Field, conv: Conventions) -> list[list[str]]:
     """One field's columns, stage by stage, each reading the one before: the trimmed text; the parts of a
     date, or a number's text without spaces and currency (skipped for text already canonical, nearly all
     of a large file); a number's canonical text, or a month's name as its number; the normalised text."""
-    raw = q(f.name)
+    raw = ident(f.name)
     # Text that starts and ends with a printable ASCII character (nearly all) skips the regular expression.
-    printable = f"left({raw}, 1) BETWEEN '!' AND '~' AND right({raw}, 1) BETWEEN '!' AND '~'"
-    trimmed = f"CASE WHEN {printable} THEN {raw} ELSE regexp_replace({raw}, {lit(_EDGES)}, '', 'g') END"
-    c = f"nullif({raw if f.name in conv.trimmed else trimmed}, '')"
+    printable = and_(*(between(call(end, raw, lit(1)), lit("!"), lit("~")) for end in ("left", "right")))
+    trimmed = case((printable, raw), else_=drop(raw, _EDGES))
+    c = call("nullif", raw if f.name in conv.trimmed else trimmed, lit(""))
     if f.strip:
-        c = f"regexp_replace({c}, {lit('[' + f.strip + ']')}, '', 'g')"
+        c = drop(c, "[" + f.strip + "]")
     cc = col(f.name, "c")
-    stages: list[list[str]] = [[f"{c} AS {cc}"], [], [], []]
+    stages: list[list[str]] = [[alias(c, cc)], [], [], []]
     marks, order = conv.numbers.get(f.name), conv.date_order.get(f.name, aliases.OWN_DATE_ORDER)
     if f.kind in ("date", "timestamp"):
         n, m, month_of = col(f.name, "n"), col(f.name, "m"), col(f.name, "month")
-        not_plain, low = f"NOT {matches(cc, _PLAIN[f.kind])}", f"lower({cc})"
+        not_plain, low = not_(matches(cc, _PLAIN[f.kind])), call("lower", cc)
         stages[1] += [
-            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.NUMERIC)}, {GROUPS}) END AS {n}",
-            f"CASE WHEN {not_plain} THEN regexp_extract({low}, {lit(normalise.MONTH_NAME)}, {GROUPS}) END AS {m}",
+            alias(case((not_plain, call("regexp_extract", low, lit(normalise.NUMERIC), GROUPS))), n),
+            alias(case((not_plain, call("regexp_extract", low, lit(normalise.MONTH_NAME), GROUPS))), m),
         ]
-        stages[2].append(f"{month_number(f'{m}.b')} AS {month_of}")
-        day, month = (f"{n}.b", f"{n}.a") if order == "mdy" else (f"{n}.a", f"{n}.b")
-        v = (
-            f"CASE WHEN {n} IS NULL THEN {cc} WHEN {n}.a <> '' THEN {iso(n, day, month, f'{n}.y')} "
-            f"WHEN {m}.a <> '' AND {month_of} IS NOT NULL THEN {iso(m, f'{m}.a', month_of, f'{m}.y')} ELSE {cc} END"
+        stages[2].append(alias(month_number(dot(m, "b")), month_of))
+        day, month = (dot(n, "b"), dot(n, "a")) if order == "mdy" else (dot(n, "a"), dot(n, "b"))
+        v = case(
+            (is_null(n), cc),
+            (filled(dot(n, "a")), iso(n, day, month, dot(n, "y"))),
+            (and_(filled(dot(m, "a")), not_null(month_of)), iso(m, dot(m, "a"), month_of, dot(m, "y"))),
+            else_=cc,
         )
     elif f.kind in ("int", "decimal") and f.name in conv.digits:
         v = cc
     elif f.kind in ("int", "decimal"):
         s, num = col(f.name, "s"), col(f.name, "num")
-        stages[1].append(f"CASE WHEN NOT {matches(cc, _PLAIN[f.kind])} THEN {plain_number_text(cc)} END AS {s}")
-        stages[2].append(f"{number(s, marks)} AS {num}")
+        stages[1].append(alias(case((not_(matches(cc, _PLAIN[f.kind])), plain_number_text(cc))), s))
+        stages[2].append(alias(number(s, marks), num))
         if f.kind == "int":  # `1.250.000,00` and `1250000.0` are whole, `2,5` is not
-            whole = f"CASE WHEN regexp_matches({num}, '^-?\\d+(\\.0+)?$') THEN regexp_replace({num}, '\\.0+$', '') END"
-            v = f"CASE WHEN {s} IS NULL THEN {cc} ELSE {whole} END"
+            whole = case((matches(num, r"^-?\d+(\.0+)?$"), call("regexp_replace", num, lit(r"\.0+$"), lit(""))))
+            v = case((is_null(s), cc), else_=whole)
         else:
-            v = f"CASE WHEN {s} IS NULL THEN {cc} ELSE {num} END"
+            v = case((is_null(s), cc), else_=num)
     else:
         v = cc
-    stages[3].append(f"{v} AS {col(f.name, 'v')}")
+    stages[3].append(alias(v, col(f.name, "v")))
     return stages
 
 
 def _typed(f: Field) -> str:
-    v, out = col(f.name, "v"), q("__" + f.name)
+    v, out = col(f.name, "v"), ident("__" + f.name)
     match f.kind:
         case "int":
-            whole = matches(v, r"^-?\d+$")
-            return f"CASE WHEN {whole} THEN TRY_CAST({v} AS BIGINT) END AS {out}"
+            return alias(case((matches(v, r"^-?\d+$"), try_cast(v, "BIGINT"))), out)
         case "decimal":
-            number_ = matches(v, r"^-?\d+(\.\d+)?$")
-            return f"CASE WHEN {number_} THEN TRY_CAST({v} AS DECIMAL(18,{f.scale})) END AS {out}"
+            return alias(case((matches(v, r"^-?\d+(\.\d+)?$"), try_cast(v, f.duckdb_type))), out)
         case "date":
             # A time after the date (Excel and Parquet write one) is allowed and dropped.
-            iso = matches(v, r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
-            return f"CASE WHEN {iso} THEN TRY_CAST(substr({v}, 1, 10) AS DATE) END AS {out}"
+            written = matches(v, r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
+            return alias(case((written, try_cast(call("substr", v, lit(1), lit(10)), "DATE"))), out)
         case "timestamp":  # its parts here (unless written the common way); the instants in the stages after
-            parts = f"regexp_extract({v}, {lit(ISO)}, ['d', 'hm', 's', 'z'])"
-            return f"CASE WHEN NOT {common(v)} THEN {parts} END AS {col(f.name, 'iso')}"
+            parts = call("regexp_extract", v, lit(ISO), array(*map(lit, ("d", "hm", "s", "z"))))
+            return alias(case((not_(common(v)), parts)), col(f.name, "iso"))
         case "bool":
-            low = f"lower({v})"
-            yes, no = in_list(_TRUE), in_list(_FALSE)
-            return f"CASE WHEN {low} IN ({yes}) THEN true WHEN {low} IN ({no}) THEN false END AS {out}"
+            low = call("lower", v)
+            return alias(case((one_of(low, _TRUE), lit(True)), (one_of(low, _FALSE), lit(False))), out)
         case "code" if f.case == "lower":
-            return f"lower({v}) AS {out}"
+            return alias(call("lower", v), out)
         case "code" if f.case == "upper":
-            return f"upper({v}) AS {out}"
+            return alias(call("upper", v), out)
         case _:
-            return f"{v} AS {out}"
+            return alias(v, out)
 
 
 def _shown(f: Field) -> str:
-    return f"'''' || coalesce({q(f.name)}, '') || ''''"
+    """The value as received, in quotes, for a message."""
+    return concat(lit("'"), call("coalesce", ident(f.name), lit("")), lit("'"))
 
 
 def _field_rules(f: Field) -> list[str]:
     """One `CASE WHEN broken THEN message END` per rule of the field, in the contract's order."""
-    c, typed, name = col(f.name, "c"), q("__" + f.name), lit(f.name + " ")
+    c, typed, name = col(f.name, "c"), ident("__" + f.name), lit(f.name + " ")
     out = []
     if f.required:
-        out.append(f"CASE WHEN {c} IS NULL THEN {lit('missing ' + f.name)} END")
+        out.append(case((is_null(c), lit("missing " + f.name))))
     if f.kind in _KINDS:
-        msg = f"{name} || {_shown(f)} || {lit(' is not ' + _KINDS[f.kind])}"
-        out.append(f"CASE WHEN {c} IS NOT NULL AND {typed} IS NULL THEN {msg} END")
+        msg = concat(name, _shown(f), lit(" is not " + _KINDS[f.kind]))
+        out.append(case((and_(not_null(c), is_null(typed)), msg)))
     if f.codes is not None:
-        out.append(
-            f"CASE WHEN {typed} NOT IN ({in_list(f.codes)}) THEN {name} || {_shown(f)} || ' is not an allowed code' END"
-        )
+        msg = concat(name, _shown(f), lit(" is not an allowed code"))
+        out.append(case((one_of(typed, f.codes, negate=True), msg)))
     if f.pattern is not None:
-        bad = f"NOT {matches(typed, f.pattern)}"
-        out.append(f"CASE WHEN {bad} THEN {name} || {_shown(f)} || ' has the wrong format' END")
+        msg = concat(name, _shown(f), lit(" has the wrong format"))
+        out.append(case((not_(matches(typed, f.pattern)), msg)))
     if f.min_value is not None:
-        op, word = ("<=", "greater than") if f.min_exclusive else ("<", "at least")
-        msg = lit(f"{f.name} must be {word} {f.min_value:g}, got ")
-        out.append(f"CASE WHEN {typed} {op} {f.min_value!r} THEN {msg} || {_shown(f)} END")
+        operator, word = ("<=", "greater than") if f.min_exclusive else ("<", "at least")
+        msg = concat(lit(f"{f.name} must be {word} {f.min_value:g}, got "), _shown(f))
+        out.append(case((op(typed, operator, lit(f.min_value)), msg)))
     return out
 
 
 def _row_rules(contract: Contract, rules: Rules) -> list[str]:
     """The rules that need more than the row, after the field rules."""
     out = []
-    category = q("__category") if contract.source == "transactions" else None
+    category = ident("__category") if contract.source == "transactions" else None
     if contract.registry_checked and rules.registry:
-        out.append(
-            f"CASE WHEN {q('__producer_id')} IS NOT NULL AND reg.registry_id IS NULL THEN "
-            f"'producer_id ' || {_shown(contract.field('producer_id'))} || ' is not in the registry' END"
-        )
-        category = category and f"coalesce({category}, reg.registry_category)"
+        unknown = and_(not_null(ident("__producer_id")), is_null(dot("reg", "registry_id")))
+        shown = _shown(contract.field("producer_id"))
+        out.append(case((unknown, concat(lit("producer_id "), shown, lit(" is not in the registry")))))
+        category = category and call("coalesce", category, dot("reg", "registry_category"))
     if category is not None:
-        for bounds, word, setting, op in (
+        for bounds, word, setting, operator in (
             (rules.sale_min_idr, "below the plausible minimum", "sale_min_idr", "<"),
             (rules.sale_max_idr, "above the plausible maximum", "sale_max_idr", ">"),
         ):
@@ -219,39 +244,39 @@ def _row_rules(contract: Contract, rules: Rules) -> list[str]:
                 continue
             amount = _shown(contract.field("amount_idr"))
             where = lit(f" for a sale ({setting} in SENTRA_INGEST)")
-            msg = f"'amount_idr ' || {amount} || {lit(f' is {word} of ')} || {shown} || {where}"
-            out.append(f"CASE WHEN {q('__amount_idr')} {op} {bound} THEN {msg} END")
+            msg = concat(lit("amount_idr "), amount, lit(f" is {word} of "), shown, where)
+            out.append(case((op(ident("__amount_idr"), operator, bound), msg)))
     if rules.date_column is not None and rules.first_day is not None and rules.last_day is not None:
-        d = q("__" + rules.date_column)
-        first, last = f"DATE '{rules.first_day.isoformat()}'", f"DATE '{rules.last_day.isoformat()}'"
+        d = ident("__" + rules.date_column)
+        outside = or_(op(d, "<", lit(rules.first_day)), op(d, ">", lit(rules.last_day)))
         shown = _shown(contract.field(contract.date_field or ""))
         tail = lit(f" is outside the partitioned dates {rules.first_day} … {rules.last_day}")
-        out.append(
-            f"CASE WHEN {d} < {first} OR {d} > {last} THEN "
-            f"{lit((contract.date_field or '') + ' ')} || {shown} || {tail} END"
-        )
+        out.append(case((outside, concat(lit((contract.date_field or "") + " "), shown, tail))))
     return out
 
 
 def _derived(contract: Contract) -> list[str]:
     if contract.source == "transactions":
-        return [f"{q('__occurred_at')}::DATE AS {q('__local_date')}"]
+        return [alias(cast(ident("__occurred_at"), "DATE"), ident("__local_date"))]
     if contract.source == "exports":
-        hs = q("__hs_code")
-        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in codes.COMMODITY_BY_HS_HEADING.items())
+        hs = ident("__hs_code")
+        heading = call("substr", hs, lit(1), lit(4))
+        commodity = case(
+            *((lit(k), lit(v)) for k, v in codes.COMMODITY_BY_HS_HEADING.items()), on=heading, else_=lit("lainnya")
+        )
         return [
-            f"substr({hs}, 1, 2) AS {q('__hs_chapter')}",
-            f"substr({hs}, 1, 4) AS {q('__hs_heading')}",
-            f"CASE substr({hs}, 1, 4) {whens} ELSE 'lainnya' END AS {q('__commodity')}",
+            alias(call("substr", hs, lit(1), lit(2)), ident("__hs_chapter")),
+            alias(heading, ident("__hs_heading")),
+            alias(commodity, ident("__commodity")),
         ]
     return []
 
 
 def _as_text(f: Field) -> str:
     """The typed value as text, as stored row hashes have always read it (microseconds shown)."""
-    typed = q("__" + f.name)
-    text = f"strftime({typed}, '%Y-%m-%d %H:%M:%S.%f')" if f.kind == "timestamp" else f"{typed}::VARCHAR"
-    return f"coalesce({text}, chr(0))"
+    typed = ident("__" + f.name)
+    text = call("strftime", typed, lit("%Y-%m-%d %H:%M:%S.%f")) if f.kind == "timestamp" else cast(typed, "VARCHAR")
+    return call("coalesce", text, call("chr", lit(0)))
 
 
 def select(contract: Contract, conv: Conventions | None, source: str, columns: set[str], rules: Rules) -> str:
@@ -269,57 +294,49 @@ def select(contract: Contract, conv: Conventions | None, source: str, columns: s
         _derived(contract),
     ]
     ctes, prev = [], source
-    for i, step in enumerate(s for s in steps if s):
-        ctes.append(f"s{i} AS NOT MATERIALIZED (SELECT *, {', '.join(step)} FROM {prev})")  # noqa: S608
-        prev = f"s{i}"
-    found = [q("_reject")] if "_reject" in columns else []
+    for i, step in enumerate(s for s in steps if s):  # s0, s1, …: each stage reads the one before
+        name = f"s{i}"
+        ctes.append(cte(name, select_(["*", *step], prev), materialized=False))
+        prev = name
+    found = [ident("_reject")] if "_reject" in columns else []
     checks = found + [r for f in fields for r in _field_rules(f)] + _row_rules(contract, rules)
-    join = ""
+    rows_from = prev
     if contract.registry_checked and rules.registry:
-        join = (
-            " LEFT JOIN (SELECT producer_id AS registry_id, category AS registry_category FROM registry) AS reg"  # noqa: S608
-            f" ON reg.registry_id = {prev}.{q('__producer_id')}"
-        )
-    key = " || chr(31) || ".join(f"{prev}.{q('__' + k)}::VARCHAR" for k in contract.key)
-    content = f"concat_ws(chr(31), {', '.join(_as_text(f) for f in fields)})"
-    kept = [f"{prev}.{q(c)}" for c in (*contract.names, "_line", "_extra") if c in columns]
+        registry = select_([alias("producer_id", "registry_id"), alias("category", "registry_category")], "registry")
+        on = op(dot("reg", "registry_id"), "=", dot(prev, ident("__producer_id")))
+        rows_from = left_join(prev, alias(paren(registry), "reg"), on)
+    parts = [cast(dot(prev, ident("__" + k)), "VARCHAR") for k in contract.key]
+    key = concat(parts[0], *(x for p in parts[1:] for x in (_UNIT, p)))
+    content = call("concat_ws", _UNIT, *(_as_text(f) for f in fields))
+    kept = [dot(prev, ident(c)) for c in (*contract.names, "_line", "_extra") if c in columns]
     names = (*contract.names, *(n for n, _ in contract.extra_columns))
     out = [
         *kept,
-        *(f"{prev}.{q('__' + n)}" for n in names),
-        f"nullif(concat_ws('; ', {', '.join(checks)}), '') AS _reason",
-        f"{key} AS _key",
-        f"md5({content}) AS _row_hash",
+        *(dot(prev, ident("__" + n)) for n in names),
+        alias(call("nullif", call("concat_ws", lit("; "), *checks), lit("")), "_reason"),
+        alias(key, "_key"),
+        alias(call("md5", content), "_row_hash"),
     ]
+    rows = select_(out, rows_from)
     # Accepted rows keep only their typed values: the text as received is stored for rejected rows alone.
-    texts = ", ".join(
-        f"CASE WHEN _reason IS NOT NULL THEN {q(n)} END AS {q(n)}" for n in contract.names if n in columns
-    )
-    rows = f"SELECT {', '.join(out)} FROM {prev}{join}"  # noqa: S608
-    return (
-        f"WITH {', '.join(ctes)} SELECT * REPLACE ({texts}) FROM ({rows})"  # noqa: S608
-        if texts
-        else f"WITH {', '.join(ctes)} {rows}"
-    )
+    texts = [alias(case((not_null("_reason"), ident(n))), ident(n)) for n in contract.names if n in columns]
+    return with_(ctes, select_([star_replace(texts)], paren(rows)) if texts else rows)
 
 
 def accepted(contract: Contract, typed: str, columns: set[str]) -> str:
     """Rows that pass every rule, with the contract's column names and derived columns."""
     names = [*contract.names, *(n for n, _ in contract.extra_columns)]
-    extra = ", _extra" if "_extra" in columns else ""
-    cols = ", ".join(f"{q('__' + n)} AS {q(n)}" for n in names)
-    return f"SELECT {cols}, _key, _row_hash, _line{extra} FROM {typed} WHERE _reason IS NULL"  # noqa: S608
+    extra = ["_extra"] if "_extra" in columns else []
+    cols = [alias(ident("__" + n), ident(n)) for n in names]
+    return select_([*cols, "_key", "_row_hash", "_line", *extra], typed, where=is_null("_reason"))
 
 
 def rejected(contract: Contract, typed: str, columns: set[str], date_column: str | None) -> str:
     """Rows that fail a rule, as received, with their reason, key and (when readable) partition date."""
-    extra = ", _extra" if "_extra" in columns else ""
-    day = q("__" + date_column) if date_column else "NULL::DATE"
-    cols = ", ".join(q(n) for n in contract.names)
-    return (
-        f"SELECT {cols}, _reason, _row_hash, _line, _key, {day} AS _partition_date{extra} "  # noqa: S608
-        f"FROM {typed} WHERE _reason IS NOT NULL"
-    )
+    extra = ["_extra"] if "_extra" in columns else []
+    day = ident("__" + date_column) if date_column else cast(lit(None), "DATE")
+    cols = [*map(ident, contract.names), "_reason", "_row_hash", "_line", "_key", alias(day, "_partition_date")]
+    return select_([*cols, *extra], typed, where=not_null("_reason"))
 
 
 class _Stream:
@@ -345,9 +362,15 @@ class _Stream:
 
 
 def type_into(
-    con: duckdb.DuckDBPyConnection, table: str, contract: Contract, frame: pl.LazyFrame, conv: Conventions | None,
-    rules: Rules, registry: pl.DataFrame | None = None, rows: int = 500_000,
-) -> set[str]:  # fmt: skip
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    contract: Contract,
+    frame: pl.LazyFrame,
+    conv: Conventions | None,
+    rules: Rules,
+    registry: pl.DataFrame | None = None,
+    rows: int = 500_000,
+) -> set[str]:
     """Type and check `frame`'s rows into the temporary table `table`; return the frame's columns (for
     `accepted` and `rejected`). An error of the frame's own reader (a byte that is not UTF-8, a ragged row)
     is raised as itself.
@@ -361,7 +384,7 @@ def type_into(
     if registry is not None:
         con.register("registry", registry.to_arrow())
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select(contract, conv, 'landing_rows', columns, rules)}")
+        con.execute(temp_table(table, select(contract, conv, "landing_rows", columns, rules)))
     except duckdb.Error:
         if stream.error is not None:
             raise stream.error from None

@@ -1,33 +1,68 @@
-"""The SQL expressions the row path (`pipelines.ingest.rowsql`) is built of: literals, the normalisers of
+"""The SQL expressions the row path (`pipelines.ingest.rowsql`) is built of: the normalisers of
 `pipelines.ingest.normalise` as SQL, and instants in Asia/Jakarta.
 
-Every function returns SQL text for column names it is given; values from files never enter it.
+Every function returns SQL text for column names it is given, composed with `pipelines.warehouse.sqlbuild`;
+values from files never enter it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from models import codes
 from models.contracts import Field
-from models.ddl import q
 from pipelines.ingest import normalise
+from pipelines.warehouse.sqlbuild import (
+    alias,
+    and_,
+    array,
+    call,
+    case,
+    cast,
+    concat,
+    dot,
+    ident,
+    in_,
+    is_null,
+    lit,
+    op,
+    paren,
+    try_cast,
+)
 
 # A date, optionally a time (T or space) and then "Z" or an offset; a bare date has no offset.
 ISO = r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 # Asia/Jakarta has been UTC+07:00 since 1964-01-01; before that its offsets changed, so ICU converts those.
-WIB_SINCE = "TIMESTAMP '1964-01-01 00:00:00'"
+WIB_SINCE = lit(datetime(1964, 1, 1))
+SEVEN_HOURS = "INTERVAL 7 HOUR"
+# The parts `regexp_extract` takes out of a written date (`normalise.NUMERIC`, `normalise.MONTH_NAME`).
+GROUPS = array(*map(lit, ("a", "b", "y", "h", "mi", "s", "half")))
 
 
-def lit(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def in_list(values: object) -> str:
-    return ", ".join(lit(str(v)) for v in sorted(values))  # type: ignore[call-overload]
+def one_of(expr: str, values: Iterable[str], *, negate: bool = False) -> str:
+    """`expr IN ('a', 'b', …)`, the values sorted (or NOT IN)."""
+    return in_(expr, [lit(v) for v in sorted(values)], negate=negate)
 
 
 def col(name: str, stage: str) -> str:
-    return q(f"{name}__{stage}") if stage else q(name)
+    """A field's column of one stage of the typing: `"name__stage"` (no stage: the column as read)."""
+    return ident(f"{name}__{stage}") if stage else ident(name)
+
+
+def blank(text: str) -> str:
+    """`text = ''`"""
+    return op(text, "=", lit(""))
+
+
+def filled(text: str) -> str:
+    """`text <> ''`"""
+    return op(text, "<>", lit(""))
+
+
+def drop(text: str, pattern: str, flags: str = "g") -> str:
+    """`text` without what `pattern` matches."""
+    return call("regexp_replace", text, lit(pattern), lit(""), lit(flags))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -35,33 +70,34 @@ def col(name: str, stage: str) -> str:
 
 
 def matches(text: str, pattern: str) -> str:
-    return f"regexp_matches({text}, {lit(pattern)})"
+    return call("regexp_matches", text, lit(pattern))
 
 
 def number(s: str, convention: str | None) -> str:
     """Canonical number text of `s`, already stripped of spaces and a currency prefix, or NULL."""
-    dots_out = f"replace(replace({s}, '.', ''), ',', '.')"
+
+    def swapped(a: str, b: str) -> str:
+        return call("replace", s, lit(a), lit(b))
+
+    dots_out = call("replace", swapped(".", ""), lit(","), lit("."))
+    plain = (matches(s, normalise.INT), s)
     if convention == "en":
-        return (
-            f"CASE WHEN {matches(s, normalise.INT)} THEN {s} "
-            f"WHEN {matches(s, normalise.EN_LOOSE)} THEN replace({s}, ',', '') END"
-        )
+        return case(plain, (matches(s, normalise.EN_LOOSE), swapped(",", "")))
     if convention == "id":
-        loose = matches(s, normalise.ID_LOOSE)
-        return f"CASE WHEN {matches(s, normalise.INT)} THEN {s} WHEN {loose} THEN {dots_out} END"
-    return (
-        f"CASE WHEN {matches(s, normalise.INT)} THEN {s} "
-        f"WHEN {matches(s, normalise.ID_GROUPED)} THEN {dots_out} "
-        f"WHEN {matches(s, normalise.ID_DECIMAL)} THEN replace({s}, ',', '.') "
-        f"WHEN {matches(s, normalise.EN_GROUPED)} THEN replace({s}, ',', '') "
-        f"WHEN {matches(s, normalise.DOT_DECIMAL)} THEN {s} END"
+        return case(plain, (matches(s, normalise.ID_LOOSE), dots_out))
+    return case(
+        plain,
+        (matches(s, normalise.ID_GROUPED), dots_out),
+        (matches(s, normalise.ID_DECIMAL), swapped(",", ".")),
+        (matches(s, normalise.EN_GROUPED), swapped(",", "")),
+        (matches(s, normalise.DOT_DECIMAL), s),
     )
 
 
 def plain_number_text(c: str) -> str:
     """No spaces, no `Rp`/`IDR` prefix (the sign kept)."""
-    spaceless = f"regexp_replace({c}, '[\\s\\x{{00a0}}\\x{{202f}}]', '', 'g')"
-    return f"regexp_replace({spaceless}, '^(-?)(rp\\.?|idr)', '\\1', 'i')"
+    spaceless = drop(c, r"[\s\x{00a0}\x{202f}]")
+    return call("regexp_replace", spaceless, lit(r"^(-?)(rp\.?|idr)"), lit(r"\1"), lit("i"))
 
 
 def iso(g: str, day: str, month: str, year: str) -> str:
@@ -69,69 +105,76 @@ def iso(g: str, day: str, month: str, year: str) -> str:
     clock read (12 AM is 00, an hour above 12 with AM/PM is not a time)."""
 
     def part(name: str) -> str:
-        return f"nullif({g}.{name}, '')"
+        return call("nullif", dot(g, name), lit(""))
 
-    yyyy = (
-        f"CASE WHEN length({year}) = 2 THEN (CASE WHEN TRY_CAST({year} AS INTEGER) < 70 THEN '20' ELSE '19' END) "
-        f"|| {year} ELSE {year} END"
-    )
-    the_date = f"{yyyy} || '-' || lpad({month}, 2, '0') || '-' || lpad({day}, 2, '0')"
-    h, half = f"TRY_CAST({part('h')} AS INTEGER)", part("half")
-    pm = f"CASE WHEN {half} = 'p' THEN 12 ELSE 0 END"
-    h24 = f"CASE WHEN {half} IS NULL THEN {h} WHEN {h} > 12 THEN NULL ELSE {h} % 12 + {pm} END"
-    the_time = f"lpad(({h24})::VARCHAR, 2, '0') || ':' || {part('mi')} || ':' || coalesce({part('s')}, '00')"
-    return f"{the_date} || CASE WHEN {part('h')} IS NULL THEN '' ELSE 'T' || {the_time} END"
+    def two_digits(text: str) -> str:
+        return call("lpad", text, lit(2), lit("0"))
 
-
-GROUPS = "['a', 'b', 'y', 'h', 'mi', 's', 'half']"
+    century = case((op(try_cast(year, "INTEGER"), "<", lit(70)), lit("20")), else_=lit("19"))
+    yyyy = case((op(call("length", year), "=", lit(2)), concat(paren(century), year)), else_=year)
+    the_date = concat(yyyy, lit("-"), two_digits(month), lit("-"), two_digits(day))
+    h, half = try_cast(part("h"), "INTEGER"), part("half")
+    pm = case((op(half, "=", lit("p")), lit(12)), else_=lit(0))
+    h24 = case((is_null(half), h), (op(h, ">", lit(12)), lit(None)), else_=op(op(h, "%", lit(12)), "+", pm))
+    seconds = call("coalesce", part("s"), lit("00"))
+    the_time = concat(two_digits(cast(paren(h24), "VARCHAR")), lit(":"), part("mi"), lit(":"), seconds)
+    return concat(the_date, case((is_null(part("h")), lit("")), else_=concat(lit("T"), the_time)))
 
 
 def month(name: str) -> str:
-    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in normalise.MONTHS.items())
-    return f"CASE {name} {whens} END"
+    return case(*((lit(k), lit(v)) for k, v in normalise.MONTHS.items()), on=name)
 
 
 def common(v: str) -> str:
     """`YYYY-MM-DD hh:mm:ss` (or with a T) and nothing more: the cast alone reads it exactly."""
-    marks = (
-        f"substr({v}, 5, 1) = '-' AND substr({v}, 8, 1) = '-' AND substr({v}, 14, 1) = ':' AND substr({v}, 17, 1) = ':'"
-    )
-    return f"(length({v}) = 19 AND substr({v}, 11, 1) IN ('T', ' ') AND {marks})"
+
+    def char(at: int) -> str:
+        return call("substr", v, lit(at), lit(1))
+
+    marks = [op(char(at), "=", lit(mark)) for at, mark in ((5, "-"), (8, "-"), (14, ":"), (17, ":"))]
+    return paren(and_(op(call("length", v), "=", lit(19)), in_(char(11), [lit("T"), lit(" ")]), *marks))
 
 
 def naive(f: Field) -> list[str]:
     """The time as written (`name__naive`) and its offset (`name__zone`, NULL for none)."""
     p, v = col(f.name, "iso"), col(f.name, "v")
-    body = f"{p}.d || 'T' || {p}.hm || coalesce(nullif({p}.s, ''), ':00')"
-    naive = (
-        f"CASE WHEN {p} IS NULL THEN (CASE WHEN substr({v}, 12, 2) < '24' THEN TRY_CAST({v} AS TIMESTAMP) END) "
-        f"WHEN {p}.d = '' THEN NULL WHEN {p}.hm = '' THEN TRY_CAST({p}.d AS TIMESTAMP) "
-        f"WHEN {p}.hm < '24' THEN TRY_CAST({body} AS TIMESTAMP) END"
+    d, hm, s = dot(p, "d"), dot(p, "hm"), dot(p, "s")
+    body = concat(d, lit("T"), hm, call("coalesce", call("nullif", s, lit("")), lit(":00")))
+    as_written = case((op(call("substr", v, lit(12), lit(2)), "<", lit("24")), try_cast(v, "TIMESTAMP")))
+    naive = case(
+        (is_null(p), paren(as_written)),
+        (blank(d), lit(None)),
+        (blank(hm), try_cast(d, "TIMESTAMP")),
+        (op(hm, "<", lit("24")), try_cast(body, "TIMESTAMP")),
     )
-    return [f"{naive} AS {col(f.name, 'naive')}", f"nullif({p}.z, '') AS {col(f.name, 'zone')}"]
+    zone = call("nullif", dot(p, "z"), lit(""))
+    return [alias(naive, col(f.name, "naive")), alias(zone, col(f.name, "zone"))]
 
 
 def utc(f: Field) -> str:
     """The UTC instant: a time with no offset is Asia/Jakarta local time."""
     n, zone = col(f.name, "naive"), col(f.name, "zone")
-    digits = f"regexp_replace({zone}, '[^0-9]', '', 'g')"
-    hours = f"TRY_CAST(substr({digits}, 1, 2) AS INTEGER)"
-    mins = f"coalesce(TRY_CAST(nullif(substr({digits}, 3, 2), '') AS INTEGER), 0)"
-    sign = f"CASE WHEN starts_with({zone}, '-') THEN -1 ELSE 1 END"
-    offset = f"CASE WHEN {zone} = 'Z' THEN 0 ELSE {sign} * ({hours} * 60 + {mins}) END"
+    digits = drop(zone, "[^0-9]")
+    hours = try_cast(call("substr", digits, lit(1), lit(2)), "INTEGER")
+    written_mins = call("nullif", call("substr", digits, lit(3), lit(2)), lit(""))
+    mins = call("coalesce", try_cast(written_mins, "INTEGER"), lit(0))
+    sign = case((call("starts_with", zone, lit("-")), lit(-1)), else_=lit(1))
+    minutes = op(sign, "*", paren(op(op(hours, "*", lit(60)), "+", mins)))
+    offset = case((op(zone, "=", lit("Z")), lit(0)), else_=minutes)
     tz = lit(codes.TIMEZONE)
-    from_local = (
-        f"CASE WHEN {n} >= {WIB_SINCE} THEN {n} - INTERVAL 7 HOUR ELSE timezone('UTC', timezone({tz}, {n})) END"
+    from_local = case(
+        (op(n, ">=", WIB_SINCE), op(n, "-", SEVEN_HOURS)),
+        else_=call("timezone", lit("UTC"), call("timezone", tz, n)),
     )
-    utc = f"CASE WHEN {zone} IS NULL THEN {from_local} ELSE {n} - to_minutes(({offset})::BIGINT) END"
-    return f"{utc} AS {q('__' + f.name + '_utc')}"
+    shifted = op(n, "-", call("to_minutes", cast(paren(offset), "BIGINT")))
+    return alias(case((is_null(zone), from_local), else_=shifted), ident("__" + f.name + "_utc"))
 
 
 def local(f: Field) -> str:
-    n, zone, u = col(f.name, "naive"), col(f.name, "zone"), q("__" + f.name + "_utc")
+    n, zone, u = col(f.name, "naive"), col(f.name, "zone"), ident("__" + f.name + "_utc")
     tz = lit(codes.TIMEZONE)
-    to_local = (
-        f"CASE WHEN {u} >= {WIB_SINCE} - INTERVAL 7 HOUR THEN {u} + INTERVAL 7 HOUR "
-        f"ELSE timezone({tz}, timezone('UTC', {u})) END"
+    to_local = case(
+        (op(u, ">=", op(WIB_SINCE, "-", SEVEN_HOURS)), op(u, "+", SEVEN_HOURS)),
+        else_=call("timezone", tz, call("timezone", lit("UTC"), u)),
     )
-    return f"CASE WHEN {zone} IS NULL THEN {n} ELSE {to_local} END AS {q('__' + f.name)}"
+    return alias(case((is_null(zone), n), else_=to_local), ident("__" + f.name))

@@ -32,7 +32,7 @@ SCHEDULES = [
         "Last month's report, on the 6th at 07:00 WIB (after its marts).",
         day_of_month=6,
         hour_of_day=7,
-    ),  # fmt: skip
+    ),
     _schedule(
         weekly_report_job, "Last week's turnover brief, every Monday at 07:00 WIB.", day_of_week=1, hour_of_day=7
     ),

@@ -11,19 +11,19 @@ import dagster as dg
 
 from models.contracts import SOURCES
 from pipelines.core import dates
-from pipelines.core.config import settings
 from pipelines.core.periods import range_run_requests
 from pipelines.ingest.landing import SEEN_METADATA, scan
 from pipelines.orchestration.jobs import (
     daily_job,
+    following,
     ingest_job,
     monthly_job,
-    monthly_report_job,
     portal_job,
+    preceding,
     publish_job,
-    weekly_report_job,
 )
 from pipelines.publish.charts.editions import MOVE_PRINTS
+from pipelines.warehouse.connection import Sentra
 
 
 def _ingested(instance: dg.DagsterInstance) -> dict[str, list[float]]:
@@ -39,10 +39,10 @@ def _ingested(instance: dg.DagsterInstance) -> dict[str, list[float]]:
 
 
 @dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
-def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+def landing_sensor(context: dg.SensorEvaluationContext, sentra: Sentra) -> dg.SensorResult | dg.SkipReason:
     """Start an ingest run when a landing file appears or changes (by size and modification time), unless
     this sensor's cursor or the latest ingest has already seen it as it is."""
-    landing = settings().landing
+    landing = sentra.landing
     now = {str(f.path): f.fingerprint for s in SOURCES for f in scan(landing, s)}
     before = json.loads(context.cursor) if context.cursor else {}
     ingested = _ingested(context.instance)
@@ -56,7 +56,7 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     )
 
 
-def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]:
+def _touched_by_run(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]:
     out: set[date] = set()
     for record in instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records:
         materialization = record.event_log_entry.asset_materialization
@@ -69,14 +69,14 @@ def _touched(instance: dg.DagsterInstance, run_id: str, field: str) -> set[date]
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[ingest_job],
-    request_jobs=[daily_job, monthly_job],
+    request_jobs=[step.job for step in following(ingest_job.name)],  # the days and months it touched
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
+def ingested_partitions_sensor(context: dg.RunStatusSensorContext, sentra: Sentra) -> list[dg.RunRequest]:
     """Rebuild every day and month the ingested files touched, one run per contiguous range."""
-    run_id = context.dagster_run.run_id
-    days = dates.buildable(_touched(context.instance, run_id, "touched_days"), "day")
-    months = dates.buildable(_touched(context.instance, run_id, "touched_months"), "month")
+    run_id, first = context.dagster_run.run_id, sentra.partitions_start
+    days = dates.buildable(_touched_by_run(context.instance, run_id, "touched_days"), "day", first)
+    months = dates.buildable(_touched_by_run(context.instance, run_id, "touched_months"), "month", first)
     return range_run_requests(daily_job.name, days, "day", run_id) + range_run_requests(
         monthly_job.name, months, "month", run_id
     )
@@ -84,7 +84,7 @@ def ingested_partitions_sensor(context: dg.RunStatusSensorContext) -> list[dg.Ru
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[daily_job, monthly_job],
+    monitored_jobs=preceding(publish_job.name),
     request_job=publish_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
@@ -97,7 +97,7 @@ def publish_sensor(context: dg.RunStatusSensorContext) -> dg.RunRequest:
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[monthly_report_job, weekly_report_job],
+    monitored_jobs=preceding(portal_job.name),
     request_job=portal_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )

@@ -29,24 +29,43 @@ MONTHLY_WINDOW_MONTHS = 24
 TOP_DESTINATIONS = 10  # a destination list keeps the ten largest; the rest are "lainnya"
 
 GRIDS: dict[str, tuple[str, ...]] = {
-    "turnover": ("day", "day_category", "day_kecamatan", "week", "week_category", "month", "window",
-                 "window_kecamatan"),
-    "exports": ("month", "month_commodity", "month_destination", "ytd", "ytd_commodity", "window",
-                "window_destination"),
-}  # fmt: skip
+    "turnover": (
+        "day",
+        "day_category",
+        "day_kecamatan",
+        "week",
+        "week_category",
+        "month",
+        "window",
+        "window_kecamatan",
+    ),
+    "exports": (
+        "month",
+        "month_commodity",
+        "month_destination",
+        "ytd",
+        "ytd_commodity",
+        "window",
+        "window_destination",
+    ),
+}
 _QUERIES = {
     "turnover": ("cells_turnover_values", "cells_turnover_contrib"),
     "exports": ("cells_exports_values", "cells_exports_contrib"),
 }
-DIMENSIONS = {"category": "category", "kecamatan": "kecamatan", "commodity": "commodity",
-              "destination": "destination_country"}  # fmt: skip
+DIMENSIONS = {
+    "category": "category",
+    "kecamatan": "kecamatan",
+    "commodity": "commodity",
+    "destination": "destination_country",
+}
 
 Key = tuple[str, date, str | None]  # grid, last day, member
 # What builds the cells: a change to any builds them again even when the marts did not change.
 CELL_SOURCES = tuple(
     sorted(
         [fingerprint.PUBLISH / n for n in ("cells.py", "disclosure.py", "reconcile.py")]
-        + list((fingerprint.PUBLISH.parent.parent / "sql").glob("cells_*.sql"))
+        + list((fingerprint.PUBLISH.parent.parent / "sql").rglob("cells_*.sql"))
     )
 )
 
@@ -70,7 +89,7 @@ class Build:
     mismatches: list[reconcile.Mismatch] = field(default_factory=list)
 
 
-def window(con: duckdb.DuckDBPyConnection, until: date | None = None) -> Window | None:
+def chart_window(con: duckdb.DuckDBPyConnection, until: date | None = None) -> Window | None:
     """The last year of days and the last two years of months that the marts hold (or less); with `until`,
     the year of days ending on that day instead (a daily chart's print edition of a month that has closed)."""
     first_day, last_day, first_month, last_month = con.execute(sql("chart_window")).fetchall()[0]
@@ -186,8 +205,9 @@ def _grid(values: pl.DataFrame, contrib: pl.DataFrame) -> tuple[dict, dict, dict
     return vals, dict(cons), rows, None
 
 
-def _cell_rows(family: str, verdict: disclosure.Verdict, rows: dict[Key, dict], cons: dict, run_id: str,
-               now: datetime) -> list[dict]:  # fmt: skip
+def _cell_rows(
+    family: str, verdict: disclosure.Verdict, rows: dict[Key, dict], cons: dict, run_id: str, now: datetime
+) -> list[dict]:
     out = []
     for key, status in verdict.status.items():
         members = verdict.members.get(key)
@@ -196,25 +216,45 @@ def _cell_rows(family: str, verdict: disclosure.Verdict, rows: dict[Key, dict], 
         parts = [rows[m] for m in members] if members else [rows[key]]
         shown = status == disclosure.PUBLISHED
         usd = [p["usd"] for p in parts if p["usd"] is not None]
-        out.append({
-            "family": family, "grid": grid, "period": parts[0]["period"], "period_end": end,
-            "dimension": dimension(grid), "member": member,
-            "value": sum((Decimal(p["value"]) for p in parts), Decimal(0)) if shown else None,
-            "usd": sum(usd, Decimal(0)) if shown and usd else None,
-            "count": sum(int(p["count"]) for p in parts),
-            "producers": len(disclosure.union(cons.get(m, {}) for m in (members or [key]))),
-            "status": status, "reason": verdict.reason[key], "holds": [m[2] for m in members] if members else None,
-            "run_id": run_id, "built_at": now,
-        })  # fmt: skip
+        out.append(
+            {
+                "family": family,
+                "grid": grid,
+                "period": parts[0]["period"],
+                "period_end": end,
+                "dimension": dimension(grid),
+                "member": member,
+                "value": sum((Decimal(p["value"]) for p in parts), Decimal(0)) if shown else None,
+                "usd": sum(usd, Decimal(0)) if shown and usd else None,
+                "count": sum(int(p["count"]) for p in parts),
+                "producers": len(disclosure.union(cons.get(m, {}) for m in (members or [key]))),
+                "status": status,
+                "reason": verdict.reason[key],
+                "holds": [m[2] for m in members] if members else None,
+                "run_id": run_id,
+                "built_at": now,
+            }
+        )
     return out
 
 
 _SCHEMA = {
-    "family": pl.String, "grid": pl.String, "period": pl.Date, "period_end": pl.Date, "dimension": pl.String,
-    "member": pl.String, "value": pl.Decimal(38, 2), "usd": pl.Decimal(38, 2), "count": pl.Int64,
-    "producers": pl.Int64, "status": pl.String, "reason": pl.String, "holds": pl.List(pl.String),
-    "run_id": pl.String, "built_at": pl.Datetime("us"),
-}  # fmt: skip
+    "family": pl.String,
+    "grid": pl.String,
+    "period": pl.Date,
+    "period_end": pl.Date,
+    "dimension": pl.String,
+    "member": pl.String,
+    "value": pl.Decimal(38, 2),
+    "usd": pl.Decimal(38, 2),
+    "count": pl.Int64,
+    "producers": pl.Int64,
+    "status": pl.String,
+    "reason": pl.String,
+    "holds": pl.List(pl.String),
+    "run_id": pl.String,
+    "built_at": pl.Datetime("us"),
+}
 
 
 def build_family(
@@ -230,8 +270,13 @@ def build_family(
         values = con.sql(sql(values_sql), params=bounds).pl()
         contrib = con.sql(sql(contrib_sql), params=bounds).pl()
         code = fingerprint.renderer(CELL_SOURCES)
-        digest = fingerprint.of(values=fingerprint.frame(values), contrib=fingerprint.frame(contrib), window=w,
-                                rule=[rule.min_producers, rule.max_share], code=code)  # fmt: skip
+        digest = fingerprint.of(
+            values=fingerprint.frame(values),
+            contrib=fingerprint.frame(contrib),
+            window=w,
+            rule=[rule.min_producers, rule.max_share],
+            code=code,
+        )
         last = con.execute(sql("cells_last_built"), [family]).fetchall()
         if last and last[0][0] == digest:
             return _kept(con, family, run_id, now, digest, last[0][1])
@@ -266,8 +311,9 @@ def _kept(con: duckdb.DuckDBPyConnection, family: str, run_id: str, now: datetim
     return Build(family, "kept", None, n)
 
 
-def _failed(con: duckdb.DuckDBPyConnection, family: str, run_id: str, now: datetime,
-            mismatches: list[reconcile.Mismatch]) -> Build:  # fmt: skip
+def _failed(
+    con: duckdb.DuckDBPyConnection, family: str, run_id: str, now: datetime, mismatches: list[reconcile.Mismatch]
+) -> Build:
     first = f"{mismatches[0].line()} (run {run_id})"
     con.execute(sql("cells_build_record"), [family, run_id, now, "failed", first, 0, None])
     return Build(family, "failed", f"{len(mismatches)} figure(s) differ from the marts", 0, mismatches)
@@ -277,7 +323,8 @@ class _Unreconciled(Exception):
     pass
 
 
-def read(con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date = date.min,
-         last: date = date.max) -> pl.DataFrame:  # fmt: skip
+def read(
+    con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date = date.min, last: date = date.max
+) -> pl.DataFrame:
     """One grid's current cells whose last day is in [first, last]: value and usd are null unless published."""
     return con.sql(sql("cells_read"), params=[family, grid, first, last]).pl()

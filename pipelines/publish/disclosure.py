@@ -35,7 +35,13 @@ OTHER = "lainnya"
 PUBLISHED, MERGED, CONFIDENTIAL = "published", "merged", "confidential"
 # Reasons, stored as codes; the translation catalogue words them for readers.
 FEW_PRODUCERS, DOMINANCE, SECONDARY, MERGED_UNSAFE, MERGED_SMALL, MERGED_REST = (
-    "few_producers", "dominance", "secondary", "merged_unsafe", "merged_to_protect", "merged_not_top")  # fmt: skip
+    "few_producers",
+    "dominance",
+    "secondary",
+    "merged_unsafe",
+    "merged_to_protect",
+    "merged_not_top",
+)
 
 Key = Hashable
 Number = int | Decimal | Fraction

@@ -28,13 +28,19 @@ _LIBRARIES = ("altair", "vl-convert-python", "polars", "xlsxwriter", "jinja2", "
 CHART_SOURCES = (
     *(PUBLISH / "charts" / n for n in ("draw.py", "breakdowns.py", "save.py", "editions.py", "catalogue.py")),
     *(PUBLISH / n for n in ("figures.py", "formatting.py", "i18n.py", "files.py")),
-    *sorted((PUBLISH / "locale").rglob("*.po")), MODELS / "names.csv", MODELS / "names.py", MODELS / "codes.py",
-)  # fmt: skip
+    *sorted((PUBLISH / "locale").rglob("*.po")),
+    MODELS / "names.csv",
+    MODELS / "names.py",
+    MODELS / "codes.py",
+)
 REPORT_SOURCES = (
-    *CHART_SOURCES, PUBLISH.parent / "assets" / "reports.py", PUBLISH / "published.py",
-    *sorted((PUBLISH / "reports").glob("*.py")), *sorted((PUBLISH / "templates").glob("report*")),
+    *CHART_SOURCES,
+    PUBLISH.parent / "assets" / "reports.py",
+    PUBLISH / "published.py",
+    *sorted((PUBLISH / "reports").glob("*.py")),
+    *sorted((PUBLISH / "templates").glob("report*")),
     *sorted((PUBLISH / "static").glob("report*")),
-)  # fmt: skip
+)
 
 
 def sha(payload: bytes) -> str:

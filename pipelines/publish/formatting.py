@@ -206,8 +206,8 @@ def vega_locale(lang: str = "id") -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def text(key: str, lang: str = "id") -> str:
-    """A chart title or label in the given language, e.g. text("moving_average_7d", "en"): `chart.<key>`."""
+def chart_label(key: str, lang: str = "id") -> str:
+    """A chart title or label in the given language, e.g. chart_label("moving_average_7d", "en"): `chart.<key>`."""
     lang = check_lang(lang)
     try:
         return i18n.text(f"chart.{key}", lang)

@@ -24,15 +24,14 @@ import duckdb
 
 from pipelines.publish.formatting import number
 from pipelines.publish.i18n import text
+from pipelines.transform.marts import DAILY_MARTS, MONTHLY_MARTS
 from pipelines.warehouse.connection import sql
 
 # The assets whose blocking checks gate each family, upstream first (the first failing one is the root cause).
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "turnover": ("stg_producers", "stg_transactions", "daily_turnover", "daily_turnover_by_category",
-                 "daily_turnover_by_kecamatan"),
-    "exports": ("stg_producers", "stg_fx_rates", "stg_exports", "monthly_export_value",
-                "monthly_export_value_by_commodity", "monthly_export_value_by_destination"),
-}  # fmt: skip
+    "turnover": ("stg_producers", "stg_transactions", *DAILY_MARTS),
+    "exports": ("stg_producers", "stg_fx_rates", "stg_exports", *MONTHLY_MARTS),
+}
 GRAINS = {"turnover": "day", "exports": "month"}
 # Checks whose failure a reader can be told in plain words, with their figures (catalogue `gate.reason.*`).
 PLAIN = ("quarantine_share", "coverage_to_publish", "reconciles", "producer_registered")

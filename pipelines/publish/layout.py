@@ -40,12 +40,14 @@ def public_provenance(inputs: list[dict], rows: Callable[[str], int | None]) -> 
     for source in sorted({i["source"] for i in inputs}):
         shas = sorted(i["sha256"] for i in inputs if i["source"] == source)
         counted = [rows(s) for s in shas]
-        out.append({
-            "source": source,
-            "files": len(shas),
-            "rows": sum(c for c in counted if c is not None) if all(c is not None for c in counted) else None,
-            "sha256": combined_sha(shas),
-        })  # fmt: skip
+        out.append(
+            {
+                "source": source,
+                "files": len(shas),
+                "rows": sum(c for c in counted if c is not None) if all(c is not None for c in counted) else None,
+                "sha256": combined_sha(shas),
+            }
+        )
     return out
 
 

@@ -86,8 +86,11 @@ class Published:
 
     def members(self, grid: str, end: date) -> list[tuple[str, Figure]]:
         """A breakdown's own members (not those merged away): published largest first, then hidden ones."""
-        own = [(k[2], self._figure(r)) for k, r in self._rows.items()
-               if k[0] == grid and k[1] == end and r["status"] != disclosure.MERGED]  # fmt: skip
+        own = [
+            (k[2], self._figure(r))
+            for k, r in self._rows.items()
+            if k[0] == grid and k[1] == end and r["status"] != disclosure.MERGED
+        ]
         own.sort(key=lambda mf: (not mf[1].shown, -(mf[1].value or 0), mf[0]))
         for member, f in own:
             if f.shown:
@@ -96,17 +99,29 @@ class Published:
 
     def days(self, first: date, last: date) -> list[tuple[date, Figure]]:
         """The day cells in [first, last] (days with data only)."""
-        return [(k[1], self.get("day", k[1])) for k in sorted(self._rows, key=lambda k: k[1])
-                if k[0] == "day" and first <= k[1] <= last]  # fmt: skip
+        return [
+            (k[1], self.get("day", k[1]))
+            for k in sorted(self._rows, key=lambda k: k[1])
+            if k[0] == "day" and first <= k[1] <= last
+        ]
 
     def claims(self, release: str) -> pl.DataFrame:
         """Every published figure looked up so far, as claims for `pipelines.publish.reconcile`."""
         rows = [
-            {"release": release, "family": self.family, "grid": r["grid"], "dimension": r["dimension"],
-             "member": r["member"], "holds": r["holds"], "period": r["period"], "period_end": r["period_end"],
-             "value": r["value"], "usd": r["usd"]}
+            {
+                "release": release,
+                "family": self.family,
+                "grid": r["grid"],
+                "dimension": r["dimension"],
+                "member": r["member"],
+                "holds": r["holds"],
+                "period": r["period"],
+                "period_end": r["period_end"],
+                "value": r["value"],
+                "usd": r["usd"],
+            }
             for r in self.used.values()
-        ]  # fmt: skip
+        ]
         return pl.DataFrame(rows, schema=CLAIM_SCHEMA)
 
 

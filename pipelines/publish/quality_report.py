@@ -21,9 +21,7 @@ import polars as pl
 
 from models.codes import TIMEZONE
 from models.contracts import SOURCES
-from pipelines.core.config import settings
 from pipelines.publish.files import write_atomic, write_csv
-from pipelines.quality import settings as quality_settings
 from pipelines.warehouse.connection import render, sql
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}
@@ -44,13 +42,14 @@ def _table(df: pl.DataFrame) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def run_report_path(run_id: str) -> Path:
-    """Where the quality report of `run_id` is (the internal tree)."""
-    return settings().internal / "quality" / "runs" / run_id / "index.html"
+def run_report_path(internal: Path, run_id: str) -> Path:
+    """Where the quality report of `run_id` is in the `internal` tree."""
+    return internal / "quality" / "runs" / run_id / "index.html"
 
 
-def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, internal: Path) -> Path:
-    """(Re)write the report of `run_id` from `quality.check_results`; each asset of the run adds to it."""
+def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, internal: Path, retention_days: int) -> Path:
+    """(Re)write the report of `run_id` from `quality.check_results` (each asset of the run adds to it); delete
+    those older than `retention_days`."""
     results = con.sql(sql("report_check_results"), params=[run_id]).pl()
     out = internal / "quality" / "runs" / run_id
     parts = [f"<h1>Quality report</h1><p>Dagster run <code>{html.escape(run_id)}</code></p>"]
@@ -98,7 +97,7 @@ def write_run_report(con: duckdb.DuckDBPyConnection, run_id: str, internal: Path
         parts.append("<h2>Coverage per period</h2>" + _table(shown))
     page = _page(f"Sentra quality {run_id[:8]}", "".join(parts))
     write_atomic(out / "index.html", page.encode("utf-8"))
-    _prune(con, internal / "quality" / "runs", quality_settings.from_environment().report_retention_days)
+    _prune(con, internal / "quality" / "runs", retention_days)
     _write_index(con, internal / "quality")
     return out / "index.html"
 

@@ -15,10 +15,17 @@ import polars as pl
 from pipelines.warehouse.connection import sql
 
 CLAIM_SCHEMA = {
-    "release": pl.String, "family": pl.String, "grid": pl.String, "dimension": pl.String, "member": pl.String,
-    "holds": pl.List(pl.String), "period": pl.Date, "period_end": pl.Date, "value": pl.Decimal(38, 2),
+    "release": pl.String,
+    "family": pl.String,
+    "grid": pl.String,
+    "dimension": pl.String,
+    "member": pl.String,
+    "holds": pl.List(pl.String),
+    "period": pl.Date,
+    "period_end": pl.Date,
+    "value": pl.Decimal(38, 2),
     "usd": pl.Decimal(38, 2),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,9 @@ def to_rows(claimed: pl.DataFrame) -> list[dict]:
 def from_rows(rows: list[dict]) -> pl.DataFrame:
     """Claims kept by `to_rows`, typed again, ready for `claims`."""
     text = pl.DataFrame(rows, schema={c: pl.List(pl.String) if c == "holds" else pl.String for c in CLAIM_SCHEMA})
-    return text.with_columns(pl.col("period", "period_end").str.to_date(),
-                             pl.col("value", "usd").cast(CLAIM_SCHEMA["value"]))  # fmt: skip
+    return text.with_columns(
+        pl.col("period", "period_end").str.to_date(), pl.col("value", "usd").cast(CLAIM_SCHEMA["value"])
+    )
 
 
 def claims(con: duckdb.DuckDBPyConnection, claimed: pl.DataFrame) -> list[Mismatch]:

@@ -14,9 +14,11 @@ ACCOUNTED = Check(
     "set aside as not a sale (counted in those tables, not taken from the loader's own tally).",
 )
 READABLE = Check(
-    "files_readable", "Every new landing file could be read (a rejected file is kept with its reason).",
-    severity="WARN", blocking=False,
-)  # fmt: skip
+    "files_readable",
+    "Every new landing file could be read (a rejected file is kept with its reason).",
+    severity="WARN",
+    blocking=False,
+)
 CHECKS = [ACCOUNTED, READABLE]
 _COLUMNS = ("file", "read", "accepted", "quarantined", "duplicates", "excluded")
 
@@ -36,11 +38,27 @@ def accounting(con: duckdb.DuckDBPyConnection, source: str, run_id: str) -> Outc
     names = ", ".join(f"{f['file']} ({f['read']:,} read, {stored[f['file']]:,} stored)" for f in lost[:5])
     observed = f"{len(lost)} of {len(files)} new file(s) do not balance" + (f": {names}" if lost else "")
     expected = "rows_read = accepted + quarantined + duplicates + excluded"
-    return Outcome(ACCOUNTED, None, not lost, observed, expected, lost[:20],
-                   value=float(missing), threshold=0.0, numerator=len(lost), denominator=len(files))  # fmt: skip
+    return Outcome(
+        ACCOUNTED,
+        None,
+        not lost,
+        observed,
+        expected,
+        lost[:20],
+        value=float(missing),
+        threshold=0.0,
+        numerator=len(lost),
+        denominator=len(files),
+    )
 
 
 def readable(result: SourceResult) -> Outcome:
     rejected = result.rejected
-    return Outcome(READABLE, None, not rejected, f"{len(rejected)} file(s) rejected", "every new file readable",
-                   [{"file": f.name, "reason": f.reason} for f in rejected[:20]])  # fmt: skip
+    return Outcome(
+        READABLE,
+        None,
+        not rejected,
+        f"{len(rejected)} file(s) rejected",
+        "every new file readable",
+        [{"file": f.name, "reason": f.reason} for f in rejected[:20]],
+    )

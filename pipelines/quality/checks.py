@@ -140,14 +140,16 @@ def flagged(con: duckdb.DuckDBPyConnection, check: Check, flag: str, what: str) 
         named = ", ".join(producers[:10]) + (f" and {len(producers) - 10} more" if len(producers) > 10 else "")
         observed = f"{bad:,} of {rows:,} rows from {len(producers)} producer(s) {what}" + (f": {named}" if bad else "")
         samples = [{"producer_id": p} for p in producers[:20]]
-        out.append(Outcome(check, period, not bad, observed, check.description, samples,
-                           numerator=bad, denominator=rows))  # fmt: skip
+        out.append(
+            Outcome(check, period, not bad, observed, check.description, samples, numerator=bad, denominator=rows)
+        )
     return out
 
 
 def unregistered(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
-    return flagged(con, REGISTERED, "_registered", "missing from stg.producers (materialize stg_producers, or "
-                   "fix what blocks it)")  # fmt: skip
+    return flagged(
+        con, REGISTERED, "_registered", "missing from stg.producers (materialize stg_producers, or fix what blocks it)"
+    )
 
 
 def not_exporters(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
@@ -166,7 +168,7 @@ def _row_rule(con: duckdb.DuckDBPyConnection, check: Check, query: str, expected
             samples,
             numerator=wrong,
             denominator=rows,
-        )  # fmt: skip
+        )
         for period, rows, wrong, samples in con.execute(query).fetchall()
     ]
 
@@ -188,8 +190,19 @@ def silent_producers(con: duckdb.DuckDBPyConnection, end: date, days: int) -> li
     samples = [{"producer_id": p, "name": n, "last_sale": s, "days_silent": d} for p, n, s, d in rows]
     named = ", ".join(f"{p} ({d} days)" for p, _, _, d in rows[:10]) + (" …" if len(rows) > 10 else "")
     observed = f"{len(rows)} producer(s) silent for more than {days} days" + (f": {named}" if rows else "")
-    return [Outcome(SILENT, last, not rows, observed, f"every producer that has sold sold in the last {days} days",
-                    samples[:20], value=float(len(rows)), threshold=float(days), numerator=len(rows))]  # fmt: skip
+    return [
+        Outcome(
+            SILENT,
+            last,
+            not rows,
+            observed,
+            f"every producer that has sold sold in the last {days} days",
+            samples[:20],
+            value=float(len(rows)),
+            threshold=float(days),
+            numerator=len(rows),
+        )
+    ]
 
 
 def coverage(con: duckdb.DuckDBPyConnection, grain: str, start: date, end: date, minimum: float) -> list[Outcome]:

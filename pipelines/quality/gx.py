@@ -115,8 +115,9 @@ def validate(name: str, df: pl.DataFrame, rules: list[Rule], ids: list[str]) -> 
         unexpected = Counter(row[PARTITION] for row in result.unexpected)
         for partition, size in sizes.items():
             bad = unexpected[partition]
-            samples = [{k: v for k, v in r.items() if k != PARTITION} for r in result.unexpected
-                       if r[PARTITION] == partition][:20]  # fmt: skip
+            samples = [
+                {k: v for k, v in r.items() if k != PARTITION} for r in result.unexpected if r[PARTITION] == partition
+            ][:20]
             outcomes.append(outcome(rule.check, rule.expected, partition, result.error, bad, size, samples))
     return outcomes
 

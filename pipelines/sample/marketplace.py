@@ -1,4 +1,4 @@
-"""Marketplace order exports for the messy sample (`pipelines.sample_messy`): Shopee, Tokopedia, TikTok Shop.
+"""Marketplace order exports for the messy sample (`pipelines.sample.messy`): Shopee, Tokopedia, TikTok Shop.
 
 A few producers' clean marketplace sales leave the generic transactions files and come back as the order
 exports their shops download, one file per producer and month in `transactions/<marketplace>/<producer_id>/`.
@@ -25,6 +25,7 @@ import polars as pl
 import xlsxwriter
 
 from models import aliases
+from pipelines.sample.marketplace_headers import SHOPEE_NEWER, SHOPEE_OLDER, TIKTOK, TOKOPEDIA
 
 MARKETPLACES: tuple[str, ...] = tuple(aliases.MARKETPLACES)  # the landing folders ingest reads
 LAYOUTS: tuple[str, ...] = ("shopee_older_xlsx", "shopee_newer_xlsx", "shopee_newer_csv", "tokopedia", "tiktok")
@@ -37,62 +38,70 @@ _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 # Product lines per category: (name, variation); the SKU is derived from the position.
 _PRODUCTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "makanan": (("Keripik Singkong Balado 250 gr", "Pedas"), ("Kue Nastar Premium 500 gr", ""),
-                ("Sambal Bawang Botol 200 ml", "Original"), ("Basreng Pedas Daun Jeruk 100 gr", "Level 3"),
-                ("Dodol Betawi Kotak 400 gr", "")),
-    "konveksi": (("Kaos Polos Cotton Combed 30s", "Hitam, L"), ("Gamis Syari Busui", "Navy, XL"),
-                 ("Seragam Kerja Drill", "Abu, M"), ("Mukena Katun Rayon Bordir", "Putih")),
-    "kerajinan": (("Tas Anyaman Eceng Gondok", "Natural"), ("Souvenir Miniatur Tugu Bekasi", ""),
-                  ("Kotak Tisu Rotan", "Coklat"), ("Hiasan Dinding Batik Bekasi", "40x60 cm")),
-    "ikan_hias": (("Ikan Cupang Halfmoon Jantan", "Merah"), ("Ikan Guppy Full Black Sepasang", ""),
-                  ("Ikan Koi Kohaku 15 cm", ""), ("Pakan Ikan Hias Pelet 100 gr", "")),
-    "boneka": (("Boneka Beruang Teddy 50 cm", "Coklat"), ("Boneka Kelinci Rajut", "Pink"),
-               ("Boneka Karakter Bantal", "Biru")),
-    "furnitur": (("Rak Buku Kayu Jati Belanda", "3 susun"), ("Kursi Rotan Sintetis", "Hitam"),
-                 ("Meja Lipat Kayu", "60x40 cm")),
-    "lainnya": (("Sabun Sereh Wangi Handmade", "100 gr"), ("Sandal Kulit Pria", "42"),
-                ("Parfum Non Alkohol 30 ml", "Musk")),
-}  # fmt: skip
-_CITIES = (("KOTA BEKASI", "JAWA BARAT"), ("KAB. BEKASI", "JAWA BARAT"), ("KOTA JAKARTA TIMUR", "DKI JAKARTA"),
-           ("KOTA DEPOK", "JAWA BARAT"), ("KOTA BOGOR", "JAWA BARAT"), ("KOTA TANGERANG", "BANTEN"),
-           ("KOTA BANDUNG", "JAWA BARAT"), ("KOTA SURABAYA", "JAWA TIMUR"))  # fmt: skip
+    "makanan": (
+        ("Keripik Singkong Balado 250 gr", "Pedas"),
+        ("Kue Nastar Premium 500 gr", ""),
+        ("Sambal Bawang Botol 200 ml", "Original"),
+        ("Basreng Pedas Daun Jeruk 100 gr", "Level 3"),
+        ("Dodol Betawi Kotak 400 gr", ""),
+    ),
+    "konveksi": (
+        ("Kaos Polos Cotton Combed 30s", "Hitam, L"),
+        ("Gamis Syari Busui", "Navy, XL"),
+        ("Seragam Kerja Drill", "Abu, M"),
+        ("Mukena Katun Rayon Bordir", "Putih"),
+    ),
+    "kerajinan": (
+        ("Tas Anyaman Eceng Gondok", "Natural"),
+        ("Souvenir Miniatur Tugu Bekasi", ""),
+        ("Kotak Tisu Rotan", "Coklat"),
+        ("Hiasan Dinding Batik Bekasi", "40x60 cm"),
+    ),
+    "ikan_hias": (
+        ("Ikan Cupang Halfmoon Jantan", "Merah"),
+        ("Ikan Guppy Full Black Sepasang", ""),
+        ("Ikan Koi Kohaku 15 cm", ""),
+        ("Pakan Ikan Hias Pelet 100 gr", ""),
+    ),
+    "boneka": (
+        ("Boneka Beruang Teddy 50 cm", "Coklat"),
+        ("Boneka Kelinci Rajut", "Pink"),
+        ("Boneka Karakter Bantal", "Biru"),
+    ),
+    "furnitur": (
+        ("Rak Buku Kayu Jati Belanda", "3 susun"),
+        ("Kursi Rotan Sintetis", "Hitam"),
+        ("Meja Lipat Kayu", "60x40 cm"),
+    ),
+    "lainnya": (
+        ("Sabun Sereh Wangi Handmade", "100 gr"),
+        ("Sandal Kulit Pria", "42"),
+        ("Parfum Non Alkohol 30 ml", "Musk"),
+    ),
+}
+_CITIES = (
+    ("KOTA BEKASI", "JAWA BARAT"),
+    ("KAB. BEKASI", "JAWA BARAT"),
+    ("KOTA JAKARTA TIMUR", "DKI JAKARTA"),
+    ("KOTA DEPOK", "JAWA BARAT"),
+    ("KOTA BOGOR", "JAWA BARAT"),
+    ("KOTA TANGERANG", "BANTEN"),
+    ("KOTA BANDUNG", "JAWA BARAT"),
+    ("KOTA SURABAYA", "JAWA TIMUR"),
+)
 _BUYERS = ("Siti", "Rina", "Dewi", "Budi", "Agus", "Yanti", "Andi", "Fitri", "Rahmat", "Lilis", "Hendra", "Maya")
 _SHIPPING = (0, 8000, 9000, 10000, 12000, 15000, 18000, 22000)
 # Excluded states per marketplace: (status, Shopee's reason or TikTok's cancellation type, paid?).
 _EXCLUDED = {
-    "shopee": (("Batal", "Dibatalkan oleh Pembeli. Alasan: Ingin mengubah alamat pengiriman", True),
-               ("Belum Bayar", "", False), ("Pengembalian Dana/Barang", "", True)),
+    "shopee": (
+        ("Batal", "Dibatalkan oleh Pembeli. Alasan: Ingin mengubah alamat pengiriman", True),
+        ("Belum Bayar", "", False),
+        ("Pengembalian Dana/Barang", "", True),
+    ),
     "tokopedia": (("Dibatalkan Pembeli", "", True), ("Dibatalkan Sistem", "", False)),
     "tiktok": (("Dibatalkan", "Cancel", True), ("Belum dibayar", "", False)),
-}  # fmt: skip
+}
 _DONE = {"shopee": "Selesai", "tokopedia": "Pesanan Selesai", "tiktok": "Selesai"}
-
-SHOPEE_OLDER = ["No. Pesanan", "Status Pesanan", "Alasan Pembatalan", "Status Pembatalan/ Pengembalian", "No. Resi",
-                "Opsi Pengiriman", "Waktu Pesanan Dibuat", "Waktu Pembayaran Dilakukan", "SKU Induk", "Nama Produk",
-                "Nama Variasi", "Harga Awal", "Harga Setelah Diskon", "Jumlah", "Total Harga Produk", "Total Diskon",
-                "Ongkos Kirim Dibayar oleh Pembeli", "Total Pembayaran", "Username (Pembeli)", "Kota/Kabupaten",
-                "Provinsi"]  # fmt: skip
-SHOPEE_NEWER = [h for h in SHOPEE_OLDER if h != "Total Harga Produk"]
-SHOPEE_NEWER.insert(SHOPEE_NEWER.index("Total Diskon") + 1, "Subtotal Pesanan")
-TOKOPEDIA = ["Nomor", "Nomor Invoice", "Tanggal Pembayaran", "Status Terakhir", "Nama Produk", "Nomor SKU",
-             "Jumlah Produk Dibeli", "Harga Awal (IDR)", "Harga Jual (IDR)", "Total Penjualan (IDR)", "Nama Pembeli",
-             "Kota"]  # fmt: skip
-TIKTOK: dict[str, str] = {  # header -> the description row under it
-    "Order ID": "Platform unique order ID.", "Order Status": "Current status of the order.",
-    "Order Substatus": "Detailed status of the order.", "Cancelation/Return Type": "Cancellation or return type.",
-    "SKU ID": "Platform unique SKU ID.", "Seller SKU": "SKU code set by the seller.",
-    "Product Name": "Name of the product.", "Variation": "Variation of the SKU.",
-    "Quantity": "Quantity of the SKU in the order.", "SKU Unit Original Price": "Original price of one unit.",
-    "SKU Subtotal Before Discount": "Unit original price x quantity.",
-    "SKU Platform Discount": "Discount funded by the platform.",
-    "SKU Seller Discount": "Discount funded by the seller.",
-    "SKU Subtotal After Discount": "SKU subtotal after all discounts.",
-    "Shipping Fee After Discount": "Shipping fee paid by the buyer.",
-    "Order Amount": "Total amount paid by the buyer.",
-    "Created Time": "Time the order was placed.", "Paid Time": "Time the order was paid.",
-    "Buyer Username": "Buyer's username.", "Province": "Province of the delivery address.",
-    "Regency and City": "Regency or city of the delivery address.",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -240,8 +249,15 @@ class _Numbers:
                 return number
 
 
-def _order(rng: np.random.Generator, numbers: _Numbers, market: str, at: datetime, lines: list[tuple[int, int]],
-           n_products: int, status: tuple[str, str, bool]) -> Order:  # fmt: skip
+def _order(
+    rng: np.random.Generator,
+    numbers: _Numbers,
+    market: str,
+    at: datetime,
+    lines: list[tuple[int, int]],
+    n_products: int,
+    status: tuple[str, str, bool],
+) -> Order:
     day_end = datetime.combine(at.date(), datetime.max.time()).replace(microsecond=0)
     paid = min(day_end, at + timedelta(minutes=int(rng.integers(1, 30)), seconds=int(rng.integers(0, 60))))
     items = []
@@ -252,12 +268,23 @@ def _order(rng: np.random.Generator, numbers: _Numbers, market: str, at: datetim
     buyer = f"{_BUYERS[int(rng.integers(len(_BUYERS)))].lower()}{int(rng.integers(10, 9999))}"
     shipping = _SHIPPING[int(rng.integers(len(_SHIPPING)))]
     tracking = "SPXID" + numbers.digits(10)
-    return Order(numbers.new(market, at), at, paid if status[2] else None, status[0], status[1], tuple(items),
-                 shipping, buyer, city, tracking)  # fmt: skip
+    return Order(
+        numbers.new(market, at),
+        at,
+        paid if status[2] else None,
+        status[0],
+        status[1],
+        tuple(items),
+        shipping,
+        buyer,
+        city,
+        tracking,
+    )
 
 
-def orders_for(rng: np.random.Generator, numbers: _Numbers, market: str, sales: list[tuple[datetime, int, int]],
-               n_products: int) -> tuple[list[Order], int]:  # fmt: skip
+def orders_for(
+    rng: np.random.Generator, numbers: _Numbers, market: str, sales: list[tuple[datetime, int, int]], n_products: int
+) -> tuple[list[Order], int]:
     """One completed order per sale, plus 1–3 excluded orders on days with sales; (orders by time, excluded)."""
     done = (_DONE[market], "", True)
     out = [_order(rng, numbers, market, at, split(rng, amount, qty), n_products, done) for at, amount, qty in sales]
@@ -282,27 +309,61 @@ def _shopee_rows(orders: list[Order], products: tuple[tuple[str, str], ...], new
         resi = "" if o.paid is None or o.status == "Batal" else o.tracking
         for p_idx, orig, price, q in o.lines:
             name, variation = products[p_idx]
-            head = [o.number, o.status, o.reason, refund.get(o.status, ""), resi,
-                    "SPX Standard", f"{o.created:%Y-%m-%d %H:%M}", f"{o.paid:%Y-%m-%d %H:%M}" if o.paid else "",
-                    f"SKU-{p_idx + 1:03d}", name, variation, thousands(orig), thousands(price),
-                    str(q) if as_text else q]  # fmt: skip
-            middle = [thousands((orig - price) * q), thousands(o.goods)] if newer else [
-                thousands(price * q), thousands((orig - price) * q)]  # fmt: skip
+            head = [
+                o.number,
+                o.status,
+                o.reason,
+                refund.get(o.status, ""),
+                resi,
+                "SPX Standard",
+                f"{o.created:%Y-%m-%d %H:%M}",
+                f"{o.paid:%Y-%m-%d %H:%M}" if o.paid else "",
+                f"SKU-{p_idx + 1:03d}",
+                name,
+                variation,
+                thousands(orig),
+                thousands(price),
+                str(q) if as_text else q,
+            ]
+            middle = (
+                [thousands((orig - price) * q), thousands(o.goods)]
+                if newer
+                else [thousands(price * q), thousands((orig - price) * q)]
+            )
             tail = [thousands(o.shipping), thousands(o.goods + o.shipping), o.buyer, *o.city]
             rows.append(head + middle + tail)
     return rows
 
 
-def _tokopedia_rows(orders: list[Order], products: tuple[tuple[str, str], ...], shop: str, first: date,
-                    last: date) -> list:  # fmt: skip
-    rows: list[list[object]] = [["Laporan Penjualan"], [f"Toko: {shop}"],
-                                [f"Periode: {first:%d-%m-%Y} - {last:%d-%m-%Y}"], [], TOKOPEDIA]  # fmt: skip
+def _tokopedia_rows(
+    orders: list[Order], products: tuple[tuple[str, str], ...], shop: str, first: date, last: date
+) -> list:
+    rows: list[list[object]] = [
+        ["Laporan Penjualan"],
+        [f"Toko: {shop}"],
+        [f"Periode: {first:%d-%m-%Y} - {last:%d-%m-%Y}"],
+        [],
+        TOKOPEDIA,
+    ]
     for o in orders:
         for p_idx, orig, price, q in o.lines:
             name = o.buyer.rstrip("0123456789")
-            rows.append([len(rows) - 4, o.number, f"{o.created:%d-%m-%Y %H:%M:%S}", o.status, products[p_idx][0],
-                         f"SKU-{p_idx + 1:03d}", q, orig, price, o.goods, f"{name[0].upper()}***{name[-1]}",
-                         o.city[0].title()])  # fmt: skip
+            rows.append(
+                [
+                    len(rows) - 4,
+                    o.number,
+                    f"{o.created:%d-%m-%Y %H:%M:%S}",
+                    o.status,
+                    products[p_idx][0],
+                    f"SKU-{p_idx + 1:03d}",
+                    q,
+                    orig,
+                    price,
+                    o.goods,
+                    f"{name[0].upper()}***{name[-1]}",
+                    o.city[0].title(),
+                ]
+            )
     return rows
 
 
@@ -313,11 +374,31 @@ def _tiktok_rows(orders: list[Order], products: tuple[tuple[str, str], ...], pid
         for p_idx, orig, price, q in o.lines:
             off = (orig - price) * q
             sku_id = str(1_729_000_000_000_000_000 + zlib.crc32(pid.encode()) % 10**9 * 1000 + p_idx)
-            rows.append([o.number, o.status, substatus[o.status], o.reason, sku_id, f"SKU-{p_idx + 1:03d}",
-                         products[p_idx][0], products[p_idx][1], q, orig, orig * q, off // 2, off - off // 2,
-                         price * q, o.shipping, o.goods + o.shipping, f"{o.created:%d/%m/%Y %H:%M:%S}",
-                         f"{o.paid:%d/%m/%Y %H:%M:%S}" if o.paid else "", o.buyer, o.city[1].title(),
-                         o.city[0].title()])  # fmt: skip
+            rows.append(
+                [
+                    o.number,
+                    o.status,
+                    substatus[o.status],
+                    o.reason,
+                    sku_id,
+                    f"SKU-{p_idx + 1:03d}",
+                    products[p_idx][0],
+                    products[p_idx][1],
+                    q,
+                    orig,
+                    orig * q,
+                    off // 2,
+                    off - off // 2,
+                    price * q,
+                    o.shipping,
+                    o.goods + o.shipping,
+                    f"{o.created:%d/%m/%Y %H:%M:%S}",
+                    f"{o.paid:%d/%m/%Y %H:%M:%S}" if o.paid else "",
+                    o.buyer,
+                    o.city[1].title(),
+                    o.city[0].title(),
+                ]
+            )
     return [[str(v) for v in row] for row in rows]
 
 
@@ -355,8 +436,9 @@ def write_month(folder: Path, shop: Shop, month: int, tag: str, orders: list[Ord
     return path, "shopee_newer_xlsx" if newer else "shopee_older_xlsx"
 
 
-def write_exports(folder: Path, moved: pl.DataFrame, shops: dict[str, Shop], months: list[str],
-                  rng: np.random.Generator) -> tuple[list[tuple[str, Path]], dict[str, int]]:  # fmt: skip
+def write_exports(
+    folder: Path, moved: pl.DataFrame, shops: dict[str, Shop], months: list[str], rng: np.random.Generator
+) -> tuple[list[tuple[str, Path]], dict[str, int]]:
     """The moved sales (columns producer_id, occurred_at, amount_idr, quantity, `_tag`) as order exports.
 
     Returns (month tag, path) per file written, and counts per layout, of orders and of excluded orders.

@@ -7,7 +7,7 @@ ingesting the messy folder gives the marts of the clean one. What changes is how
   (`Kurs Transaksi BI <CUR> <YYYY>.xlsx`) or the CSV saved from it (`kurs_transaksi_<cur>_<YYYY>.csv`),
   selling and buying rate around the clean middle rate;
 - marketplace sales of a few producers: Shopee, Tokopedia and TikTok Shop order exports
-  (`pipelines.sample_marketplace`), with cancelled, returned and unpaid orders besides;
+  (`pipelines.sample.marketplace`), with cancelled, returned and unpaid orders besides;
 - every third month of transactions: a `;` CSV with Indonesian headers, numbers and day-first times;
 - every other month of exports: `Rekap PEB <YYYY-MM>.xlsx`, title rows above the header, a TOTAL row below.
 
@@ -28,15 +28,28 @@ import polars as pl
 
 from models.contracts import TRANSACTIONS
 from pipelines.sample import marketplace as mp
-from pipelines.sample.generate import FX_CURRENCIES, MTIME_STEP
+from pipelines.sample.generate import MTIME_STEP
+from pipelines.sample.rates import FX_CURRENCIES
 
 _SALT = 0x4D455353  # "MESS": the messy rewrite's random stream, apart from the generator's
 PER_100 = frozenset({"JPY", "KRW", "VND", "IDR"})  # quoted per 100 units by Bank Indonesia
 SPREAD = Decimal("0.005")  # half the gap between selling and buying rate, as a share of the middle rate
 BI_HEADER = ["NO", "Nilai", "Kurs Jual", "Kurs Beli", "Tanggal"]
 SEMICOLON_HEADER = ["Nomor Transaksi", "Kode Produsen", "Tanggal", "Harga", "Jumlah", "Kategori", "Kanal"]
-PEB_HEADER = ["Nomor PEB", "Tanggal PEB", "Kode Produsen", "Kode HS", "Uraian Barang", "Jumlah", "Satuan",
-              "Berat Bersih (kg)", "Nilai FOB", "Valuta", "Negara Tujuan", "Pelabuhan Muat"]  # fmt: skip
+PEB_HEADER = [
+    "Nomor PEB",
+    "Tanggal PEB",
+    "Kode Produsen",
+    "Kode HS",
+    "Uraian Barang",
+    "Jumlah",
+    "Satuan",
+    "Berat Bersih (kg)",
+    "Nilai FOB",
+    "Valuta",
+    "Negara Tujuan",
+    "Pelabuhan Muat",
+]
 _MONTH_FILE = re.compile(r"^transactions_(\d{4}-\d{2})(_koreksi)?\.csv$")
 _CENT = Decimal("0.01")
 

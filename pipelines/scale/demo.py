@@ -44,8 +44,19 @@ def main(argv: list[str] | None = None) -> int:
             ui_port = free_port()
             bin_dir = Path(sys.executable).parent
             ui = Service("Dagster UI", folder / "webserver.log")
-            ui.start([str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(ui_port),
-                      "-m", "pipelines.definitions"], ui_port, full)  # fmt: skip
+            ui.start(
+                [
+                    str(bin_dir / "dagster-webserver"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(ui_port),
+                    "-m",
+                    "pipelines.definitions",
+                ],
+                ui_port,
+                full,
+            )
             daemon = Service("Dagster daemon", folder / "daemon.log")
             daemon.start([str(bin_dir / "dagster-daemon"), "run", "-m", "pipelines.definitions"], None, full)
             try:
@@ -55,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  Redis:       127.0.0.1:{services.redis_port}; Celery workers: {len(services.celery)}")
                 print(f"  warehouse:   {env['SENTRA_WAREHOUSE']} (Parquet in {env['SENTRA_LAKE_DATA_PATH']})")
                 started = time.perf_counter()
-                code = _sentra(["sample", "--messy", "--out", str(data / "landing"),
-                                "--from", args.start, "--to", args.end], full)  # fmt: skip
+                code = _sentra(
+                    ["sample", "--messy", "--out", str(data / "landing"), "--from", args.start, "--to", args.end], full
+                )
                 code = code or _sentra(["run", "--from", args.start, "--to", args.end], full)
                 print(f"scale demo finished with exit code {code} in {time.perf_counter() - started:.0f} s", flush=True)
                 if args.keep:

@@ -273,14 +273,28 @@ class Services:
             # Check a server connection before handing it out: after PostgreSQL restarts, pooled connections
             # are dead, and the default (checked only after 30 s idle) hands them to Dagster.
             "server_check_delay = 0\n"
+            # After a failed login (PostgreSQL down) PgBouncer refuses every client for server_login_retry
+            # (15 s by default), so a rerun right after PostgreSQL is back failed; retry within a second.
+            "server_login_retry = 1\n"
         )
         _chown(folder)
         cmd = [*_as_service_user(), _tool("pgbouncer", "/usr/sbin"), str(folder / "pgbouncer.ini")]
         self.bouncer.start(cmd, self.bouncer_port)
 
     def _start_redis(self) -> None:
-        cmd = [_tool("redis-server", "/usr/bin"), "--bind", "127.0.0.1", "--port", str(self.redis_port),
-               "--save", "", "--appendonly", "no", "--dir", str(self.folder)]  # fmt: skip
+        cmd = [
+            _tool("redis-server", "/usr/bin"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.redis_port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.folder),
+        ]
         self.redis.start(cmd, self.redis_port)
 
     def start_workers(self, env: dict[str, str]) -> None:
@@ -292,8 +306,22 @@ class Services:
         config = CELERY_YAML  # broker and backend from SENTRA_CELERY_BROKER in the worker's environment
         for n in range(1, self.workers + 1):
             worker = Service(f"Celery worker {n}", self.folder / f"worker{n}.log")
-            cmd = [f"{bin_dir}/dagster-celery", "worker", "start", "-A", "dagster_celery.app", "-y", str(config),
-                   "-n", f"w{n}@%h", "--", "--concurrency", "1", "--loglevel", "INFO"]  # fmt: skip
+            cmd = [
+                f"{bin_dir}/dagster-celery",
+                "worker",
+                "start",
+                "-A",
+                "dagster_celery.app",
+                "-y",
+                str(config),
+                "-n",
+                f"w{n}@%h",
+                "--",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+            ]
             worker.start(cmd, None, worker_env)
             self.celery.append(worker)
         self._wait_workers(env["SENTRA_CELERY_BROKER"])

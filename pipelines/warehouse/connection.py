@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 
 from models import ddl
-from pipelines.core.config import settings
+from pipelines.core.config import Settings, settings
 from pipelines.warehouse import lake, migrate
 from pipelines.warehouse.sqlfiles import render as render
 from pipelines.warehouse.sqlfiles import sql
@@ -30,19 +30,25 @@ class WarehouseLockedError(Exception):
     """Another process holds the warehouse file."""
 
 
-def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str, read_only: bool = False, memory: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting a bounded time for another process's lock; a writer brings its schema up to date.
 
-    A writer applies pending migrations (`pipelines.migrate`); a reader only checks the schema version. Both
-    refuse a warehouse newer than the code with a one-line `WarehouseSchemaError`.
+    A writer applies pending migrations (`pipelines.warehouse.migrate`); a reader only checks the schema version.
+    Both refuse a warehouse newer than the code with a one-line `WarehouseSchemaError`. DuckDB's `memory` limit
+    and `threads`: the Dagster resource's, else (the CLI's own reads) the environment's settings.
     """
+    if memory is None or threads is None:
+        s = settings()
+        memory, threads = memory or s.duckdb_memory, threads if threads is not None else s.duckdb_threads
     if lake.is_lake(path):
-        return _connect_lake(path, read_only)
+        return _connect_lake(path, read_only, memory, threads)
     deadline = time.monotonic() + _LOCK_WAIT_S
     delay = 0.2
     while True:
         try:
-            con = duckdb.connect(path, read_only=read_only, config={"memory_limit": settings().duckdb_memory})
+            con = duckdb.connect(path, read_only=read_only, config={"memory_limit": memory})
             break
         except duckdb.IOException as exc:
             if "newer version of duckdb" in str(exc).lower():
@@ -57,7 +63,7 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     try:
-        if threads := settings().duckdb_threads:
+        if threads:
             con.execute(f"SET threads = {threads:d}")
         if read_only:
             migrate.check(con, path)  # a reader cannot migrate: it refuses a warehouse that does not fit the code
@@ -69,10 +75,10 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    con = lake.open_lake(target, settings().duckdb_memory, read_only)
+def _connect_lake(target: str, read_only: bool, memory: str, threads: int | None) -> duckdb.DuckDBPyConnection:
+    con = lake.open_lake(target, memory, read_only)
     try:
-        if threads := settings().duckdb_threads:
+        if threads:
             con.execute(f"SET threads = {threads:d}")
         if read_only:
             migrate.check(con, target)
@@ -96,36 +102,41 @@ def _retry_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
     raise AssertionError("unreachable")
 
 
+# The settings as a Dagster resource (`sentra`): run-time code (assets, sensors) reads its folders from it,
+# never from the environment.
+Sentra = dg.ResourceParam[Settings]
+
+
 class Warehouse(dg.ConfigurableResource):
     """The warehouse: a DuckDB file (default `$SENTRA_DATA_DIR/warehouse.duckdb`) or a DuckLake
-    (`SENTRA_WAREHOUSE=ducklake:postgres:…`); assets cannot tell which."""
+    (`SENTRA_WAREHOUSE=ducklake:postgres:…`); assets cannot tell which. `pipelines.definitions.build` sets its
+    fields from the settings."""
 
-    path: str = ""
-
-    def resolved_path(self) -> str:
-        return self.path or settings().warehouse_target
+    path: str
+    memory: str
+    threads: int = 0  # 0: one per core
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writer's connection. A lake commit that lost to another writer's retries the whole step
         (Dagster's retry, bounded): every unit of work is a transaction, so what committed stays and is
         skipped or replaced identically the second time."""
-        con = connect(self.resolved_path())
+        con = connect(self.path, memory=self.memory, threads=self.threads)
         try:
             yield con
         except duckdb.Error as exc:
-            if lake.is_lake(self.resolved_path()) and lake.is_conflict(exc):
+            if lake.is_lake(self.path) and lake.is_conflict(exc):
                 raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=random.uniform(1, 5)) from exc
             raise
         finally:
             con.close()
 
 
-def pool(asset: str) -> str:
+def pool(asset: str, s: Settings) -> str:
     """The Dagster pool of a step that writes the warehouse. A file has one writer: every step shares pool
     `duckdb` (limit 1). A lake takes many: one pool per asset, so two partitions of one table are never
     replaced at once (DuckLake refuses concurrent deletes of a table) while different tables run in parallel."""
-    return f"lake_{asset}" if lake.is_lake(settings().warehouse_target) else POOL
+    return f"lake_{asset}" if s.is_lake else POOL
 
 
 def reader_now(target: str) -> duckdb.DuckDBPyConnection | None:
@@ -177,11 +188,10 @@ def overwrite(
 ) -> int:
     """Replace `[start, end)` of `table` with `select_sql`, except the periods in `keep` (held by a blocking check:
     their previous rows stay); count the rows of the range. In the caller's transaction."""
-    target, col = ddl.qualified(table), ddl.q(date_col)
     held = list(keep or [])
-    con.execute(f"DELETE FROM {target} WHERE {col} >= ? AND {col} < ? AND NOT list_contains(?::DATE[], {col})",  # noqa: S608
-                [start, end, held])  # fmt: skip
+    con.execute(render("partition_delete", target=table, col=date_col), [start, end, held])
+    # The new rows come from the caller's statement (a file under sql/, identifiers quoted there).
+    target, col = ddl.qualified(table), ddl.q(date_col)
     insert = f"INSERT INTO {target} BY NAME SELECT * FROM ({select_sql}) WHERE NOT list_contains(?::DATE[], {col})"  # noqa: S608
     con.execute(insert, [*([start, end] if params is None else params), held])
-    count = f"SELECT count(*) FROM {target} WHERE {col} >= ? AND {col} < ?"  # noqa: S608
-    return int(con.execute(count, [start, end]).fetchall()[0][0])
+    return int(con.execute(render("partition_rows", target=table, col=date_col), [start, end]).fetchall()[0][0])

@@ -49,8 +49,12 @@ def convert(path: Path) -> Path:
     venv, export, new = work / "venv", work / "export", path.with_name(path.name + ".converting")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", OLD_DUCKDB], check=True)
-    done = subprocess.run([str(venv / "bin" / "python"), "-c", _EXPORT, str(path), str(export)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", _EXPORT, str(path), str(export)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise SystemExit(f"{path}: DuckDB 2.0.1 could not export it: {done.stderr.strip().splitlines()[-1]}")
     before = json.loads(done.stdout)
@@ -67,8 +71,10 @@ def convert(path: Path) -> Path:
         raise SystemExit(f"{path}: the imported copy differs in {differ}; the original is untouched")
     os.replace(path, kept)
     os.replace(new, path)
-    print(f"{path}: converted for DuckDB {duckdb.__version__} ({len(after)} tables, {sum(after.values()):,} rows "
-          f"checked); the original is kept as {kept}")  # fmt: skip
+    print(
+        f"{path}: converted for DuckDB {duckdb.__version__} ({len(after)} tables, {sum(after.values()):,} rows "
+        f"checked); the original is kept as {kept}"
+    )
     return kept
 
 

@@ -1,7 +1,7 @@
 """The warehouse as a DuckLake: catalog in PostgreSQL, data as Parquet under `SENTRA_LAKE_DATA_PATH`.
 
 Chosen by configuration: `SENTRA_WAREHOUSE=ducklake:postgres:<libpq DSN>` (docs/DEPLOY.md). Many processes
-write it at once; `pipelines.resources.connect` opens it like the file and the rest of Sentra cannot tell.
+write it at once; `pipelines.warehouse.connection.connect` opens it like the file and the rest of Sentra cannot tell.
 
 - Extensions are never downloaded: DuckDB loads the `ducklake` and `postgres` wheels' files.
 - The lake's schema is the file's: the migrations are applied to an in-memory DuckDB and its tables and
@@ -24,8 +24,10 @@ from pipelines.warehouse.sqlfiles import sql
 PREFIX = "ducklake:"
 NAME = "lake"  # the attached catalog's name in every connection
 CATALOG = "lake_catalog"  # the catalog's PostgreSQL database, attached to reach its file-id sequence (sql/lake_*)
-_EXTENSIONS = {"ducklake": ("duckdb_extension_ducklake", "ducklake"),
-               "postgres_scanner": ("duckdb_extension_postgres", "postgres")}  # fmt: skip
+_EXTENSIONS = {
+    "ducklake": ("duckdb_extension_ducklake", "ducklake"),
+    "postgres_scanner": ("duckdb_extension_postgres", "postgres"),
+}
 
 
 class LakeError(UserError):

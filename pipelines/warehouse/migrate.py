@@ -140,8 +140,9 @@ def _apply(con: duckdb.DuckDBPyConnection, mig: Migration, path: str) -> None:
     try:
         statements = duckdb.extract_statements(text)
     except duckdb.Error as exc:
-        raise WarehouseSchemaError(f"{path}: migration {mig.name} cannot be parsed, nothing was applied: "
-                                   f"{_first(exc)}") from None  # fmt: skip
+        raise WarehouseSchemaError(
+            f"{path}: migration {mig.name} cannot be parsed, nothing was applied: {_first(exc)}"
+        ) from None
     end = 0
     for stmt in statements:
         start = text.find(stmt.query, end)

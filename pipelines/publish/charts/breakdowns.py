@@ -12,8 +12,8 @@ import altair as alt
 import polars as pl
 
 from models.names import OTHER, name
-from pipelines.publish.charts.draw import CHART_HEIGHT, CHART_WIDTH, _finish, _money_unit, _records, _scaled, _title
-from pipelines.publish.formatting import check_lang, date_label, month_label, text
+from pipelines.publish.charts.draw import CHART_HEIGHT, CHART_WIDTH, finish, money_unit, records, scaled, title_block
+from pipelines.publish.formatting import chart_label, check_lang, date_label, month_label
 
 _PALETTE = "tableau20"  # 12 kecamatan and 7 categories need more than 10 distinguishable colours
 # Chart dimension -> the kind of name in models/names.csv; kecamatan are proper names, shown as they are.
@@ -46,25 +46,25 @@ def stacked_area_chart(
     data = _labelled(df.sort("date", dim), dim, lang)
     first, last = data["date"].min(), data["date"].max()
     totals = data.group_by("date").agg(pl.col("turnover_idr").cast(pl.Float64).sum())
-    divisor, unit = _money_unit(float(totals["turnover_idr"].max() or 0), lang)
-    legend = text("category" if dim == "category" else "kecamatan", lang)
+    divisor, unit = money_unit(float(totals["turnover_idr"].max() or 0), lang)
+    legend = chart_label("category" if dim == "category" else "kecamatan", lang)
     chart = (
-        alt.Chart(alt.InlineData(values=_records(data)))
-        .transform_calculate(value_scaled=_scaled("turnover_idr", divisor))
+        alt.Chart(alt.InlineData(values=records(data)))
+        .transform_calculate(value_scaled=scaled("turnover_idr", divisor))
         .mark_area()
         .encode(
-            x=alt.X("date:T", title=text("date", lang), axis=alt.Axis(format="%b")),
-            y=alt.Y("value_scaled:Q", stack="zero", title=f"{text('turnover', lang)} ({unit})"),
+            x=alt.X("date:T", title=chart_label("date", lang), axis=alt.Axis(format="%b")),
+            y=alt.Y("value_scaled:Q", stack="zero", title=f"{chart_label('turnover', lang)} ({unit})"),
             color=alt.Color("label:N", legend=alt.Legend(title=legend), scale=alt.Scale(scheme=_PALETTE)),
             tooltip=[
-                alt.Tooltip("date:T", title=text("date", lang), format="%-d %B %Y"),
+                alt.Tooltip("date:T", title=chart_label("date", lang), format="%-d %B %Y"),
                 alt.Tooltip("label:N", title=legend),
-                alt.Tooltip("turnover_idr:Q", title=text("turnover", lang), format="$,.0f"),
+                alt.Tooltip("turnover_idr:Q", title=chart_label("turnover", lang), format="$,.0f"),
             ],
         )
-        .properties(title=_title(title, _period(first, last, lang, False), lang, as_of or last))
+        .properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last))
     )
-    return _finish(chart, lang, data)  # the CSV names each member as the chart does
+    return finish(chart, lang, data)  # the CSV names each member as the chart does
 
 
 def destination_chart(
@@ -75,23 +75,23 @@ def destination_chart(
     lang = check_lang(lang)
     data = _labelled(df, "destination_country", lang)
     first, last = data["first_month"][0], data["last_month"][0]
-    divisor, unit = _money_unit(float(data["export_value_idr"].cast(pl.Float64).max() or 0), lang)
+    divisor, unit = money_unit(float(data["export_value_idr"].cast(pl.Float64).max() or 0), lang)
     order = data.sort(pl.col("destination_country") == OTHER, pl.col("export_value_idr"), descending=[False, True])
     chart = (
-        alt.Chart(alt.InlineData(values=_records(data)))
-        .transform_calculate(value_scaled=_scaled("export_value_idr", divisor))
+        alt.Chart(alt.InlineData(values=records(data)))
+        .transform_calculate(value_scaled=scaled("export_value_idr", divisor))
         .mark_bar(color="#0072B2")
         .encode(
             y=alt.Y("label:N", sort=order["label"].to_list(), title=None),
-            x=alt.X("value_scaled:Q", title=f"{text('export_value', lang)} ({unit})"),
+            x=alt.X("value_scaled:Q", title=f"{chart_label('export_value', lang)} ({unit})"),
             tooltip=[
-                alt.Tooltip("label:N", title=text("destination", lang)),
-                alt.Tooltip("export_value_idr:Q", title=text("export_value", lang), format="$,.0f"),
+                alt.Tooltip("label:N", title=chart_label("destination", lang)),
+                alt.Tooltip("export_value_idr:Q", title=chart_label("export_value", lang), format="$,.0f"),
             ],
         )
-        .properties(title=_title(title, _period(first, last, lang, True), lang, as_of or last))
+        .properties(title=title_block(title, _period(first, last, lang, True), lang, as_of or last))
     )
-    return _finish(chart, lang, data)  # the CSV names each member as the chart does
+    return finish(chart, lang, data)  # the CSV names each member as the chart does
 
 
 def kecamatan_chart(
@@ -102,15 +102,15 @@ def kecamatan_chart(
     lang = check_lang(lang)
     data = df.sort("producers", descending=True)
     first, last = data["first_day"][0], data["last_day"][0]
-    divisor, unit = _money_unit(float(data["turnover_idr"].cast(pl.Float64).max() or 0), lang)
+    divisor, unit = money_unit(float(data["turnover_idr"].cast(pl.Float64).max() or 0), lang)
     order = data["kecamatan"].to_list()
     words = {
-        "producers": text("registered_producers", lang),
-        "turnover": f"{text('turnover', lang)} ({unit})",
-        "exporters": text("exporters", lang),
+        "producers": chart_label("registered_producers", lang),
+        "turnover": f"{chart_label('turnover', lang)} ({unit})",
+        "exporters": chart_label("exporters", lang),
     }
-    base = alt.Chart(alt.InlineData(values=_records(data))).transform_calculate(
-        turnover_scaled=_scaled("turnover_idr", divisor)
+    base = alt.Chart(alt.InlineData(values=records(data))).transform_calculate(
+        turnover_scaled=scaled("turnover_idr", divisor)
     )
     width = (CHART_WIDTH - 260) // 3
 
@@ -135,5 +135,5 @@ def kecamatan_chart(
         panel("turnover_scaled", "turnover", "#009E73", ",.1f"),
         panel("exporters", "exporters", "#E69F00", ",.0f"),
         spacing=12,
-    ).properties(title=_title(title, _period(first, last, lang, False), lang, as_of or last))
-    return _finish(chart, lang, data)
+    ).properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last))
+    return finish(chart, lang, data)

@@ -2,7 +2,7 @@
 
 Each chart (`CHARTS`) names the published cells it shows (`pipelines.publish.cells`, where disclosure
 control has already been applied and every figure reconciled with the marts) and how it is drawn.
-`chart_publish` writes its files, in both languages and every format, with provenance.
+`charts.editions` writes its files, in both languages and every format, with provenance.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class ChartDef:
     draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin]  # data, lang, as of, title
     only_values: bool = True  # with every value confidential nothing is left to show (the evidence has counts)
     # A chart built from totals over the current window (family, grid), which no later run can read again for
-    # an earlier window, and the columns of its data that come from them (see chart_publish: print edition).
+    # an earlier window, and the columns of its data that come from them (see charts.editions: print edition).
     window_grid: tuple[str, str] | None = None
     window_columns: tuple[str, ...] = ()
 
@@ -57,8 +57,16 @@ class ChartDef:
 # --- Data: read from the published cells, never from the marts -------------------------------------------
 
 
-def _cells(con: duckdb.DuckDBPyConnection, family: str, grid: str, first: date, last: date, value: str,
-           period: str, dim: str | None = None) -> pl.DataFrame:  # fmt: skip
+def _cells(
+    con: duckdb.DuckDBPyConnection,
+    family: str,
+    grid: str,
+    first: date,
+    last: date,
+    value: str,
+    period: str,
+    dim: str | None = None,
+) -> pl.DataFrame:
     """One grid's cells for a chart: merged members are inside their "lainnya" cell, not shown alone."""
     df = cells.read(con, family, grid, first, last).filter(pl.col("status") != disclosure.MERGED)
     return df.select(
@@ -101,22 +109,26 @@ def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFra
 
 def destination_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
     last = figures.month_end(w.last_month)
-    data = _cells(con, "exports", "window_destination", last, last, "export_value_idr", "month",
-                  "destination_country")  # fmt: skip
+    data = _cells(con, "exports", "window_destination", last, last, "export_value_idr", "month", "destination_country")
     return data.drop("month").with_columns(
-        pl.col("export_value_idr").cast(pl.Float64), pl.lit(w.first_month).alias("first_month"),
+        pl.col("export_value_idr").cast(pl.Float64),
+        pl.lit(w.first_month).alias("first_month"),
         pl.lit(w.last_month).alias("last_month"),
-    )  # fmt: skip
+    )
 
 
 def kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-    turnover = _cells(con, "turnover", "window_kecamatan", w.last_day, w.last_day, "turnover_idr", "date",
-                      "kecamatan").drop("date")  # fmt: skip
+    turnover = _cells(
+        con, "turnover", "window_kecamatan", w.last_day, w.last_day, "turnover_idr", "date", "kecamatan"
+    ).drop("date")
     registry = con.sql(sql("chart_registry_by_kecamatan")).pl()
     return registry.join(turnover, on="kecamatan", how="left").with_columns(
-        pl.col("turnover_idr").cast(pl.Int64), pl.col("suppressed").fill_null(False),
-        pl.col("merged").fill_null(False), pl.lit(w.first_day).alias("first_day"), pl.lit(w.last_day).alias("last_day"),
-    )  # fmt: skip
+        pl.col("turnover_idr").cast(pl.Int64),
+        pl.col("suppressed").fill_null(False),
+        pl.col("merged").fill_null(False),
+        pl.lit(w.first_day).alias("first_day"),
+        pl.lit(w.last_day).alias("last_day"),
+    )
 
 
 # --- The catalogue --------------------------------------------------------------------------------------
@@ -127,48 +139,86 @@ def _words(chart_id: str, part: str, **values: object) -> dict[str, str]:
     return {lang: text(f"chart.{chart_id}.{part}", lang, **values) for lang in LANGS}
 
 
-def _chart(chart_id: str, grain: str, assets: tuple[str, ...], keys: tuple[str, ...],
-           data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame],
-           draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin], only_values: bool = True,
-           window_grid: tuple[str, str] | None = None, window_columns: tuple[str, ...] = (),
-           **values: object) -> ChartDef:  # fmt: skip
+def _chart(
+    chart_id: str,
+    grain: str,
+    assets: tuple[str, ...],
+    keys: tuple[str, ...],
+    data: Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame],
+    draw: Callable[[pl.DataFrame, str, datetime, str], alt.TopLevelMixin],
+    only_values: bool = True,
+    window_grid: tuple[str, str] | None = None,
+    window_columns: tuple[str, ...] = (),
+    **values: object,
+) -> ChartDef:
     """A chart definition whose words come from the catalogue; `values` fill its description."""
-    return ChartDef(chart_id, _words(chart_id, "title"), _words(chart_id, "description", **values),
-                    _words(chart_id, "unit"), grain, assets, keys, data, draw, only_values, window_grid,
-                    window_columns)  # fmt: skip
+    return ChartDef(
+        chart_id,
+        _words(chart_id, "title"),
+        _words(chart_id, "description", **values),
+        _words(chart_id, "unit"),
+        grain,
+        assets,
+        keys,
+        data,
+        draw,
+        only_values,
+        window_grid,
+        window_columns,
+    )
 
 
 def _stacked(dim: str) -> ChartDef:
     """Daily turnover stacked by a breakdown (category or kecamatan): one definition for both charts."""
     chart_id = f"daily_turnover_by_{dim}"
     return _chart(
-        chart_id, "day", ("stg_transactions", chart_id), ("date", dim),
-        _daily_by(dim), lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
-    )  # fmt: skip
+        chart_id,
+        "day",
+        ("stg_transactions", chart_id),
+        ("date", dim),
+        _daily_by(dim),
+        lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
+    )
 
 
 CHARTS: tuple[ChartDef, ...] = (
     _chart(
-        "daily_turnover", "day", ("stg_transactions", "daily_turnover"), ("date",),
-        daily_turnover_data, lambda df, lang, as_of, _: draw.daily_turnover_chart(df, lang, as_of),
+        "daily_turnover",
+        "day",
+        ("stg_transactions", "daily_turnover"),
+        ("date",),
+        daily_turnover_data,
+        lambda df, lang, as_of, _: draw.daily_turnover_chart(df, lang, as_of),
     ),
     _stacked("category"),
     _stacked("kecamatan"),
     _chart(
-        "monthly_export_value", "month", ("stg_exports", "monthly_export_value_by_commodity"),
-        ("month", "commodity"), monthly_export_data,
+        "monthly_export_value",
+        "month",
+        ("stg_exports", "monthly_export_value_by_commodity"),
+        ("month", "commodity"),
+        monthly_export_data,
         lambda df, lang, as_of, _: draw.monthly_export_chart(df, lang, as_of),
     ),
     _chart(
-        "exports_by_destination", "month", ("stg_exports", "monthly_export_value_by_destination"),
-        ("destination_country",), destination_data,
+        "exports_by_destination",
+        "month",
+        ("stg_exports", "monthly_export_value_by_destination"),
+        ("destination_country",),
+        destination_data,
         lambda df, lang, as_of, title: breakdowns.destination_chart(df, title, lang, as_of),
-        top=cells.TOP_DESTINATIONS, months=cells.MONTHLY_WINDOW_MONTHS,
+        top=cells.TOP_DESTINATIONS,
+        months=cells.MONTHLY_WINDOW_MONTHS,
     ),
     _chart(
-        "kecamatan_evidence", "day", ("stg_producers", "stg_transactions"), ("kecamatan",), kecamatan_data,
-        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of), only_values=False,
+        "kecamatan_evidence",
+        "day",
+        ("stg_producers", "stg_transactions"),
+        ("kecamatan",),
+        kecamatan_data,
+        lambda df, lang, as_of, title: breakdowns.kecamatan_chart(df, title, lang, as_of),
+        only_values=False,
         window_grid=("turnover", "window_kecamatan"),
         window_columns=("turnover_idr", "suppressed", "merged", "first_day", "last_day"),
     ),
-)  # fmt: skip
+)

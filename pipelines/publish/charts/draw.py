@@ -1,4 +1,4 @@
-"""Published charts: one definition per chart, Indonesian by default (saved offline by `chart_save`).
+"""Published charts: one definition per chart, Indonesian by default (saved offline by `charts.save`).
 
 Conventions every chart follows, so officials read them the same way:
 
@@ -9,7 +9,7 @@ Conventions every chart follows, so officials read them the same way:
   and a naive "2025-03-01T00:00:00" is read as local midnight by both, so the day never shifts;
 * numbers and month names come from the d3 locale in `formatting.vega_locale`, applied when saving.
 
-The data behind each chart (`daily_turnover_data`, `monthly_export_data`) is computed in Polars,
+The data behind each chart (`with_moving_average`, `monthly_export_data`) is computed in Polars,
 so the CSV published next to the chart carries exactly the figures drawn, moving average included.
 """
 
@@ -27,10 +27,10 @@ from models.codes import CATEGORIES
 from models.names import name
 from pipelines.publish.formatting import (
     as_of_label,
+    chart_label,
     check_lang,
     date_label,
     month_label,
-    text,
 )
 
 # Overall chart size in CSS pixels (title, axes and legend included); PNG is rendered at 2x.
@@ -75,8 +75,8 @@ COMMODITY_COLOURS: dict[str, str] = {
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
 
-# Where the chart's language is recorded in the spec, so chart_save can apply the matching locale.
-_META_KEY = "sentra"
+# Where the chart's language is recorded in the spec, so charts.save can apply the matching locale.
+META_KEY = "sentra"
 
 _FONT = "DejaVu Sans"  # installed on the render hosts; vl-convert falls back to its default otherwise
 
@@ -101,7 +101,7 @@ def _check_unique(df: pl.DataFrame, key: list[str], what: str) -> None:
         raise ValueError(f"{what}: {dupes.height} duplicate {'/'.join(key)} value(s), e.g. {example}")
 
 
-def daily_turnover_data(df: pl.DataFrame) -> pl.DataFrame:
+def with_moving_average(df: pl.DataFrame) -> pl.DataFrame:
     """Daily totals with their 7-day moving average: `date`, `turnover_idr`, `turnover_ma7_idr`, ...
 
     `df` has one row per date (a mart; duplicates are an error). The result has one row per calendar
@@ -201,7 +201,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
+def records(df: pl.DataFrame) -> list[dict[str, Any]]:
     # Inline values built here rather than Altair's data transformer: no 5000-row limit to lift
     # globally, and Decimal columns (which json cannot encode) become floats.
     return [{k: _json_value(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
@@ -226,24 +226,24 @@ def chart_data(chart: alt.TopLevelMixin, fallback: pl.DataFrame | None = None) -
 # ---------------------------------------------------------------------------------------------
 
 
-def _money_unit(max_abs: float, lang: str) -> tuple[float, str]:
+def money_unit(max_abs: float, lang: str) -> tuple[float, str]:
     """Divisor and unit label for a money axis, so tick labels read 1-999 in a named unit."""
     if max_abs >= 1e12:
-        return 1e12, text("unit_triliun", lang)
+        return 1e12, chart_label("unit_triliun", lang)
     if max_abs >= 1e9:
-        return 1e9, text("unit_miliar", lang)
+        return 1e9, chart_label("unit_miliar", lang)
     if max_abs >= 1e6:
-        return 1e6, text("unit_juta", lang)
-    return 1.0, text("unit_rupiah", lang)
+        return 1e6, chart_label("unit_juta", lang)
+    return 1.0, chart_label("unit_rupiah", lang)
 
 
-def _scaled(field: str, divisor: float) -> str:
+def scaled(field: str, divisor: float) -> str:
     # null / n is 0 in JavaScript: keep missing values missing so lines break instead of diving.
     return f"isValid(datum.{field}) ? datum.{field} / {divisor!r} : null"
 
 
-def _title(title: str, period: str, lang: str, as_of: date | datetime) -> alt.TitleParams:
-    source_line = f"{text('source', lang)} · {text('as_of', lang)} {as_of_label(as_of, lang)}"
+def title_block(title: str, period: str, lang: str, as_of: date | datetime) -> alt.TitleParams:
+    source_line = f"{chart_label('source', lang)} · {chart_label('as_of', lang)} {as_of_label(as_of, lang)}"
     return alt.TitleParams(
         text=title,
         subtitle=[period, source_line],
@@ -256,15 +256,21 @@ def _title(title: str, period: str, lang: str, as_of: date | datetime) -> alt.Ti
     )
 
 
-def _finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
+def finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
     """Size, fonts and metadata common to every chart."""
     # "fit" makes the *whole* graphic 960x540, so the PNG is a predictable 16:9; concatenated
     # panels size themselves instead (Vega-Lite allows no width on a concat).
-    size = {} if isinstance(chart, alt.HConcatChart) else {
-        "width": CHART_WIDTH, "height": CHART_HEIGHT, "autosize": alt.AutoSizeParams(type="fit", contains="padding")
-    }  # fmt: skip
+    size = (
+        {}
+        if isinstance(chart, alt.HConcatChart)
+        else {
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
+            "autosize": alt.AutoSizeParams(type="fit", contains="padding"),
+        }
+    )
     chart = (
-        chart.properties(**size, padding=16, usermeta={_META_KEY: {"lang": lang}})
+        chart.properties(**size, padding=16, usermeta={META_KEY: {"lang": lang}})
         .configure(font=_FONT)
         .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", titleColor="#333333")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="top", direction="horizontal")
@@ -290,16 +296,16 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
 
     `df`: `date` (pl.Date), `turnover_idr`. `as_of`: when the data was extracted (aware datetimes
     are shown in WIB); defaults to the last date in the data. Days absent from `df` break the daily
-    line rather than being drawn as zero. Save with `chart_save.save_chart(chart, chart_data(chart), ...)`.
+    line rather than being drawn as zero. Save with `save.save_chart(chart, chart_data(chart), ...)`.
     """
     lang = check_lang(lang)
-    data = daily_turnover_data(df)
+    data = with_moving_average(df)
     first, last = data["date"].min(), data["date"].max()
     assert isinstance(first, date) and isinstance(last, date)
 
     max_abs = float(data.select(pl.col("turnover_idr").cast(pl.Float64).abs().max()).item())
-    divisor, unit = _money_unit(max_abs, lang)
-    label_daily, label_ma = text("daily_turnover", lang), text("moving_average_7d", lang)
+    divisor, unit = money_unit(max_abs, lang)
+    label_daily, label_ma = chart_label("daily_turnover", lang), chart_label("moving_average_7d", lang)
 
     span_days = (last - first).days
     if span_days > 62:
@@ -317,16 +323,16 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     else:
         step = max(1, math.ceil((span_days + 1) / 14))
         x_axis = alt.Axis(format="%-d %b", tickCount={"interval": "day", "step": step}, labelAngle=0)
-    x = alt.X("date:T", title=text("date", lang), axis=x_axis)
-    y_title = f"{text('turnover', lang)} ({unit})"
+    x = alt.X("date:T", title=chart_label("date", lang), axis=x_axis)
+    y_title = f"{chart_label('turnover', lang)} ({unit})"
     y_axis = alt.Axis(format=",~f", tickCount=6)
     series = alt.Scale(domain=[label_daily, label_ma], range=[DAILY_COLOUR, MA_COLOUR])
 
     # Only the drawn columns go into the spec; the CSV (chart_data) carries the rest.
     drawn = data.select("date", "turnover_idr", "turnover_ma7_idr")
-    base = alt.Chart(alt.InlineData(values=_records(drawn))).transform_calculate(
-        turnover_scaled=_scaled("turnover_idr", divisor),
-        ma_scaled=_scaled("turnover_ma7_idr", divisor),
+    base = alt.Chart(alt.InlineData(values=records(drawn))).transform_calculate(
+        turnover_scaled=scaled("turnover_idr", divisor),
+        ma_scaled=scaled("turnover_ma7_idr", divisor),
     )
     # Each line names its series in a field, so both share one colour scale and one legend.
     colour = alt.Color("series:N", scale=series, legend=alt.Legend(title=None))
@@ -351,7 +357,7 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
             x=x,
             opacity=alt.condition(hover, alt.value(0.7), alt.value(0.0)),
             tooltip=[
-                alt.Tooltip("date:T", title=text("date", lang), format="%A, %-d %B %Y"),
+                alt.Tooltip("date:T", title=chart_label("date", lang), format="%A, %-d %B %Y"),
                 alt.Tooltip("turnover_idr:Q", title=label_daily, format="$,.0f"),
                 alt.Tooltip("turnover_ma7_idr:Q", title=label_ma, format="$,.0f"),
             ],
@@ -360,9 +366,9 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     )
     period = f"{date_label(first, lang)} – {date_label(last, lang)}"
     chart = alt.layer(daily_line, ma_line, rule).properties(
-        title=_title(text("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
+        title=title_block(chart_label("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
     )
-    return _finish(chart, lang, data)
+    return finish(chart, lang, data)
 
 
 def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None) -> alt.Chart:
@@ -379,7 +385,7 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     # Stacked totals decide the axis unit, not single bars.
     totals = data.group_by("month").agg(pl.col("export_value_idr").cast(pl.Float64).sum())
     max_abs = float(totals["export_value_idr"].abs().max())  # type: ignore[arg-type]
-    divisor, unit = _money_unit(max_abs, lang)
+    divisor, unit = money_unit(max_abs, lang)
 
     # Every month in the period on the axis, including months without exports (an ordinal axis
     # would otherwise silently close the gap). DateTime parts are local time, like the data.
@@ -393,14 +399,14 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     order_expr = f"indexof({list(COMMODITY_ORDER)!r}, datum.commodity)"
 
     chart = (
-        alt.Chart(alt.InlineData(values=_records(drawn)))
-        .transform_calculate(value_scaled=_scaled("export_value_idr", divisor), stack_order=order_expr)
+        alt.Chart(alt.InlineData(values=records(drawn)))
+        .transform_calculate(value_scaled=scaled("export_value_idr", divisor), stack_order=order_expr)
         .mark_bar()
         .encode(
             x=alt.X(
                 "month:O",
                 timeUnit="yearmonth",
-                title=text("month", lang),
+                title=chart_label("month", lang),
                 # Vega cannot draw a one-value DateTime domain: a single month needs none.
                 scale=alt.Scale(domain=domain, paddingInner=0.15) if len(domain) > 1 else alt.Scale(paddingInner=0.15),
                 axis=alt.Axis(format="%b %Y", labelAngle=0 if len(months) <= 14 else -45, labelOverlap=True),
@@ -408,24 +414,24 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
             y=alt.Y(
                 "value_scaled:Q",
                 stack="zero",
-                title=f"{text('export_value', lang)} ({unit})",
+                title=f"{chart_label('export_value', lang)} ({unit})",
                 axis=alt.Axis(format=",~f", tickCount=6),
             ),
-            color=alt.Color("commodity_label:N", scale=colour, legend=alt.Legend(title=text("commodity", lang))),
+            color=alt.Color("commodity_label:N", scale=colour, legend=alt.Legend(title=chart_label("commodity", lang))),
             # Ikan hias at the bottom, "Lainnya" on top, whatever the data order.
             order=alt.Order("stack_order:Q", sort="ascending"),
             tooltip=[
-                alt.Tooltip("month:T", timeUnit="yearmonth", title=text("month", lang), format="%B %Y"),
-                alt.Tooltip("commodity_label:N", title=text("commodity", lang)),
-                alt.Tooltip("export_value_idr:Q", title=text("export_value", lang), format="$,.0f"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", title=chart_label("month", lang), format="%B %Y"),
+                alt.Tooltip("commodity_label:N", title=chart_label("commodity", lang)),
+                alt.Tooltip("export_value_idr:Q", title=chart_label("export_value", lang), format="$,.0f"),
             ],
         )
     )
     period = f"{month_label(first, lang)} – {month_label(last, lang)}"
     chart = chart.properties(
-        title=_title(text("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
+        title=title_block(chart_label("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
     )
-    return _finish(chart, lang, data)
+    return finish(chart, lang, data)
 
 
 def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:

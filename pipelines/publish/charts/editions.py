@@ -70,7 +70,7 @@ class Edition:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ChartResult:
     period: str
     print_period: str
     files: list[str]  # under latest/, relative to the publish folder
@@ -80,8 +80,16 @@ class Outcome:
     written: int  # files written (drawn, not copied)
 
 
-def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, publish: Path, run_id: str,
-                  rule: disclosure.Rule, internal: Path, move_prints: bool = True) -> Outcome | None:  # fmt: skip
+def publish_chart(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    w: Window,
+    publish: Path,
+    run_id: str,
+    rule: disclosure.Rule,
+    internal: Path,
+    move_prints: bool = True,
+) -> ChartResult | None:
     """Draw what changed of one chart (see the module), record its revisions, and assemble `latest/`; the
     edition's input files are listed in `internal` (provenance with names), counted per source in public."""
     data = chart.data(con, w)
@@ -100,8 +108,15 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
     renderer = fingerprint.renderer(fingerprint.CHART_SOURCES)
 
     def expected(ed: Edition, lang: str) -> str:
-        return fingerprint.of(edition=ed.name, period=ed.period, cells=ed.digest, renderer=renderer, lang=lang,
-                              rule=[rule.min_producers, rule.max_share], held=[h.label for h in holds])  # fmt: skip
+        return fingerprint.of(
+            edition=ed.name,
+            period=ed.period,
+            cells=ed.digest,
+            renderer=renderer,
+            lang=lang,
+            rule=[rule.min_producers, rule.max_share],
+            held=[h.label for h in holds],
+        )
 
     def kept(ed: Edition, lang: str) -> bool:
         unit = old.get(ed.name, {}).get("langs", {}).get(lang, {})
@@ -129,25 +144,44 @@ def publish_chart(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, pu
         for ed, lang in todo:
             files = _draw(chart, ed, lang, revised, rule, as_of, root / ed.period / lang, holds)
             written += len(files)
-            state[ed.name]["langs"][lang] = {"fingerprint": expected(ed, lang), "files": files,
-                                             "generated_at": _wib(as_of), "dagster_run_id": run_id}  # fmt: skip
+            state[ed.name]["langs"][lang] = {
+                "fingerprint": expected(ed, lang),
+                "files": files,
+                "generated_at": _wib(as_of),
+                "dagster_run_id": run_id,
+            }
         meta = old_meta
         if ("screen", "id") in drawn or ("screen", "en") in drawn or not meta:
-            meta = _metadata(con, chart, w, screen.period, as_of, run_id, data, _within(revised, chart, data), rule,
-                             internal)  # fmt: skip
+            meta = _metadata(
+                con, chart, w, screen.period, as_of, run_id, data, _within(revised, chart, data), rule, internal
+            )
             meta["held"] = [{"period": h.label, "reason": {lang: h.reason(lang) for lang in LANGS}} for h in holds]
             write_atomic(root / screen.period / META, _json(meta))
         if prints.period != screen.period and {("print", "id"), ("print", "en")} & drawn:
             assert prints.data is not None
-            q_meta = _metadata(con, chart, prints.window, prints.period, as_of, run_id, prints.data,
-                               _within(revised, chart, prints.data), rule, internal)  # fmt: skip
+            q_meta = _metadata(
+                con,
+                chart,
+                prints.window,
+                prints.period,
+                as_of,
+                run_id,
+                prints.data,
+                _within(revised, chart, prints.data),
+                rule,
+                internal,
+            )
             write_atomic(root / prints.period / META, _json({**q_meta, "editions": {"print": state["print"]}}))
         _assemble(root, chart.id, {**meta, "editions": state})
-    return Outcome(
-        screen.period, prints.period, _latest_files(publish, root / "latest"), revised.height,
+    return ChartResult(
+        screen.period,
+        prints.period,
+        _latest_files(publish, root / "latest"),
+        revised.height,
         drawn=[f"{ed.name} {ed.period} {lang}" for ed, lang in todo],
-        kept=[f"{ed.name} {ed.period} {lang}" for ed, lang in units if (ed.name, lang) not in drawn], written=written,
-    )  # fmt: skip
+        kept=[f"{ed.name} {ed.period} {lang}" for ed, lang in units if (ed.name, lang) not in drawn],
+        written=written,
+    )
 
 
 def drawn_by(publish: Path, run_id: str) -> tuple[list[str], list[str]]:
@@ -173,13 +207,12 @@ def _current_print(chart: ChartDef, screen: Edition, con: duckdb.DuckDBPyConnect
     return Edition("print", screen.window, screen.period, PRINT, screen.data, screen.digest, state)
 
 
-def _print_edition(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, screen: Edition,
-                   old: dict) -> Edition:  # fmt: skip
+def _print_edition(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, screen: Edition, old: dict) -> Edition:
     if chart.grain != "day" or closing_day(w) == w.last_day:
         return _current_print(chart, screen, con)
     closing = closing_day(w)
     if chart.window_grid is None:  # read the closed month's window from the day cells
-        qw = cells.window(con, until=closing)
+        qw = cells.chart_window(con, until=closing)
         if qw is None or qw.first_day > qw.last_day:
             return _current_print(chart, screen, con)  # no month has closed within the data yet
         data = chart.data(con, qw)
@@ -198,10 +231,17 @@ def _staying_print(con: duckdb.DuckDBPyConnection, chart: ChartDef, screen: Edit
     """The print edition of the period it already has, read again (drawn again only if a figure changed)."""
     if chart.window_grid is not None:  # its window's totals cannot be read again: kept while they hold
         if _holds(con, chart, screen, old):
-            return Edition("print", screen.window, old["period"], SUFFIXES, None, old["cells"],
-                           {"rest": old["rest"], "claims": old["claims"]})  # fmt: skip
+            return Edition(
+                "print",
+                screen.window,
+                old["period"],
+                SUFFIXES,
+                None,
+                old["cells"],
+                {"rest": old["rest"], "claims": old["claims"]},
+            )
         return _current_print(chart, screen, con)
-    qw = cells.window(con, until=date.fromisoformat(old["period"]))
+    qw = cells.chart_window(con, until=date.fromisoformat(old["period"]))
     data = chart.data(con, qw) if qw is not None else None
     if qw is None or data is None or data.is_empty():
         return _current_print(chart, screen, con)
@@ -240,8 +280,16 @@ def _holds_since(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window) -> 
     return [h for h in gate.held(con, family) if h.period is None or h.period >= first]
 
 
-def _draw(chart: ChartDef, ed: Edition, lang: str, revised: pl.DataFrame, rule: disclosure.Rule, as_of: datetime,
-          folder: Path, holds: list[gate.Hold]) -> dict[str, str]:  # fmt: skip
+def _draw(
+    chart: ChartDef,
+    ed: Edition,
+    lang: str,
+    revised: pl.DataFrame,
+    rule: disclosure.Rule,
+    as_of: datetime,
+    folder: Path,
+    holds: list[gate.Hold],
+) -> dict[str, str]:
     """Draw one edition in one language into `folder`; return {file name: sha256}."""
     assert ed.data is not None
     mine = _within(revised, chart, ed.data)
@@ -253,7 +301,7 @@ def _draw(chart: ChartDef, ed: Edition, lang: str, revised: pl.DataFrame, rule: 
         drawn = chart.draw(shown, lang, as_of, chart.title[lang])
         drawn = draw.add_notes(drawn, _notes(chart, shown, mine, rule, lang, holds))
     out = {}
-    for suffix, payload in save.render(drawn, draw.chart_data(drawn), lang, ed.suffixes).items():
+    for suffix, payload in save.to_bytes(drawn, draw.chart_data(drawn), lang, ed.suffixes).items():
         write_atomic(folder / f"{chart.id}.{suffix}", payload)
         out[f"{chart.id}.{suffix}"] = fingerprint.sha(payload)
     return out
@@ -321,12 +369,14 @@ def _confidentiality(data: pl.DataFrame, rule: disclosure.Rule, lang: str) -> st
     if not merged and not hidden:
         return None
     share = number(rule.max_share * 100, 0, lang)
-    return text("chart.note.confidentiality", lang, merged=merged, hidden=hidden, min_producers=rule.min_producers,
-                share=share)  # fmt: skip
+    return text(
+        "chart.note.confidentiality", lang, merged=merged, hidden=hidden, min_producers=rule.min_producers, share=share
+    )
 
 
-def _notes(chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str,
-           holds: list[gate.Hold]) -> list[str]:  # fmt: skip
+def _notes(
+    chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str, holds: list[gate.Hold]
+) -> list[str]:
     notes = []
     if holds:  # a held period is absent or shows its previous figures: say so on the chart itself
         shown = [h.label if h.period is None else _period_label(h, lang) for h in holds[:HELD_NAMED]]
@@ -356,9 +406,13 @@ def _change_line(data: pl.DataFrame, lang: str) -> str:
             return text("chart.note.not_available", lang)
         return f"{'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
 
-    return text("chart.note.changes", lang, month=month_label(last, lang),
-                mom=text("chart.note.mom", lang, change=change(row["mom_change_pct"])),
-                yoy=text("chart.note.yoy", lang, change=change(row["yoy_change_pct"])))  # fmt: skip
+    return text(
+        "chart.note.changes",
+        lang,
+        month=month_label(last, lang),
+        mom=text("chart.note.mom", lang, change=change(row["mom_change_pct"])),
+        yoy=text("chart.note.yoy", lang, change=change(row["yoy_change_pct"])),
+    )
 
 
 def _wib(as_of: datetime) -> str:
@@ -378,8 +432,18 @@ def _read_meta(latest: Path) -> dict:
     return meta if isinstance(meta, dict) and isinstance(meta.get("editions"), dict) else {}
 
 
-def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period: str, as_of: datetime, run_id: str,
-              data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, internal: Path) -> dict:  # fmt: skip
+def _metadata(
+    con: duckdb.DuckDBPyConnection,
+    chart: ChartDef,
+    w: Window,
+    period: str,
+    as_of: datetime,
+    run_id: str,
+    data: pl.DataFrame,
+    revised: pl.DataFrame,
+    rule: disclosure.Rule,
+    internal: Path,
+) -> dict:
     """metadata.json of an edition; its input files by name go to the internal provenance, not in here."""
     first, last = (w.first_day, w.last_day) if chart.grain == "day" else (w.first_month, w.last_month)
     rows = con.execute(sql("chart_inputs"), [w.first_day, w.last_day, w.first_month, w.last_month]).fetchall()
@@ -388,15 +452,21 @@ def _metadata(con: duckdb.DuckDBPyConnection, chart: ChartDef, w: Window, period
     accepted = {i["sha256"]: i["rows"] for i in inputs}
     checks = con.execute(sql("chart_checks"), [list(chart.assets), first, last]).fetchall()
     return {
-        "id": chart.id, "title": chart.title, "description": chart.description, "unit": chart.unit,
+        "id": chart.id,
+        "title": chart.title,
+        "description": chart.description,
+        "unit": chart.unit,
         "period": {"label": period, "first": first.isoformat(), "last": last.isoformat()},
-        "generated_at": _wib(as_of), "dagster_run_id": run_id,
+        "generated_at": _wib(as_of),
+        "dagster_run_id": run_id,
         "inputs": layout.public_provenance(inputs, accepted.get),
         "checks": [{"asset": a, "check": c, "partitions": n, "passed": ok} for a, c, n, ok in checks],
         "confidentiality": {
-            "min_producers": rule.min_producers, "max_share": rule.max_share,
-            "merged_cells": int(data["merged"].sum()), "suppressed_cells": int(data["suppressed"].sum()),
+            "min_producers": rule.min_producers,
+            "max_share": rule.max_share,
+            "merged_cells": int(data["merged"].sum()),
+            "suppressed_cells": int(data["suppressed"].sum()),
             "method": "docs/DISCLOSURE.md",
         },
         "revisions": [{"cell": json.loads(c), "old": o} for c, o in revised.iter_rows()],
-    }  # fmt: skip
+    }

@@ -4,7 +4,7 @@ Formats, by file suffix: `png` (16:9 at 2x, for slides), `print.png` (A4 landsca
 `pdf` — the print formats, static images — and `html` (interactive, Vega inlined so it works offline),
 `csv` and `xlsx` (the data behind the chart, text cells that start like a formula neutralised). Numbers
 and month names follow the chart's language (`formatting.vega_locale`). `render` returns the bytes of
-the formats asked for, so a publish run draws only what changed (`chart_publish`).
+the formats asked for, so a publish run draws only what changed (`charts.editions`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import vl_convert as vlc
 from altair.utils import _importers
 from altair.utils.html import TEMPLATES
 
-from pipelines.publish.charts.draw import _META_KEY, CHART_WIDTH, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
+from pipelines.publish.charts.draw import CHART_WIDTH, META_KEY, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
 from pipelines.publish.files import table_bytes, write_atomic
 from pipelines.publish.formatting import check_lang, vega_locale
 
@@ -45,10 +45,10 @@ def vl_version() -> str | None:
 
 def _chart_lang(spec: dict[str, Any]) -> str | None:
     meta = spec.get("usermeta") or {}
-    return (meta.get(_META_KEY) or {}).get("lang")
+    return (meta.get(META_KEY) or {}).get("lang")
 
 
-def render(
+def to_bytes(
     chart: alt.TopLevelMixin, data: pl.DataFrame, lang: str | None = None, suffixes: Iterable[str] = SUFFIXES
 ) -> dict[str, bytes]:
     """The chart in each format of `suffixes` (see the module), as {suffix: bytes}, in that order.
@@ -67,8 +67,11 @@ def render(
     if built_in is not None and built_in != lang:
         raise ValueError(f"chart was built with lang={built_in!r} but save_chart got lang={lang!r}")
     locale = vega_locale(lang)
-    options = {"vl_version": vl_version(), "format_locale": locale["formatLocale"],
-               "time_format_locale": locale["timeFormatLocale"]}  # fmt: skip
+    options = {
+        "vl_version": vl_version(),
+        "format_locale": locale["formatLocale"],
+        "time_format_locale": locale["timeFormatLocale"],
+    }
     out: dict[str, bytes] = {}
     for suffix in wanted:
         if suffix == "png":
@@ -119,11 +122,18 @@ def _html(spec: dict[str, Any], locale: dict[str, Any]) -> str:
     embed = {**locale, "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
     embed.setdefault("mode", "vega-lite")
     html = TEMPLATES["inline"].render(
-        spec=json.dumps(spec), embed_options=json.dumps(embed), mode="vega-lite", vega_version=alt.VEGA_VERSION,
-        vegalite_version=alt.VEGALITE_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION,
-        base_url="https://cdn.jsdelivr.net/npm", output_div="vis", fullhtml=True, requirejs=False,
+        spec=json.dumps(spec),
+        embed_options=json.dumps(embed),
+        mode="vega-lite",
+        vega_version=alt.VEGA_VERSION,
+        vegalite_version=alt.VEGALITE_VERSION,
+        vegaembed_version=alt.VEGAEMBED_VERSION,
+        base_url="https://cdn.jsdelivr.net/npm",
+        output_div="vis",
+        fullhtml=True,
+        requirejs=False,
         vegaembed_script=vega_bundle(),
-    )  # fmt: skip
+    )
     if _EXTERNAL_SCRIPT.search(html) or "vegaEmbed" not in html:
         raise RuntimeError("HTML export is not self-contained (external script or no inlined Vega)")
     return html
@@ -142,7 +152,7 @@ def save_chart(
     out_dir = Path(out_dir)
     if not stem or "/" in stem or os.sep in stem or stem.startswith("."):
         raise ValueError(f"bad file stem {stem!r}")
-    payloads = render(chart, data, lang, suffixes)
+    payloads = to_bytes(chart, data, lang, suffixes)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for suffix, payload in payloads.items():

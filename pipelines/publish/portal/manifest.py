@@ -71,11 +71,17 @@ def _charts(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
         title = LocalText.model_validate(meta["title"])
         printed = (meta.get("editions") or {}).get("print", {}).get("period")
         printed = printed if printed != meta["period"]["label"] else None
-        items.append(Item(
-            kind="chart", id=chart_dir.name, title=title, description=LocalText.model_validate(meta["description"]),
-            period=meta["period"]["label"], files=_chart_files(latest, publish, chart_dir.name, printed),
-            metadata=(latest / "metadata.json").relative_to(publish).as_posix(),
-        ))  # fmt: skip
+        items.append(
+            Item(
+                kind="chart",
+                id=chart_dir.name,
+                title=title,
+                description=LocalText.model_validate(meta["description"]),
+                period=meta["period"]["label"],
+                files=_chart_files(latest, publish, chart_dir.name, printed),
+                metadata=(latest / "metadata.json").relative_to(publish).as_posix(),
+            )
+        )
         earlier = (p for p in chart_dir.iterdir() if p.is_dir() and p.name not in ("latest", meta["period"]["label"]))
         for dated in sorted(earlier, reverse=True):
             files = _chart_files(dated, publish, chart_dir.name)
@@ -102,8 +108,13 @@ def _reports(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
         periods = sorted((p for p in kind_dir.iterdir() if p.is_dir() and (p / "report.json").exists()), reverse=True)
         for i, folder in enumerate(periods):
             info = ReportInfo.model_validate_json((folder / "report.json").read_bytes())
-            entry = {"kind": "report", "id": kind_dir.name, "title": info.title, "period": folder.name,
-                     "files": _report_files(folder, publish, info)}  # fmt: skip
+            entry = {
+                "kind": "report",
+                "id": kind_dir.name,
+                "title": info.title,
+                "period": folder.name,
+                "files": _report_files(folder, publish, info),
+            }
             if i == 0:  # the newest period is the current report
                 items.append(Item.model_validate(entry))
             else:
@@ -115,10 +126,15 @@ def _changelog(con: duckdb.DuckDBPyConnection) -> list[ChangelogEntry]:
     rows = con.execute(sql("publish_changelog")).fetchall()
     wib = ZoneInfo(TIMEZONE)  # revised_at is stored in UTC; the changelog dates a revision by the day in Jakarta
     return [
-        ChangelogEntry(date=at.replace(tzinfo=UTC).astimezone(wib).date().isoformat(), item=chart,
-                       period=", ".join(str(v) for v in json.loads(cell).values()), old=old, new=new)
+        ChangelogEntry(
+            date=at.replace(tzinfo=UTC).astimezone(wib).date().isoformat(),
+            item=chart,
+            period=", ".join(str(v) for v in json.loads(cell).values()),
+            old=old,
+            new=new,
+        )
         for chart, cell, old, new, at in rows
-    ]  # fmt: skip
+    ]
 
 
 def _status(con: duckdb.DuckDBPyConnection) -> DataStatus:

@@ -81,7 +81,7 @@ def _texts() -> dict[str, Pair]:
     }
 
 
-def text(key: str, **values: object) -> Pair:
+def bilingual(key: str, **values: object) -> Pair:
     """The (Indonesian, English) pair for `key`; a value that is itself a pair fills each language with its own."""
 
     def fill(i: int, lang: str) -> str:
@@ -240,8 +240,11 @@ class _Page:
         ok = path.is_file() and path.resolve().is_relative_to(self.publish.resolve())
         if not ok and rel not in self._missing_logged:
             self._missing_logged.add(rel)
-            log.warning("portal: %s lists %s but the file is missing (or outside the folder); left off the page",
-                        MANIFEST_NAME, rel)  # fmt: skip
+            log.warning(
+                "portal: %s lists %s but the file is missing (or outside the folder); left off the page",
+                MANIFEST_NAME,
+                rel,
+            )
         return ok
 
     def files_of(self, entry: Item | ArchiveEntry) -> list[FileEntry]:
@@ -254,7 +257,7 @@ class _Page:
 
     def link(self, f: FileEntry) -> Link:
         size = _both(_size_label, (self.publish / f.path).stat().st_size)
-        return Link(_href(f.path), text(f"portal.format.{f.format}"), size, f.format in DOWNLOAD_FORMATS)
+        return Link(_href(f.path), bilingual(f"portal.format.{f.format}"), size, f.format in DOWNLOAD_FORMATS)
 
     def groups(self, files: list[FileEntry]) -> list[Group]:
         """Links by the language of the file: Indonesian, English, then language-free ones."""
@@ -281,12 +284,18 @@ class _Page:
         for item in (i for i in self.manifest.items if i.kind == kind and i.latest):
             files = self.files_of(item)
             printed = next((f.period for f in files if f.period and f.period != item.period), None)
-            cards.append(Entry(kind, item.id, _pair(item.title, item.id), self.groups(files),
-                               period=text("portal.card.period", period=_both(period_label, item.period)),
-                               description=_pair(item.description, item.id) if item.description else None,
-                               previews=self.previews(item, files),
-                               print_period=printed and text("portal.card.print_period",
-                                                             period=_both(period_label, printed))))  # fmt: skip
+            cards.append(
+                Entry(
+                    kind,
+                    item.id,
+                    _pair(item.title, item.id),
+                    self.groups(files),
+                    period=bilingual("portal.card.period", period=_both(period_label, item.period)),
+                    description=_pair(item.description, item.id) if item.description else None,
+                    previews=self.previews(item, files),
+                    print_period=printed and bilingual("portal.card.print_period", period=_both(period_label, printed)),
+                )
+            )
         return cards
 
     def archive(self) -> list[ArchiveBlock]:
@@ -297,12 +306,16 @@ class _Page:
             by_period.setdefault(entry.period, []).append(entry)
         # ISO periods sort as text: "2025-12" > "2025-11" > "2025"; newest first.
         return [
-            ArchiveBlock(period, _both(period_label, period), [
-                Entry(e.kind, e.id, _pair(e.title or self.titles.get(e.id), e.id), self.groups(self.files_of(e)))
-                for e in sorted(by_period[period], key=lambda e: (KINDS.index(e.kind), e.id))
-            ])
+            ArchiveBlock(
+                period,
+                _both(period_label, period),
+                [
+                    Entry(e.kind, e.id, _pair(e.title or self.titles.get(e.id), e.id), self.groups(self.files_of(e)))
+                    for e in sorted(by_period[period], key=lambda e: (KINDS.index(e.kind), e.id))
+                ],
+            )
             for period in sorted(by_period, reverse=True)
-        ]  # fmt: skip
+        ]
 
     def changes(self) -> list[tuple[str, list[Pair]]]:
         """(item id, cells in the template's column order) per revision, newest first."""
@@ -327,7 +340,7 @@ class _Page:
         families = status.delayed_families
         # A family without a word in the catalogue is shown by its name rather than dropped.
         names = [_texts().get(f"portal.family.{f}", (f, f)) for f in families]
-        listed = text(
+        listed = bilingual(
             "portal.status.families", families=(", ".join(n[0] for n in names), ", ".join(n[1] for n in names))
         )
         msg_id, msg_en = status.message_id, status.message_en
@@ -370,7 +383,7 @@ def render_portal(publish: Path, manifest: Manifest) -> str:
         css=Markup(css),
         script=Markup(script),
         csp=csp,
-        updated=text("portal.page.updated", when=_both(as_of_label, manifest.generated_at)),
+        updated=bilingual("portal.page.updated", when=_both(as_of_label, manifest.generated_at)),
         banner=page.banner(),
         charts=page.cards("chart"),
         reports=page.cards("report"),

@@ -18,6 +18,7 @@ from pipelines.publish.charts.save import vl_version
 from pipelines.publish.figures import pct_change
 from pipelines.publish.formatting import date_label, number, vega_locale
 from pipelines.publish.published import Figure, Published
+from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.document import Block, Heading, Para, Table
 
@@ -99,8 +100,9 @@ def period_turnover(turnover: Published, grid: str, first: date, last: date) -> 
         return None
     total = turnover.get(grid, last)
     active = sum((f.producers or 0 for _, f in days), 0)
-    return Turnover(first, last, total, len(days), (last - first).days + 1, total.count or 0,
-                    Decimal(active) / len(days))  # fmt: skip
+    return Turnover(
+        first, last, total, len(days), (last - first).days + 1, total.count or 0, Decimal(active) / len(days)
+    )
 
 
 def turnover_change(cur: Turnover, base: Turnover | None) -> tuple[Decimal | None, bool]:
@@ -149,23 +151,23 @@ def quality_blocks(cov: pl.DataFrame, lang: str, lead: Sequence[str], table_no: 
     warnings = cov.filter(~pl.col("passed"))
     blocks: list[Block] = [Heading(rt.t("quality_section", lang))]
     blocks += [Para(p) for p in lead]
-    blocks.append(Para(rt.quality_sentence(warnings.height, cov.height, lang)))
+    blocks.append(Para(cw.quality_sentence(warnings.height, cov.height, lang)))
     if warnings.height:
         shown = warnings.head(MAX_WARNING_ROWS)
         rows = tuple(
             (
                 "–" if r["period"] is None else date_label(r["period"], lang),
-                rt.check_name(r["check_name"], lang),
-                rt.check_result(r, lang),
+                cw.check_name(r["check_name"], lang),
+                cw.check_result(r, lang),
             )
             for r in shown.iter_rows(named=True)
         )
         notes: tuple[str, ...] = ()
         if warnings.height > shown.height:
-            notes = (rt.more_notes(warnings.height - shown.height, lang),)
+            notes = (cw.more_notes(warnings.height - shown.height, lang),)
         blocks.append(
             Table(
-                rt.quality_table_caption(table_no, lang),
+                cw.quality_table_caption(table_no, lang),
                 (rt.t("period", lang), rt.t("check", lang), rt.t("result", lang)),
                 rows,
                 (False, False, False),

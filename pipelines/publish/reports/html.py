@@ -27,8 +27,13 @@ def _environment() -> jinja2.Environment:
     env = templating.environment().overlay()  # the report's own filters and tests, on the shared settings
     env.filters["base64"] = lambda data: base64.b64encode(data).decode("ascii")
     env.globals["png_size"] = png_size
-    for name, kind in (("heading", Heading), ("para", Para), ("bullets", Bullets), ("cards", Cards),
-                       ("figure", Figure)):  # fmt: skip
+    for name, kind in (
+        ("heading", Heading),
+        ("para", Para),
+        ("bullets", Bullets),
+        ("cards", Cards),
+        ("figure", Figure),
+    ):
         env.tests[name] = lambda block, kind=kind: isinstance(block, kind)
     return env
 

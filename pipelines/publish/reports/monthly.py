@@ -25,6 +25,7 @@ from pipelines.publish.charts import draw as charts_mod
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, month_label
+from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.common import (
     coverage_rows,
@@ -91,9 +92,10 @@ def _turnover_chart(data: MonthlyReportData, lang: str, charts: dict[str, Path] 
     if png is None:
         cells = data.turnover.days(data.month, month_end(data.month))
         days = pl.DataFrame(
-            [(d, f.value, not f.shown) for d, f in cells], schema={"date": pl.Date, "turnover_idr": pl.Int64,
-            "suppressed": pl.Boolean}, orient="row",
-        )  # fmt: skip
+            [(d, f.value, not f.shown) for d, f in cells],
+            schema={"date": pl.Date, "turnover_idr": pl.Int64, "suppressed": pl.Boolean},
+            orient="row",
+        )
         if days["turnover_idr"].is_not_null().any():
             png = render_png(charts_mod.daily_turnover_chart(days, lang, as_of=data.as_of), lang)
     return png
@@ -170,7 +172,7 @@ def key_points(data: MonthlyReportData, lang: str) -> list[str]:
 
     points += _turnover_points(data, lang)
     cov = coverage_rows(data.coverage, data.month, month_end(data.month))
-    points.append(rt.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
+    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
     return points
 
 
@@ -285,7 +287,7 @@ def _low_coverage_days(coverage: pl.DataFrame, first: date, last: date) -> list[
     """The days whose producer coverage check warned (the exporters' monthly check is not a day)."""
     cov = coverage_rows(coverage, first, last).filter(
         (pl.col("check_name") == "coverage")
-        & pl.col("asset").is_in(list(rt.PRODUCER_ASSETS))
+        & pl.col("asset").is_in(list(cw.PRODUCER_ASSETS))
         & ~pl.col("passed")
         & pl.col("period").is_not_null()
     )
@@ -337,8 +339,9 @@ def headline_figures(data: MonthlyReportData) -> list[Headline]:
     ]
 
 
-def write_monthly_report(month: date, docs: dict[str, Document], headlines: list[Headline],
-                         out_dir: Path) -> tuple[list[Path], list[Path]]:  # fmt: skip
+def write_monthly_report(
+    month: date, docs: dict[str, Document], headlines: list[Headline], out_dir: Path
+) -> tuple[list[Path], list[Path]]:
     """Write the report as HTML and PDF per language, and its data; returns (documents, data files)."""
     out_dir = Path(out_dir)
     names = monthly_report_names(month)

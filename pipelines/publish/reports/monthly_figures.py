@@ -81,11 +81,17 @@ def export_figures(data: MonthlyReportData) -> ExportFigures:
     ytd = ABSENT if ytd_missing else ex.get("ytd", month_end(month))
     ytd_ly = ABSENT if ly_missing else ex.get("ytd", month_end(last_year))
     return ExportFigures(
-        month, prev, last_year, cur,
+        month,
+        prev,
+        last_year,
+        cur,
         change(cur, ex.get("month", month_end(prev)), (prev,)),
         change(cur, ex.get("month", month_end(last_year)), (last_year,)),
-        ytd, ytd_missing, ytd_ly, change(ytd, ytd_ly, ly_missing or (last_year,)),
-    )  # fmt: skip
+        ytd,
+        ytd_missing,
+        ytd_ly,
+        change(ytd, ytd_ly, ly_missing or (last_year,)),
+    )
 
 
 def _without_data(exports: Published, month: date) -> tuple[date, ...]:
@@ -114,6 +120,11 @@ def monthly_chart_frame(exports: Published, first: date, last: date) -> pl.DataF
         if other.exists:
             rows.append((m, "lainnya", other.value, not other.shown, True))
         m = add_months(m, 1)
-    schema = {"month": pl.Date, "commodity": pl.String, "export_value_idr": pl.Float64, "suppressed": pl.Boolean,
-              "merged": pl.Boolean}  # fmt: skip
+    schema = {
+        "month": pl.Date,
+        "commodity": pl.String,
+        "export_value_idr": pl.Float64,
+        "suppressed": pl.Boolean,
+        "merged": pl.Boolean,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -51,36 +51,64 @@ def headline_cards(data: MonthlyReportData, fig: ExportFigures, lang: str) -> Ca
     turnover = period_turnover(data.turnover, "month", fig.month, month_end(fig.month))
     avg = turnover.avg_per_day if turnover else None
     cards = [
-        (f"{rt.t('export_value', lang)} {month_label(fig.month, lang)}", money(fig.cur),
-         rt.usd_short(fig.cur.usd, lang) if fig.cur.shown else ""),
+        (
+            f"{rt.t('export_value', lang)} {month_label(fig.month, lang)}",
+            money(fig.cur),
+            rt.usd_short(fig.cur.usd, lang) if fig.cur.shown else "",
+        ),
         change_card(rt.t("card.month_to_month", lang), fig.mom, fig.prev),
         change_card(rt.t("card.year_on_year", lang), fig.yoy, fig.last_year),
-        (f"{rt.t('cumulative', lang)} {rt.months_span(fig.month.replace(month=1), fig.month, lang)}", money(fig.ytd),
-         rt.t("card.c_to_c", lang, change=percent(fig.ctc.pct) if fig.ctc.pct is not None else "–")),
-        (f"{rt.t('turnover', lang)} {month_label(fig.month, lang)}",
-         money(turnover.total) if turnover else rt.t("no_data", lang),
-         f"{rupiah_short(avg, lang)} {rt.t('per_day', lang)}" if avg is not None else ""),
-    ]  # fmt: skip
+        (
+            f"{rt.t('cumulative', lang)} {rt.months_span(fig.month.replace(month=1), fig.month, lang)}",
+            money(fig.ytd),
+            rt.t("card.c_to_c", lang, change=percent(fig.ctc.pct) if fig.ctc.pct is not None else "–"),
+        ),
+        (
+            f"{rt.t('turnover', lang)} {month_label(fig.month, lang)}",
+            money(turnover.total) if turnover else rt.t("no_data", lang),
+            f"{rupiah_short(avg, lang)} {rt.t('per_day', lang)}" if avg is not None else "",
+        ),
+    ]
     return Cards(tuple(cards))
 
 
 def _values(ly: Figure, prev: Figure, cur: Figure, whole: Figure) -> tuple:
     """A row's numbers: last year, last month, this month (IDR, USD), share of the month, changes."""
     both = cur.shown and whole.shown
-    return (ly.value, prev.value, cur.value, cur.usd, share(cur.value, whole.value) if both else None,
-            pct_change(cur.value, prev.value), pct_change(cur.value, ly.value))  # fmt: skip
+    return (
+        ly.value,
+        prev.value,
+        cur.value,
+        cur.usd,
+        share(cur.value, whole.value) if both else None,
+        pct_change(cur.value, prev.value),
+        pct_change(cur.value, ly.value),
+    )
 
 
 def _texts(values: tuple, lang: str) -> tuple[str, ...]:
     ly, prev, cur, usd, pct, mtm, yoy = values
-    return (juta(ly, lang), juta(prev, lang), juta(cur, lang), ribu_usd(usd, lang), num(pct, lang, 1),
-            rt.signed(mtm, lang), rt.signed(yoy, lang))  # fmt: skip
+    return (
+        juta(ly, lang),
+        juta(prev, lang),
+        juta(cur, lang),
+        ribu_usd(usd, lang),
+        num(pct, lang, 1),
+        rt.signed(mtm, lang),
+        rt.signed(yoy, lang),
+    )
 
 
 def _figure_headers(fig: ExportFigures, lang: str) -> tuple[str, ...]:
-    return (month_label(fig.last_year, lang), month_label(fig.prev, lang), month_label(fig.month, lang),
-            f"{month_label(fig.month, lang)} ({rt.t('unit_usd_thousand', lang)})", rt.t("share", lang),
-            rt.t("mtm", lang), rt.t("yoy", lang))  # fmt: skip
+    return (
+        month_label(fig.last_year, lang),
+        month_label(fig.prev, lang),
+        month_label(fig.month, lang),
+        f"{month_label(fig.month, lang)} ({rt.t('unit_usd_thousand', lang)})",
+        rt.t("share", lang),
+        rt.t("mtm", lang),
+        rt.t("yoy", lang),
+    )
 
 
 def _frame(label: str, rows: list[tuple[str, tuple]], more: dict[str, list] | None = None) -> pl.DataFrame:
@@ -91,8 +119,16 @@ def _frame(label: str, rows: list[tuple[str, tuple]], more: dict[str, list] | No
     return pl.DataFrame(data)
 
 
-def _breakdown_table(data: MonthlyReportData, fig: ExportFigures, grid: str, lang: str, caption: str,
-                     label: str, name: Callable[[str], str], others: str) -> Table:  # fmt: skip
+def _breakdown_table(
+    data: MonthlyReportData,
+    fig: ExportFigures,
+    grid: str,
+    lang: str,
+    caption: str,
+    label: str,
+    name: Callable[[str], str],
+    others: str,
+) -> Table:
     """A month's breakdown (commodity or destination) against last month and a year earlier, with the total."""
     ex, end = data.exports, month_end(fig.month)
     rows: list[tuple[str, tuple]] = []
@@ -108,18 +144,30 @@ def _breakdown_table(data: MonthlyReportData, fig: ExportFigures, grid: str, lan
     total_values = (*_values(*total)[:4], Decimal(100) if fig.cur.shown else None, fig.mom.pct, fig.yoy.pct)
     rows.append((rt.t("total", lang), total_values))
     return Table(
-        caption, (rt.t(label, lang), *_figure_headers(fig, lang)),
-        tuple((r[0], *_texts(r[1], lang)) for r in rows), (False, *([True] * 7)),
+        caption,
+        (rt.t(label, lang), *_figure_headers(fig, lang)),
+        tuple((r[0], *_texts(r[1], lang)) for r in rows),
+        (False, *([True] * 7)),
         (2.0, 1.3, 1.3, 1.3, 1.4, 1.0, 1.1, 1.1),
-        total_rows=1, notes=_note(lang), data=_frame(label, rows),
-    )  # fmt: skip
+        total_rows=1,
+        notes=_note(lang),
+        data=_frame(label, rows),
+    )
 
 
 def commodity_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int) -> Table:
     unit, month = rt.t("unit_idr_million", lang), month_label(fig.month, lang)
     caption = rt.t("table.commodity", lang, n=no, month=month, unit=unit)
-    return _breakdown_table(data, fig, "month_commodity", lang, caption, "commodity",
-                            lambda c: rt.commodity_label(c, lang), "others_commodities")  # fmt: skip
+    return _breakdown_table(
+        data,
+        fig,
+        "month_commodity",
+        lang,
+        caption,
+        "commodity",
+        lambda c: rt.commodity_label(c, lang),
+        "others_commodities",
+    )
 
 
 def destination_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int) -> Table | None:
@@ -127,8 +175,9 @@ def destination_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no
         return None
     unit, month = rt.t("unit_idr_million", lang), month_label(fig.month, lang)
     caption = rt.t("table.destination", lang, n=no, month=month, unit=unit)
-    return _breakdown_table(data, fig, "month_destination", lang, caption, "destination",
-                            lambda c: rt.country_name(c, lang), "others_n")  # fmt: skip
+    return _breakdown_table(
+        data, fig, "month_destination", lang, caption, "destination", lambda c: rt.country_name(c, lang), "others_n"
+    )
 
 
 def cumulative_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int) -> Table | None:
@@ -139,29 +188,55 @@ def cumulative_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no:
     rows = []
     for member, cur in ex.members("ytd_commodity", end):
         ly = member_value(ex, "ytd_commodity", fig.last_year, member)
-        rows.append((rt.commodity_label(member, lang), ly.value, cur.value,
-                     share(cur.value, fig.ytd.value) if cur.shown and fig.ytd.shown else None,
-                     pct_change(cur.value, ly.value)))  # fmt: skip
+        rows.append(
+            (
+                rt.commodity_label(member, lang),
+                ly.value,
+                cur.value,
+                share(cur.value, fig.ytd.value) if cur.shown and fig.ytd.shown else None,
+                pct_change(cur.value, ly.value),
+            )
+        )
     other = ex.other("ytd_commodity", end)
     if other.exists:
-        rows.append((rt.t("others_commodities", lang).format(n=len(other.holds)), None, other.value,
-                     share(other.value, fig.ytd.value) if other.shown and fig.ytd.shown else None, None))  # fmt: skip
+        rows.append(
+            (
+                rt.t("others_commodities", lang).format(n=len(other.holds)),
+                None,
+                other.value,
+                share(other.value, fig.ytd.value) if other.shown and fig.ytd.shown else None,
+                None,
+            )
+        )
     ly_total = ex.get("ytd", end_ly)
-    rows.append((rt.t("total", lang), ly_total.value, fig.ytd.value, Decimal(100) if fig.ytd.shown else None,
-                 fig.ctc.pct))  # fmt: skip
+    rows.append(
+        (rt.t("total", lang), ly_total.value, fig.ytd.value, Decimal(100) if fig.ytd.shown else None, fig.ctc.pct)
+    )
     unit = rt.t("unit_idr_million", lang)
-    span, span_ly = rt.months_span(fig.month.replace(month=1), fig.month, lang), rt.months_span(
-        fig.last_year.replace(month=1), fig.last_year, lang)  # fmt: skip
+    span, span_ly = (
+        rt.months_span(fig.month.replace(month=1), fig.month, lang),
+        rt.months_span(fig.last_year.replace(month=1), fig.last_year, lang),
+    )
     caption = rt.t("table.cumulative", lang, n=no, span=span, unit=unit)
     frame = pl.DataFrame(
-        {"commodity": [r[0] for r in rows], **{k: [None if r[i] is None else float(r[i]) for r in rows]
-         for i, k in enumerate(("last_year_idr", "year_to_date_idr", "share_pct", "ctc_pct"), start=1)}}
-    )  # fmt: skip
+        {
+            "commodity": [r[0] for r in rows],
+            **{
+                k: [None if r[i] is None else float(r[i]) for r in rows]
+                for i, k in enumerate(("last_year_idr", "year_to_date_idr", "share_pct", "ctc_pct"), start=1)
+            },
+        }
+    )
     return Table(
-        caption, (rt.t("commodity", lang), span_ly, span, rt.t("share", lang), rt.t("ctc", lang)),
+        caption,
+        (rt.t("commodity", lang), span_ly, span, rt.t("share", lang), rt.t("ctc", lang)),
         tuple((r[0], juta(r[1], lang), juta(r[2], lang), num(r[3], lang, 1), rt.signed(r[4], lang)) for r in rows),
-        (False, True, True, True, True), (2.2, 1.6, 1.6, 1.1, 1.1), total_rows=1, notes=_note(lang), data=frame,
-    )  # fmt: skip
+        (False, True, True, True, True),
+        (2.2, 1.6, 1.6, 1.1, 1.1),
+        total_rows=1,
+        notes=_note(lang),
+        data=frame,
+    )
 
 
 def trend_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int) -> Table:
@@ -170,22 +245,52 @@ def trend_table(data: MonthlyReportData, fig: ExportFigures, lang: str, no: int)
     for i in range(TREND_MONTHS):
         m = add_months(first, i)
         row, prev, ly = (fig.row(x, data.exports) for x in (m, add_months(m, -1), add_months(m, -12)))
-        rows.append((m, row.value, row.usd, row.count, row.producers, pct_change(row.value, prev.value),
-                     pct_change(row.value, ly.value)))  # fmt: skip
+        rows.append(
+            (
+                m,
+                row.value,
+                row.usd,
+                row.count,
+                row.producers,
+                pct_change(row.value, prev.value),
+                pct_change(row.value, ly.value),
+            )
+        )
     span = rt.months_span(first, fig.month, lang)
     caption = rt.t("table.trend", lang, n=no, span=span)
-    headers = (rt.t("month", lang), f"{rt.t('export_value', lang)} ({rt.t('unit_idr_million', lang)})",
-               f"{rt.t('export_value', lang)} ({rt.t('unit_usd_thousand', lang)})", rt.t("items", lang),
-               rt.t("exporters", lang), rt.t("mtm", lang), rt.t("yoy", lang))  # fmt: skip
+    headers = (
+        rt.t("month", lang),
+        f"{rt.t('export_value', lang)} ({rt.t('unit_idr_million', lang)})",
+        f"{rt.t('export_value', lang)} ({rt.t('unit_usd_thousand', lang)})",
+        rt.t("items", lang),
+        rt.t("exporters", lang),
+        rt.t("mtm", lang),
+        rt.t("yoy", lang),
+    )
     names = ("month", "export_value_idr", "export_value_usd", "items", "exporters", "mtm_pct", "yoy_pct")
-    frame = pl.DataFrame({n: [r[i] if i in (0, 3, 4) or r[i] is None else float(r[i]) for r in rows]
-                          for i, n in enumerate(names)})  # fmt: skip
+    frame = pl.DataFrame(
+        {n: [r[i] if i in (0, 3, 4) or r[i] is None else float(r[i]) for r in rows] for i, n in enumerate(names)}
+    )
     return Table(
-        caption, headers,
-        tuple((month_label(r[0], lang), juta(r[1], lang), ribu_usd(r[2], lang), num(r[3], lang), num(r[4], lang),
-               rt.signed(r[5], lang), rt.signed(r[6], lang)) for r in rows),
-        (False, *([True] * 6)), (1.8, 1.5, 1.5, 1.0, 1.0, 1.0, 1.0), notes=_note(lang)[:1], data=frame,
-    )  # fmt: skip
+        caption,
+        headers,
+        tuple(
+            (
+                month_label(r[0], lang),
+                juta(r[1], lang),
+                ribu_usd(r[2], lang),
+                num(r[3], lang),
+                num(r[4], lang),
+                rt.signed(r[5], lang),
+                rt.signed(r[6], lang),
+            )
+            for r in rows
+        ),
+        (False, *([True] * 6)),
+        (1.8, 1.5, 1.5, 1.0, 1.0, 1.0, 1.0),
+        notes=_note(lang)[:1],
+        data=frame,
+    )
 
 
 def turnover_table(data: MonthlyReportData, lang: str, no: int) -> Table | None:
@@ -195,14 +300,24 @@ def turnover_table(data: MonthlyReportData, lang: str, no: int) -> Table | None:
     ly_month = add_months(data.month, -12)
     base = period_turnover(data.turnover, "month", ly_month, month_end(ly_month))
     indicators = (
-        ("turnover_idr", f"{rt.t('turnover', lang)} ({rt.t('unit_idr_million', lang)})",
-         lambda t: t.total.value, True, 0),
+        (
+            "turnover_idr",
+            f"{rt.t('turnover', lang)} ({rt.t('unit_idr_million', lang)})",
+            lambda t: t.total.value,
+            True,
+            0,
+        ),
         ("days_with_data", rt.t("days_with_data", lang), lambda t: t.days, False, 0),
-        ("avg_per_day_idr", f"{rt.t('avg_per_day', lang)} ({rt.t('unit_idr_million', lang)})",
-         lambda t: t.avg_per_day, True, 0),
+        (
+            "avg_per_day_idr",
+            f"{rt.t('avg_per_day', lang)} ({rt.t('unit_idr_million', lang)})",
+            lambda t: t.avg_per_day,
+            True,
+            0,
+        ),
         ("transactions", rt.t("transactions", lang), lambda t: t.transactions, False, 0),
         ("avg_active_producers", rt.t("avg_active", lang), lambda t: t.avg_active, False, 1),
-    )  # fmt: skip
+    )
     rows, values = [], []
     for key, label, get, money, decimals in indicators:
         a, b = (get(base) if base else None), get(cur)
@@ -215,13 +330,21 @@ def turnover_table(data: MonthlyReportData, lang: str, no: int) -> Table | None:
     rows.append((rt.t("producer_coverage", lang), "–", num(coverage, lang, 1), "–"))
     caption = rt.t("table.turnover", lang, n=no, month=month_label(data.month, lang))
     note = rt.t("table.turnover_note", lang)
-    frame = pl.DataFrame({
-        "indicator": [v[0] for v in values],
-        **{k: [None if v[i] is None else float(v[i]) for v in values]
-           for i, k in enumerate(("same_month_last_year", "month", "change_pct"), start=1)},
-    })  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "indicator": [v[0] for v in values],
+            **{
+                k: [None if v[i] is None else float(v[i]) for v in values]
+                for i, k in enumerate(("same_month_last_year", "month", "change_pct"), start=1)
+            },
+        }
+    )
     return Table(
-        caption, (rt.t("indicator", lang), month_label(ly_month, lang), month_label(data.month, lang),
-                  rt.t("change_pct", lang)),
-        tuple(rows), (False, True, True, True), (3.2, 1.4, 1.4, 1.2), notes=(note,), data=frame,
-    )  # fmt: skip
+        caption,
+        (rt.t("indicator", lang), month_label(ly_month, lang), month_label(data.month, lang), rt.t("change_pct", lang)),
+        tuple(rows),
+        (False, True, True, True),
+        (3.2, 1.4, 1.4, 1.2),
+        notes=(note,),
+        data=frame,
+    )

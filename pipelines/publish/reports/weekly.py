@@ -19,6 +19,7 @@ from pipelines.publish.figures import pct_change, share
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, date_label, day_name, number, rupiah_short
 from pipelines.publish.published import Figure, Published
+from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.common import coverage_rows, juta, num, period_turnover, quality_blocks, turnover_change
 from pipelines.publish.reports.data import Headline, write_data
@@ -35,8 +36,9 @@ def weekly_brief_names(week_start: date) -> dict[str, str]:
     }
 
 
-def weekly_documents(week_start: date, turnover: Published, coverage: pl.DataFrame,
-                     as_of: datetime) -> dict[str, Document]:  # fmt: skip
+def weekly_documents(
+    week_start: date, turnover: Published, coverage: pl.DataFrame, as_of: datetime
+) -> dict[str, Document]:
     """The brief in each language, built (and its figures looked up) before anything is written."""
     if week_start.isoweekday() != 1:
         raise ValueError(f"week_start must be a Monday (ISO weeks), got {week_start} ({day_name(week_start, 'en')})")
@@ -60,8 +62,9 @@ def _week_id(monday: date) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
-def write_weekly_brief(week_start: date, docs: dict[str, Document], headlines: list[Headline],
-                       out_dir: Path) -> tuple[list[Path], list[Path]]:  # fmt: skip
+def write_weekly_brief(
+    week_start: date, docs: dict[str, Document], headlines: list[Headline], out_dir: Path
+) -> tuple[list[Path], list[Path]]:
     """Write the brief (HTML per language) and its data; returns (documents, data files)."""
     out_dir = Path(out_dir)
     written = []
@@ -101,9 +104,8 @@ def weekly_document(
         points.append(rt.confidential_sentence(period, lang))
     else:
         points.append(
-            rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered,
-                                 lang)
-        )  # fmt: skip
+            rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered, lang)
+        )
         prev_label = rt.t("previous_week", lang, span=rt.days_span(prev_start, prev_end, lang))
         pct, per_day = turnover_change(cur, prev)
         if prev is None:
@@ -127,7 +129,7 @@ def weekly_document(
             ),
             (rt.t("transactions", lang), number(cur.transactions, 0, lang), ""),
         ]
-    points.append(rt.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
+    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
 
     blocks: list[Block] = [Heading(rt.t("highlights", lang)), Bullets(tuple(points))]
     if cards:
@@ -156,7 +158,7 @@ def _daily_coverage(cov: pl.DataFrame) -> dict[date, tuple[int, int]]:
     """{day: (reporting, registered)} from the coverage checks on producers (their numerator, denominator)."""
     producers = cov.filter(
         (pl.col("check_name") == "coverage")
-        & pl.col("asset").is_in(list(rt.PRODUCER_ASSETS))
+        & pl.col("asset").is_in(list(cw.PRODUCER_ASSETS))
         & pl.col("period").is_not_null()
         & pl.col("numerator").is_not_null()
         & pl.col("denominator").is_not_null()
@@ -171,8 +173,9 @@ def _category_shares(turnover: Published, week_end: date, total: Figure) -> list
     return [(c, f.value * 100 / total.value) for c, f in turnover.members("week_category", week_end) if f.shown]
 
 
-def weekly_daily_table(turnover: Published, week_start: date, daily_cov: dict[date, tuple[int, int]],
-                       lang: str) -> Table:  # fmt: skip
+def weekly_daily_table(
+    turnover: Published, week_start: date, daily_cov: dict[date, tuple[int, int]], lang: str
+) -> Table:
     """The week's days against the same days a week earlier, and the week's true total."""
     week_end = week_start + timedelta(days=6)
     rows, values = [], []
@@ -185,8 +188,16 @@ def weekly_daily_table(turnover: Published, week_start: date, daily_cov: dict[da
         if not f.exists:
             rows.append((label, rt.t("no_data", lang), "–", "–", num(coverage, lang, 1), "–"))
         else:
-            rows.append((label, juta(f.value, lang) if f.shown else rt.t("confidential", lang), num(f.count, lang),
-                         num(f.producers, lang), num(coverage, lang, 1), rt.signed(change, lang)))  # fmt: skip
+            rows.append(
+                (
+                    label,
+                    juta(f.value, lang) if f.shown else rt.t("confidential", lang),
+                    num(f.count, lang),
+                    num(f.producers, lang),
+                    num(coverage, lang, 1),
+                    rt.signed(change, lang),
+                )
+            )
         values.append((d, f.value, f.count, f.producers, coverage, change))
     total = turnover.get("week", week_end)
     rows.append((rt.t("total", lang), juta(total.value, lang), num(total.count, lang), "", "", ""))
@@ -194,14 +205,26 @@ def weekly_daily_table(turnover: Published, week_start: date, daily_cov: dict[da
     vs_label = rt.t("vs_same_day", lang)
     caption = rt.t("table.weekly_daily", lang, n=1, unit=rt.t("unit_idr_million", lang))
     names = ("date", "turnover_idr", "transactions", "active_producers", "coverage_pct", "vs_same_day_last_week_pct")
-    frame = pl.DataFrame({n: [v[i] if i in (0, 2, 3) or v[i] is None else float(v[i]) for v in values]
-                          for i, n in enumerate(names)})  # fmt: skip
+    frame = pl.DataFrame(
+        {n: [v[i] if i in (0, 2, 3) or v[i] is None else float(v[i]) for v in values] for i, n in enumerate(names)}
+    )
     return Table(
-        caption, (rt.t("day", lang), rt.t("turnover", lang), rt.t("transactions", lang),
-                  rt.t("active_producers", lang), rt.t("coverage_pct", lang), vs_label),
-        tuple(rows), (False, True, True, True, True, True), (2.4, 1.3, 1.1, 1.1, 1.0, 1.3), total_rows=1,
-        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)), data=frame,
-    )  # fmt: skip
+        caption,
+        (
+            rt.t("day", lang),
+            rt.t("turnover", lang),
+            rt.t("transactions", lang),
+            rt.t("active_producers", lang),
+            rt.t("coverage_pct", lang),
+            vs_label,
+        ),
+        tuple(rows),
+        (False, True, True, True, True, True),
+        (2.4, 1.3, 1.1, 1.1, 1.0, 1.3),
+        total_rows=1,
+        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)),
+        data=frame,
+    )
 
 
 def weekly_category_table(turnover: Published, week_start: date, lang: str) -> Table | None:
@@ -216,23 +239,60 @@ def weekly_category_table(turnover: Published, week_start: date, lang: str) -> T
         # A category absent last week while the week had data sold nothing then; with no data at all, unknown.
         base = turnover.get("week_category", prev_end, c)
         base_value = base.value if base.exists else (Decimal(0) if prev_total.exists else None)
-        rows.append((rt.category_label(c, lang), f.value, share(f.value, total.value) if total.shown else None,
-                     f.count, base_value, pct_change(f.value, base_value)))  # fmt: skip
+        rows.append(
+            (
+                rt.category_label(c, lang),
+                f.value,
+                share(f.value, total.value) if total.shown else None,
+                f.count,
+                base_value,
+                pct_change(f.value, base_value),
+            )
+        )
     other = turnover.other("week_category", week_end)
     if other.exists:  # what "lainnya" holds differs from week to week: no comparison
-        rows.append((rt.t("others_categories", lang).format(n=len(other.holds)), other.value,
-                     share(other.value, total.value) if total.shown else None, other.count, None, None))  # fmt: skip
-    rows.append((rt.t("total", lang), total.value, Decimal(100) if total.shown else None, total.count,
-                 prev_total.value, pct_change(total.value, prev_total.value)))  # fmt: skip
+        rows.append(
+            (
+                rt.t("others_categories", lang).format(n=len(other.holds)),
+                other.value,
+                share(other.value, total.value) if total.shown else None,
+                other.count,
+                None,
+                None,
+            )
+        )
+    rows.append(
+        (
+            rt.t("total", lang),
+            total.value,
+            Decimal(100) if total.shown else None,
+            total.count,
+            prev_total.value,
+            pct_change(total.value, prev_total.value),
+        )
+    )
     caption = rt.t("table.weekly_category", lang, n=2, unit=rt.t("unit_idr_million", lang))
     names = ("category", "week_idr", "share_pct", "transactions", "previous_week_idr", "change_pct")
-    frame = pl.DataFrame({n: [r[i] if i in (0, 3) or r[i] is None else float(r[i]) for r in rows]
-                          for i, n in enumerate(names)})  # fmt: skip
+    frame = pl.DataFrame(
+        {n: [r[i] if i in (0, 3) or r[i] is None else float(r[i]) for r in rows] for i, n in enumerate(names)}
+    )
     return Table(
-        caption, (rt.t("category", lang), rt.t("this_week", lang), rt.t("share", lang), rt.t("transactions", lang),
-                  rt.t("prev_week", lang), rt.t("change_pct", lang)),
-        tuple((r[0], juta(r[1], lang), num(r[2], lang, 1), num(r[3], lang), juta(r[4], lang), rt.signed(r[5], lang))
-              for r in rows),
-        (False, True, True, True, True, True), (2.2, 1.3, 1.0, 1.1, 1.3, 1.1), total_rows=1,
-        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)), data=frame,
-    )  # fmt: skip
+        caption,
+        (
+            rt.t("category", lang),
+            rt.t("this_week", lang),
+            rt.t("share", lang),
+            rt.t("transactions", lang),
+            rt.t("prev_week", lang),
+            rt.t("change_pct", lang),
+        ),
+        tuple(
+            (r[0], juta(r[1], lang), num(r[2], lang, 1), num(r[3], lang), juta(r[4], lang), rt.signed(r[5], lang))
+            for r in rows
+        ),
+        (False, True, True, True, True, True),
+        (2.2, 1.3, 1.0, 1.1, 1.3, 1.1),
+        total_rows=1,
+        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)),
+        data=frame,
+    )

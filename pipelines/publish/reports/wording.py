@@ -1,6 +1,6 @@
 """Words of the monthly report and weekly brief, Indonesian and English: labels, sentences, methodology.
 
-Numbers arrive already computed (Decimal percentages, rupiah amounts) from `pipelines.publish.report`;
+Numbers arrive already computed (Decimal percentages, rupiah amounts) from `pipelines.publish.reports`;
 this module only phrases them, with `pipelines.publish.formatting` for every figure. The wording
 itself lives in the catalogue (`pipelines/publish/locale/<lang>/LC_MESSAGES/sentra.po`, read through
 `pipelines.publish.i18n`): here is only the grammar, which entry to pick and what to fill it with.
@@ -13,10 +13,9 @@ unavailable, never replaced by a number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from models import names
 from pipelines.publish import i18n
@@ -256,8 +255,13 @@ def destination_sentence(month: date, top: Sequence[tuple[str, Decimal]], combin
     lang = check_lang(lang)
     if len(top) == 1:  # every export, or the only destination that may be shown
         key = "sentence.destination.one" if top[0][1] == 100 else "sentence.destination.main"
-        return _say(key, lang, month=month_label(month, lang), country=country_name(top[0][0], lang),
-                    percent=percent(top[0][1], lang))  # fmt: skip
+        return _say(
+            key,
+            lang,
+            month=month_label(month, lang),
+            country=country_name(top[0][0], lang),
+            percent=percent(top[0][1], lang),
+        )
     return _say(
         f"sentence.destination.{'three' if len(top) == 3 else 'two'}",  # "ketiganya" / "keduanya"
         lang,
@@ -336,22 +340,6 @@ def turnover_unavailable_sentence(against: str, lang: str) -> str:
     return _say("sentence.turnover_unavailable", check_lang(lang), against=against)
 
 
-def quality_sentence(warnings: int, checks: int, lang: str) -> str:
-    """How many quality checks warned for the period."""
-    lang = check_lang(lang)
-    if not checks:
-        return t("no_checks", lang)
-    if not warnings:
-        return t("no_warnings", lang)
-    return _say(
-        "sentence.quality",
-        lang,
-        warnings=number(warnings, 0, lang),
-        checks=number(checks, 0, lang),
-        section=t("quality_section", lang),
-    )
-
-
 def producer_coverage_sentence(share: Decimal, registered: int, days: int, calendar_days: int, lang: str) -> str:
     """Average share (percent) of registered producers reporting each day, and the days with turnover."""
     lang = check_lang(lang)
@@ -392,93 +380,21 @@ def low_coverage_sentence(month: date, days: Sequence[date], lang: str) -> str:
 # Quality checks in words
 # ---------------------------------------------------------------------------------------------
 
-# Assets whose coverage-type checks count producers (daily) and exporters (monthly).
-PRODUCER_ASSETS: frozenset[str] = frozenset({"daily_turnover", "stg_transactions"})
-EXPORTER_ASSETS: frozenset[str] = frozenset({"monthly_export_value", "stg_exports"})
-
-
-def check_name(name: str, lang: str) -> str:
-    """A readable name for a quality check ("coverage" -> "Cakupan pelaporan"); unknown names as given."""
-    lang = check_lang(lang)
-    try:
-        return i18n.text(f"check.name.{name}", lang)
-    except KeyError:
-        return name
-
-
-def quality_table_caption(table_no: int, lang: str) -> str:
-    """ "Tabel 5. Catatan pemeriksaan kualitas data" / "Table 5. Data-quality notes"."""
-    return t("quality_table_caption", lang, n=table_no)
-
-
-def more_notes(count: int, lang: str) -> str:
-    """The note under a cut list of warnings: "… dan 12 catatan lain." / "… and 12 more."."""
-    return t("more_notes", lang, n=number(count, 0, lang))
-
-
-def _share(numerator: int | None, denominator: int | None, value: float | None) -> Decimal:
-    """Percent from the counts when there are counts (exact), else from the stored share (a fraction)."""
-    if numerator is not None and denominator:
-        return Decimal(numerator) * 100 / denominator
-    if value is not None:
-        return Decimal(repr(float(value))) * 100
-    return Decimal(0)
-
-
-def check_result(result: Mapping[str, Any], lang: str) -> str:
-    """A check's outcome for readers, from its structured columns (`quality.check_results`).
-
-    `result` holds check_name, asset, value, threshold, numerator, denominator and observed (the
-    English log text, the fallback for an outcome without structured values). Coverage and
-    quarantine shares read "25,0 persen (75 dari 300 produsen terdaftar melapor)"; counts of
-    unexpected rows (Great Expectations rules) "3 dari 120 baris tidak memenuhi aturan".
-    """
-    lang = check_lang(lang)
-    name, asset = result.get("check_name"), result.get("asset")
-    value, threshold = result.get("value"), result.get("threshold")
-    numerator, denominator = result.get("numerator"), result.get("denominator")
-    who = "exporters" if asset in EXPORTER_ASSETS else "producers"
-    if name == "coverage" and numerator is not None and denominator is not None:
-        return _say(
-            f"check.result.coverage.{who}",
-            lang,
-            percent=percent(_share(numerator, denominator, value), lang),
-            reporting=number(numerator, 0, lang),
-            registered=number(denominator, 0, lang),
-        )
-    if name == "quarantine_share" and numerator is not None and denominator is not None:
-        return _say(
-            "check.result.quarantine_share",
-            lang,
-            percent=percent(_share(numerator, denominator, value), lang),
-            held=number(numerator, 0, lang),
-            total=number(denominator, 0, lang),
-        )
-    if name == "no_missing_period" and numerator is not None:
-        return _say(f"check.result.reported.{who}", lang, count=number(numerator, 0, lang))
-    if name == "fresh" and numerator is not None:
-        return _say("check.result.reported_yesterday", lang, count=number(numerator, 0, lang))
-    if name == "no_long_gap" and value is not None and threshold is not None:
-        return _say(
-            "check.result.fx_gap", lang, days=number(int(value), 0, lang), max_days=number(int(threshold), 0, lang)
-        )
-    if numerator is not None and denominator is not None:
-        # Row-level rules record unexpected rows of rows checked.
-        return _say(
-            "check.result.rows_unexpected",
-            lang,
-            unexpected=number(numerator, 0, lang),
-            total=number(denominator, 0, lang),
-        )
-    return (result.get("observed") or "").strip()
-
-
 # ---------------------------------------------------------------------------------------------
 # Methodology
 # ---------------------------------------------------------------------------------------------
 
-_METHOD = ("sources", "export_value", "monthly_value", "day", "duplicates", "quarantine", "changes", "coverage",
-           "confidentiality")  # fmt: skip
+_METHOD = (
+    "sources",
+    "export_value",
+    "monthly_value",
+    "day",
+    "duplicates",
+    "quarantine",
+    "changes",
+    "coverage",
+    "confidentiality",
+)
 # The weekly brief has no exports: its own source line, then day and turnover, duplicates and
 # corrections, quarantine, coverage.
 _WEEKLY_METHOD = ("weekly_sources", "day", "duplicates", "quarantine", "coverage", "confidentiality")

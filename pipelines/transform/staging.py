@@ -1,0 +1,51 @@
+"""Staging: each table's rows computed into the temporary table `candidate` (what the checks judge before
+anything is written), and the writes that replace a whole table. `_partition` says each row's partition.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from models.ddl import qualified
+from pipelines.warehouse.connection import render, sql, transaction
+
+
+def stage(con: duckdb.DuckDBPyConnection, name: str, params: list | None = None, partition: str = "NULL::DATE") -> None:
+    """`sql/<name>.sql`'s rows into the temporary table `candidate`, with `_partition` (a column, or NULL)."""
+    query = f"CREATE OR REPLACE TEMP TABLE candidate AS SELECT *, {partition} AS _partition FROM ({sql(name)})"  # noqa: S608
+    con.execute(query, params or [])
+
+
+def stage_exports(con: duckdb.DuckDBPyConnection, start: date, end: date, weight_bounds: pl.DataFrame) -> None:
+    """A month's items valued in IDR and USD (`valued`, those without a usable rate marked), then `candidate`."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE valued AS {sql('stg_exports')}", [start, end])
+    con.register("weight_bounds", weight_bounds.to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE candidate AS {sql('stg_exports_candidate')}")
+    finally:
+        con.unregister("weight_bounds")
+
+
+def quarantine_unrated(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Items of [start, end) with no usable rate join the quarantine (replacing those held before); how many."""
+    with transaction(con):
+        con.execute(sql("quarantine_unrated_exports_delete"), [start, end])
+        con.execute(f"INSERT INTO quarantine.exports BY NAME {sql('quarantine_unrated_exports')}")
+    return int(con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0])
+
+
+def replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """`table`'s rows replaced by the candidate's, in one transaction; the rows it now has."""
+    with transaction(con):
+        con.execute(f"DELETE FROM {qualified(table)}")  # noqa: S608
+        con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * EXCLUDE (_partition) FROM candidate")  # noqa: S608
+    return int(con.execute(f"SELECT count(*) FROM {qualified(table)}").fetchall()[0][0])  # noqa: S608
+
+
+def source_version(con: duckdb.DuckDBPyConnection, raw: str) -> str:
+    """A whole table's input in brief: its current rows in raw and the newest file among them."""
+    rows, newest = con.execute(render("raw_version", raw=raw)).fetchall()[0]
+    return f"{rows} current rows, newest file {newest}"

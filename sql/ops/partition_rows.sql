@@ -1,0 +1,2 @@
+-- Rows of $target in [start, end) on $col. Parameters: start, end.
+SELECT count(*) FROM $target WHERE $col >= ? AND $col < ?
