@@ -269,6 +269,16 @@ def test_specs_use_naive_dates_no_si_format_and_stable_colours() -> None:
     assert "Boneka" not in fish_only
 
 
+def test_idul_fitri_is_marked_where_it_falls_and_nowhere_else() -> None:
+    """From the `holidays` calendar: 31 March 2025, on the day (daily) and over its month (monthly)."""
+    spec = json.dumps(daily_turnover_chart(_daily({d: 1_000_000 for d in range(20, 32)}, month=3), "id").to_dict())
+    assert "Idulfitri 31 Maret 2025" in spec and '"2025-03-31T00:00:00"' in spec
+    assert "Idulfitri" not in json.dumps(daily_turnover_chart(_daily({1: 1, 2: 2}), "id").to_dict())
+    monthly = json.dumps(monthly_export_chart(_exports([date(2025, 2, 1), date(2025, 3, 1)]), "en").to_dict())
+    assert "Idul Fitri" in monthly and '"2025-03-01T00:00:00"' in monthly
+    assert "Idul Fitri" not in json.dumps(monthly_export_chart(_exports([date(2025, 6, 1)]), "en").to_dict())
+
+
 # ---------------------------------------------------------------------------------------------
 # Saving (renders with vl-convert; one module-scoped render per chart keeps this quick)
 # ---------------------------------------------------------------------------------------------

@@ -108,11 +108,28 @@ def test_sample_then_run_matches_independent_totals(ran: Path, first_run: Built,
     assert (isolated / "publish" / "reports" / "weekly" / "2025-W13" / "weekly-brief-2025-W13.en.html").exists()
     assert "reports/monthly/2025-04/laporan-bulanan-2025-04.id.pdf" in index  # the latest report
 
+    # Lebaran in view: Idul Fitri 2025 (31 March) is named in the April report, the week's brief and the charts.
+    april = (isolated / "publish" / "reports" / "monthly" / "2025-04" / "laporan-bulanan-2025-04.id.html").read_text()
+    assert "masa Lebaran (Idulfitri 31 Maret 2025" in april
+    w14 = isolated / "publish" / "reports" / "weekly" / "2025-W14" / "weekly-brief-2025-W14.en.html"
+    assert "Lebaran period (Idul Fitri on 31 March 2025" in w14.read_text()
+    assert "Idulfitri 31 Maret 2025" in (charts / "daily_turnover" / "latest" / "id" / "daily_turnover.svg").read_text()
+    assert "Idul Fitri" in (charts / "monthly_export_value" / "latest" / "en" / "monthly_export_value.svg").read_text()
+    march = (isolated / "publish" / "reports" / "monthly" / "2025-03" / "monthly-report-2025-03.en.html").read_text()
+    assert "No comparison with the same days up to Idul Fitri 2024" in " ".join(re.sub("<[^>]+>", " ", march).split())
+
     exports_csv = pl.read_csv(charts / "monthly_export_value" / "latest" / "en" / "monthly_export_value.csv")
     totals = dict(exports_csv.group_by("month").agg(pl.col("export_value_idr").sum()).iter_rows())
     change = round((totals["2025-04-01"] - totals["2025-03-01"]) / totals["2025-03-01"] * 100, 1)
-    assert set(exports_csv.filter(pl.col("month") == "2025-04-01")["mom_change_pct"]) == {change}
+    assert set(exports_csv.filter(pl.col("month") == "2025-04-01")["month_total_mom_change_pct"]) == {change}
     assert exports_csv["yoy_change_pct"].is_null().all()  # no 2024 data: no year-on-year change
+    rows = exports_csv.filter(~pl.col("merged"))  # "lainnya" holding merged members: tests/test_published_figures
+    mar, apr = (dict(rows.filter(pl.col("month") == m).select("commodity", "export_value_idr").iter_rows())
+                for m in ("2025-03-01", "2025-04-01"))  # fmt: skip
+    own = dict(rows.filter(pl.col("month") == "2025-04-01").select("commodity", "mom_change_pct").iter_rows())
+    for commodity, value in apr.items():  # each commodity against itself, not the total
+        base = mar.get(commodity)
+        assert own[commodity] == (round((value - base) / base * 100, 1) if value is not None and base else None)
 
     # Running again is safe: nothing new is ingested and the marts do not change.
     again = sentra("run", "--from", START, "--to", END)

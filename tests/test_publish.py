@@ -91,6 +91,22 @@ def test_a_correction_is_published_as_a_revision(write_landing) -> None:
     assert (entry["old"], entry["new"], entry["period"]) == (5000.0, 5500.0, "2025-03-01")
 
 
+def test_a_moved_window_is_not_a_revision(write_landing) -> None:
+    """Two consecutive daily runs: the 365-day totals by kecamatan move with their window; that is a new figure
+    for a new window, not a revision. Only a changed value for the same period and definition is one."""
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{i}", f"P{i}", "2025-03-01", 1000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-01", "2025-03-01")
+    assert _publish().success
+    write_landing("transactions", "t2.csv", [_tx(f"u{i}", f"P{i}", "2025-03-02", 2000) for i in range(3, 8)])
+    ingest()
+    build("2025-03-02", "2025-03-02")
+    assert _publish().success
+    assert query("SELECT count(*) FROM publish.published_cells WHERE chart_id = 'kecamatan_evidence'")[0][0] > 0
+    assert query("SELECT chart_id, cell FROM publish.revisions") == []
+
+
 def test_a_blocked_partition_keeps_the_published_figures_and_the_portal_says_delayed(write_landing) -> None:
     from pipelines.core.periods import range_tags
     from pipelines.quality.settings import QualitySettings

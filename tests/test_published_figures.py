@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 from independent import daily_turnover, monthly_exports
 from test_cli import sentra
 
-from pipelines.publish.formatting import rupiah_short
+from pipelines.publish.formatting import round_half_up, rupiah_short
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
@@ -85,7 +86,9 @@ def test_weekly_brief_states_the_true_week_and_its_days(run: tuple) -> None:
     figures = _figures(folder)
     assert figures["turnover_idr"]["value"] == week  # the true total, the hidden day included
     assert figures["previous_week_turnover_idr"]["value"] == before
-    assert figures["week_on_week_change_pct"]["value"] == round((week - before) / before * 100, 2)
+    change = Decimal(week - before) * 100 / Decimal(before)
+    assert figures["week_on_week_change_pct"]["value"] == float(round_half_up(change, 1))
+    assert figures["compared_days"]["value"] == 7 and figures["week_on_week_base_idr"]["value"] == before
     table = pl.read_csv(folder / "ringkasan-mingguan-2024-W10-tabel-1.csv", try_parse_dates=True)
     for r in table.filter(pl.col("date").is_not_null()).iter_rows(named=True):
         assert r["turnover_idr"] is None or r["turnover_idr"] == days[r["date"]]
@@ -108,7 +111,7 @@ def test_monthly_report_states_the_marts_in_both_languages(run: tuple) -> None:
     assert figures["export_value_idr"]["value"] == float(idr) and figures["export_value_usd"]["value"] == float(usd)
     assert figures["export_items"]["value"] == items == 10 and figures["exporters"]["value"] == 4
     feb = months[date(2024, 2, 1)][0]
-    assert figures["export_mtm_change_pct"]["value"] == round(float((idr - feb) / feb * 100), 2)
+    assert figures["export_mtm_change_pct"]["value"] == float(round_half_up((idr - feb) / feb * 100, 1))
     for name, lang in (("laporan-bulanan-2024-03.id.html", "id"), ("monthly-report-2024-03.en.html", "en")):
         text = _text(folder / name)
         assert rupiah_short(march, lang) in text and rupiah_short(idr, lang) in text
@@ -193,8 +196,28 @@ def test_monthly_export_chart_csv_states_the_marts_and_true_changes(run: tuple) 
         if not rows["suppressed"].any():  # every cell shown: the month adds up to the marts' total
             assert rows["export_value_idr"].sum() == pytest.approx(float(months[month][0]))
     feb, mar = months[date(2024, 2, 1)][0], months[date(2024, 3, 1)][0]
-    change = csv.filter(pl.col("month") == date(2024, 3, 1))["mom_change_pct"].unique().to_list()
-    assert change == [round(float((mar - feb) / feb * 100), 1)]  # on the marts' totals, whatever is hidden
+    total_change = csv.filter(pl.col("month") == date(2024, 3, 1))["month_total_mom_change_pct"].unique().to_list()
+    assert total_change == [round(float((mar - feb) / feb * 100), 1)]  # on the marts' totals, whatever is hidden
+    # Each commodity's own change, recomputed from the published cells (none is the total's change repeated).
+    con = duckdb.connect(str(publish.parent / "warehouse.duckdb"), read_only=True)
+    published = {
+        (period, member): (Fraction(str(value)), tuple(sorted(holds or ())))
+        for period, member, value, holds in con.execute(
+            "SELECT period, member, value, holds FROM publish.cells WHERE family = 'exports' "
+            "AND grid = 'month_commodity' AND value IS NOT NULL AND status <> 'merged'"
+        ).fetchall()
+    }
+    con.close()
+    checked = 0
+    for row in csv.iter_rows(named=True):
+        now, before = published.get((row["month"], row["commodity"])), None
+        if row["month"] == date(2024, 3, 1):
+            before = published.get((date(2024, 2, 1), row["commodity"]))
+        same = now is not None and before is not None and now[1] == before[1] and before[0] != 0
+        expected = round(float((now[0] - before[0]) / before[0] * 100), 1) if same else None
+        assert row["mom_change_pct"] == expected, row
+        checked += expected is not None
+    assert checked  # "lainnya" holds the same commodities in both months: its own change is published
     evidence = pl.read_csv(publish / "charts" / "kecamatan_evidence" / "latest" / "id" / "kecamatan_evidence.csv")
     assert evidence["turnover_idr"].is_null().all()  # every kecamatan has one producer: hidden, counts shown
     assert evidence["producers"].sum() == len(crafted.PRODUCERS)

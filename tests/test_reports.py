@@ -24,6 +24,7 @@ from tools import need_tool
 
 from pipelines.publish import reports
 from pipelines.publish.reports import MonthlyReportData, key_points, monthly
+from pipelines.publish.reports import wording as rt
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
 
@@ -446,6 +447,19 @@ def test_weekly_brief_both_languages(written: dict[str, Path]) -> None:
     assert "Monday, 10 March 2025" in en and "987.0" in en and "Food" in en
 
 
+def test_weekly_brief_notes_only_its_own_subject(tmp_path: Path) -> None:
+    """An exporters' check that failed for the month is the monthly report's, not a turnover brief's note."""
+    coverage = pl.DataFrame(
+        [_outcome(date(2025, 3, 1), "monthly_export_value", "coverage", 5, 40, 0.5, False),
+         _outcome(date(2025, 3, 11), "daily_turnover", "coverage", 75, 300, 0.3, False)],
+        schema=COVERAGE_SCHEMA,
+    )  # fmt: skip
+    days = cellsdata.turnover(pl.DataFrame(_turnover(date(2025, 3, 3), 14)))
+    paths = write_weekly(date(2025, 3, 10), days, coverage, tmp_path)
+    text = " ".join(_visible_text(next(p for p in paths if p.name.endswith(".id.html")).read_text("utf-8")).split())
+    assert "75 dari 300 produsen" in text and "40 eksportir" not in text
+
+
 def test_weekly_brief_without_previous_week(tmp_path: Path) -> None:
     days = pl.DataFrame(_turnover(date(2025, 3, 10), 5))  # Monday to Friday only
     categories = pl.DataFrame(
@@ -466,3 +480,36 @@ def test_weekly_brief_needs_a_monday(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="Monday"):
         reports.weekly_documents(date(2025, 3, 11), cellsdata.turnover(pl.DataFrame(_turnover(date(2025, 3, 10), 1))),
                                 pl.DataFrame(schema=COVERAGE_SCHEMA), AS_OF)  # fmt: skip
+
+
+def test_the_lebaran_comparison_sets_the_days_up_to_idul_fitri_against_the_year_before() -> None:
+    """2025: Idul Fitri on 31 March, 2024: on 10 April (from the `holidays` calendar). The 30 days up to each are
+    compared day for day by their distance to the holiday; a dip in the last week before it is no change."""
+    from pipelines.core import lebaran
+    from pipelines.publish.reports.common import lebaran_points
+
+    assert (lebaran.idul_fitri(2025), lebaran.idul_fitri(2024)) == (date(2025, 3, 31), date(2024, 4, 10))
+    rows = []
+    for fitri, per_day in ((date(2024, 4, 10), 1_000_000), (date(2025, 3, 31), 1_100_000)):
+        for before in range(1, 46):  # the window and some days before it
+            d = fitri - timedelta(days=before)
+            dip = 400_000 if before <= 3 else 0  # the shops close as Lebaran comes, each year the same
+            rows.append({"date": d, "turnover_idr": per_day - dip, "transactions": 10, "active_producers": 5})
+        rows.append({"date": fitri, "turnover_idr": 50_000, "transactions": 1, "active_producers": 1})
+    published = cellsdata.turnover(pl.DataFrame(rows))
+    now = 27 * 1_100_000 + 3 * 700_000
+    then = 27 * 1_000_000 + 3 * 600_000
+    expected = rt.percent(Decimal(now - then) * 100 / then, "id")
+    id_points = lebaran_points(published, date(2025, 3, 1), date(2025, 3, 31), "id")
+    assert "Idulfitri 31 Maret 2025" in id_points[0]
+    assert f"Dalam 30 hari menjelang Idulfitri (1–30 Maret 2025), omzet naik {expected}" in id_points[1]
+    assert "Idulfitri 2024 (11 Maret – 9 April 2024)" in id_points[1]
+    en_points = lebaran_points(published, date(2025, 3, 1), date(2025, 3, 31), "en")
+    assert "In the 30 days up to Idul Fitri (1–30 March 2025), turnover was up" in en_points[1]
+    # A day missing in 2024's window: no comparison, and the reason said.
+    gaps = cellsdata.turnover(pl.DataFrame([r for r in rows if r["date"] != date(2024, 3, 20)]))
+    assert "tidak tersedia" in lebaran_points(gaps, date(2025, 3, 1), date(2025, 3, 31), "id")[1]
+    # April touches the Lebaran period (to 7 April) and says so, without comparing (Idul Fitri is not in it).
+    april = lebaran_points(published, date(2025, 4, 1), date(2025, 4, 30), "id")
+    assert len(april) == 1 and "masa Lebaran" in april[0]
+    assert lebaran_points(published, date(2025, 6, 1), date(2025, 6, 30), "id") == []

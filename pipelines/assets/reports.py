@@ -49,7 +49,8 @@ def monthly_data(con: duckdb.DuckDBPyConnection, month: date, run_id: str) -> re
     return reports.MonthlyReportData(
         month=month,
         exports=published.load(con, "exports", add_months(month, -(HISTORY_MONTHS - 1)), last),
-        turnover=published.load(con, "turnover", add_months(month, -12), last),
+        # The month a year earlier, and the days up to the previous Idul Fitri (docs/LEBARAN.md).
+        turnover=published.load(con, "turnover", add_months(month, -13), last),
         coverage=con.sql(sql("report_coverage"), params=[month, last]).pl(),
         registered_producers=registry[0],
         registered_exporters=registry[1],

@@ -36,18 +36,25 @@ def share(part: Number, whole: Number) -> Decimal | None:
     return None if part is None or not whole else Decimal(part) * 100 / Decimal(whole)
 
 
-def changes(totals: pl.DataFrame, period: str, value: str, offsets: dict[str, str]) -> pl.DataFrame:
-    """Per period, the percent change of `value` against the period `offset` earlier (Polars duration,
-    e.g. "-1mo", "-1y"), rounded to 0.1; null unless both periods are published."""
-    base = totals.select(pl.col(period).alias("_base"), pl.col(value).cast(pl.Float64).alias("_base_value"))
-    out = totals.select(period, pl.col(value).cast(pl.Float64).alias("_value"))
+def changes(
+    values: pl.DataFrame, period: str, value: str, offsets: dict[str, str], by: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Per period (and per row of `by`: a commodity, a category), the percent change of `value` against the same
+    row `offset` earlier (Polars duration, e.g. "-1mo", "-1y"), rounded to 0.1 as printed; null unless both
+    are published. Each row is set against itself, never against a total."""
+    base = values.select(pl.col(period).alias("_base"), *by, pl.col(value).cast(pl.Float64).alias("_base_value"))
+    out = values.select(period, *by, pl.col(value).cast(pl.Float64).alias("_value"))
     for name, offset in offsets.items():
         out = (
             out.with_columns(pl.col(period).dt.offset_by(offset).alias("_base"))
-            .join(base, on="_base", how="left")
+            .join(base, on=["_base", *by], how="left")
             .with_columns(
                 pl.when(pl.col("_base_value") != 0)
-                .then(((pl.col("_value") - pl.col("_base_value")) / pl.col("_base_value") * 100).round(1))
+                .then(
+                    ((pl.col("_value") - pl.col("_base_value")) / pl.col("_base_value") * 100).round(
+                        1, mode="half_away_from_zero"
+                    )
+                )
                 .alias(name)
             )
             .drop("_base", "_base_value")

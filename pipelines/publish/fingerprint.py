@@ -22,7 +22,7 @@ import polars as pl
 RENDERER_VERSION = "1"  # raise it to redraw every chart and report once (e.g. new fonts on the render hosts)
 PUBLISH = Path(__file__).parent
 MODELS = PUBLISH.parent.parent / "models"
-_LIBRARIES = ("altair", "vl-convert-python", "polars", "xlsxwriter", "jinja2", "reportlab")
+_LIBRARIES = ("altair", "vl-convert-python", "polars", "xlsxwriter", "jinja2", "reportlab", "holidays")
 
 # What draws a chart, and what draws a report (which embeds charts): a change to any redraws them.
 CHART_SOURCES = (
@@ -32,6 +32,7 @@ CHART_SOURCES = (
     MODELS / "names.csv",
     MODELS / "names.py",
     MODELS / "codes.py",
+    PUBLISH.parent / "core" / "lebaran.py",  # where Idul Fitri is marked
 )
 REPORT_SOURCES = (
     *CHART_SOURCES,

@@ -95,7 +95,7 @@ def _to_decimal(value: Number) -> Decimal:
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
-def _round(value: Decimal, decimals: int) -> Decimal:
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
     # Half-up, as people round by hand (Python's default half-even surprises readers: 2.5 -> 2).
     q = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return abs(q) if q == 0 else q  # never print "-0"
@@ -113,7 +113,7 @@ def _group(value: Decimal, decimals: int, lang: Lang) -> str:
 def number(value: Number, decimals: int = 0, lang: str = "id") -> str:
     """A plain number with thousands separators: id "1.234,5", en "1,234.5"."""
     lang = check_lang(lang)
-    q = _round(_to_decimal(value), decimals)
+    q = round_half_up(_to_decimal(value), decimals)
     sign = "-" if q < 0 else ""
     return sign + _group(abs(q), decimals, lang)
 
@@ -125,7 +125,7 @@ def _currency_prefix(lang: Lang) -> str:
 def rupiah(value: Number, lang: str = "id") -> str:
     """Whole rupiah: id "Rp1.250.000", en "IDR 1,250,000"; negative "-Rp1.250.000"."""
     lang = check_lang(lang)
-    q = _round(_to_decimal(value), 0)
+    q = round_half_up(_to_decimal(value), 0)
     sign = "-" if q < 0 else ""
     return f"{sign}{_currency_prefix(lang)}{_group(abs(q), 0, lang)}"
 
@@ -145,18 +145,18 @@ def rupiah_short(value: Number, lang: str = "id") -> str:
     below a million the full amount ("Rp950.000"). Never SI suffixes.
     """
     lang = check_lang(lang)
-    amount = _round(_to_decimal(value), 0)
+    amount = round_half_up(_to_decimal(value), 0)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     prefix = _currency_prefix(lang)
     for i, (threshold, word) in enumerate(_SCALES):
         if amount < threshold:
             continue
-        scaled = _round(amount / threshold, 1)
+        scaled = round_half_up(amount / threshold, 1)
         # 999.96 juta rounds to 1000,0 juta: say "1,0 miliar" instead.
         if scaled >= 1000 and i > 0:
             threshold, word = _SCALES[i - 1]
-            scaled = _round(amount / threshold, 1)
+            scaled = round_half_up(amount / threshold, 1)
         return f"{sign}{prefix}{_group(scaled, 1, lang)} {i18n.text(word, lang)}"
     # Below a million (after rounding to whole rupiah): the full amount.
     return f"{sign}{prefix}{_group(amount, 0, lang)}"

@@ -93,16 +93,34 @@ def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window], pl.Data
     return data
 
 
+CHANGES = {"mom_change_pct": "-1mo", "yoy_change_pct": "-1y"}
+TOTAL_CHANGES = {"month_total_mom_change_pct": "-1mo", "month_total_yoy_change_pct": "-1y"}
+
+
 def monthly_export_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-    """Export value by month and commodity, with each month's total change on the month before and the
-    same month a year earlier (percent of the marts' totals; empty unless both months are published)."""
+    """Export value by month and commodity, each row with its own change on the month before and on the same
+    month a year earlier (null unless both are published and, for a row holding merged members, hold the same
+    ones), and the month's total change (on the marts' totals, whatever is hidden) for the chart's note."""
     last = figures.month_end(w.last_month)
     data = _cells(con, "exports", "month_commodity", w.first_month, last, "export_value_idr", "month", "commodity")
+    # A "lainnya" row compares with last month's only when it holds the same commodities (like with like).
+    history = (
+        cells.read(con, "exports", "month_commodity", figures.add_months(w.first_month, -12), last)
+        .filter(pl.col("status") != disclosure.MERGED)
+        .select(
+            pl.col("period").alias("month"),
+            pl.col("member").alias("commodity"),
+            pl.col("holds").list.sort().list.join(",").fill_null("").alias("composition"),
+            "value",
+        )
+    )
+    own = figures.changes(history, "month", "value", CHANGES, by=("commodity", "composition")).drop("composition")
     totals = cells.read(con, "exports", "month").select(pl.col("period").alias("month"), "value")
-    changes = figures.changes(totals, "month", "value", {"mom_change_pct": "-1mo", "yoy_change_pct": "-1y"})
+    month_totals = figures.changes(totals, "month", "value", TOTAL_CHANGES)
     return (
         data.with_columns(pl.col("export_value_idr").cast(pl.Float64))
-        .join(changes, on="month", how="left")
+        .join(own, on=["month", "commodity"], how="left")
+        .join(month_totals, on="month", how="left")
         .sort("month", "commodity")
     )
 

@@ -25,6 +25,8 @@ import polars as pl
 
 from models.codes import CATEGORIES
 from models.names import name
+from pipelines.core import lebaran
+from pipelines.publish.figures import month_end
 from pipelines.publish.formatting import (
     as_of_label,
     chart_label,
@@ -74,6 +76,7 @@ COMMODITY_COLOURS: dict[str, str] = {
 
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
+LEBARAN_COLOUR = "#8C510A"  # brown: a calendar mark, apart from the series' blues
 
 # Where the chart's language is recorded in the spec, so charts.save can apply the matching locale.
 META_KEY = "sentra"
@@ -365,14 +368,16 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
         .add_params(hover)
     )
     period = f"{date_label(first, lang)} – {date_label(last, lang)}"
-    chart = alt.layer(daily_line, ma_line, rule).properties(
+    chart = alt.layer(daily_line, ma_line, rule, *_idul_fitri_marks(first, last, x, None, lang)).properties(
         title=title_block(chart_label("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
     )
     return finish(chart, lang, data)
 
 
-def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None) -> alt.Chart:
-    """Monthly export value, bars stacked by commodity.
+def monthly_export_chart(
+    df: pl.DataFrame, lang: str = "id", as_of: date | datetime | None = None
+) -> alt.Chart | alt.LayerChart:
+    """Monthly export value, bars stacked by commodity (a layer when Idul Fitri is marked).
 
     `df`: `month` (pl.Date, first of month), `commodity` (codes.CATEGORIES), `export_value_idr`.
     Months with no exports keep an empty slot on the axis. `as_of` as in `daily_turnover_chart`.
@@ -398,19 +403,20 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     drawn = data.select("month", "commodity", "commodity_label", "export_value_idr")
     order_expr = f"indexof({list(COMMODITY_ORDER)!r}, datum.commodity)"
 
+    x = alt.X(
+        "month:O",
+        timeUnit="yearmonth",
+        title=chart_label("month", lang),
+        # Vega cannot draw a one-value DateTime domain: a single month needs none.
+        scale=alt.Scale(domain=domain, paddingInner=0.15) if len(domain) > 1 else alt.Scale(paddingInner=0.15),
+        axis=alt.Axis(format="%b %Y", labelAngle=0 if len(months) <= 14 else -45, labelOverlap=True),
+    )
     chart = (
         alt.Chart(alt.InlineData(values=records(drawn)))
         .transform_calculate(value_scaled=scaled("export_value_idr", divisor), stack_order=order_expr)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "month:O",
-                timeUnit="yearmonth",
-                title=chart_label("month", lang),
-                # Vega cannot draw a one-value DateTime domain: a single month needs none.
-                scale=alt.Scale(domain=domain, paddingInner=0.15) if len(domain) > 1 else alt.Scale(paddingInner=0.15),
-                axis=alt.Axis(format="%b %Y", labelAngle=0 if len(months) <= 14 else -45, labelOverlap=True),
-            ),
+            x=x,
             y=alt.Y(
                 "value_scaled:Q",
                 stack="zero",
@@ -427,8 +433,10 @@ def monthly_export_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
             ],
         )
     )
+    tops = {m: float(v) / divisor for m, v in totals.iter_rows()}
+    marks = _idul_fitri_marks(first, month_end(last), x, tops, lang)
     period = f"{month_label(first, lang)} – {month_label(last, lang)}"
-    chart = chart.properties(
+    chart = (alt.layer(chart, *marks) if marks else chart).properties(
         title=title_block(chart_label("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
     )
     return finish(chart, lang, data)
@@ -445,3 +453,25 @@ def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
     noted = chart.properties(title=alt.TitleParams(**title))
     object.__setattr__(noted, "_sentra_data", data)
     return noted
+
+
+def _idul_fitri_marks(first: date, last: date, x: Any, tops: dict[date, float] | None, lang: str) -> list[alt.Chart]:
+    """Idul Fitri marked where it falls in [first, last] (`pipelines.core.lebaran`): on a daily axis a dashed rule
+    labelled at the top; on a monthly one (`tops`: each month's stacked height) a label above its month's bar."""
+    days = [d for y in range(first.year, last.year + 1) if (d := lebaran.idul_fitri(y)) and first <= d <= last]
+    if not days:
+        return []
+    label = chart_label("idul_fitri", lang)
+    if tops is None:
+        # Dates as the series has them (naive, local): a bare ISO date would be read as UTC midnight.
+        values = records(pl.DataFrame({"date": days, "label": [f"{label} {date_label(d, lang)}" for d in days]}))
+        marks = alt.Chart(alt.InlineData(values=values))
+        rule = marks.mark_rule(color=LEBARAN_COLOUR, strokeDash=[4, 3], strokeWidth=1).encode(x=x)
+        text = marks.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=LEBARAN_COLOUR)
+        return [rule, text.encode(x=x, y=alt.value(0), text="label:N")]
+    months = [d.replace(day=1) for d in days]
+    values = records(pl.DataFrame({"month": months, "top": [tops.get(m, 0.0) for m in months], "label": f"▼ {label}"}))
+    text = alt.Chart(alt.InlineData(values=values)).mark_text(
+        baseline="bottom", dy=-4, fontSize=11, color=LEBARAN_COLOUR
+    )
+    return [text.encode(x=x, y=alt.Y("top:Q"), text="label:N")]

@@ -294,7 +294,7 @@ def _draw(
     assert ed.data is not None
     mine = _within(revised, chart, ed.data)
     marks = mine.rename({"cell": "_cell", "old_value": "revised_from"})
-    shown = ed.data.with_columns(_cell(chart).alias("_cell")).join(marks, on="_cell", how="left").drop("_cell")
+    shown = ed.data.with_columns(_cell(chart, ed.data).alias("_cell")).join(marks, on="_cell", how="left").drop("_cell")
     # Altair checks every part against the schema as it is built, the inline data row by row (~1 s for a
     # year by kecamatan); `render` checks the whole spec once (to_dict validates), which is enough.
     with schemapi.debug_mode(False):
@@ -337,19 +337,25 @@ def _value(data: pl.DataFrame) -> str:
     return next(c for c in data.columns if c in ("turnover_idr", "export_value_idr"))
 
 
-def _cell(chart: ChartDef) -> pl.Expr:
-    """A published cell's identity: its key columns as JSON."""
-    return pl.struct([pl.col(k).cast(pl.String) for k in chart.keys]).struct.json_encode()
+# The window a total covers is part of its identity: a 12-month or 365-day total whose window moved is a new
+# figure, not a revision of the old one (a revision is a changed value for the same period and definition).
+WINDOW_BOUNDS = ("first_day", "last_day", "first_month", "last_month")
+
+
+def _cell(chart: ChartDef, data: pl.DataFrame) -> pl.Expr:
+    """A published cell's identity: its key columns, and the window it covers, as JSON."""
+    keys = [*chart.keys, *(c for c in WINDOW_BOUNDS if c in data.columns)]
+    return pl.struct([pl.col(k).cast(pl.String) for k in keys]).struct.json_encode()
 
 
 def _within(revised: pl.DataFrame, chart: ChartDef, data: pl.DataFrame) -> pl.DataFrame:
     """The revisions among the cells of `data`."""
-    return revised.join(data.select(_cell(chart).alias("cell")), on="cell", how="semi")
+    return revised.join(data.select(_cell(chart, data).alias("cell")), on="cell", how="semi")
 
 
 def _revisions(con: duckdb.DuckDBPyConnection, chart: ChartDef, data: pl.DataFrame, run_id: str) -> pl.DataFrame:
     """Compare with what was last published; record the new values and the revisions. Returns cell, old_value."""
-    published = data.select(_cell(chart).alias("cell"), pl.col(_value(data)).cast(pl.Float64).alias("value"))
+    published = data.select(_cell(chart, data).alias("cell"), pl.col(_value(data)).cast(pl.Float64).alias("value"))
     con.register("new_cells", published.to_arrow())
     try:
         changed = con.sql(sql("publish_revisions"), params=[chart.id]).pl()
@@ -410,8 +416,8 @@ def _change_line(data: pl.DataFrame, lang: str) -> str:
         "chart.note.changes",
         lang,
         month=month_label(last, lang),
-        mom=text("chart.note.mom", lang, change=change(row["mom_change_pct"])),
-        yoy=text("chart.note.yoy", lang, change=change(row["yoy_change_pct"])),
+        mom=text("chart.note.mom", lang, change=change(row["month_total_mom_change_pct"])),
+        yoy=text("chart.note.yoy", lang, change=change(row["month_total_yoy_change_pct"])),
     )
 
 

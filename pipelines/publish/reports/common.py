@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,8 +13,10 @@ from typing import Any
 import polars as pl
 import vl_convert as vlc
 
+from pipelines.core import lebaran
 from pipelines.publish.charts import draw as charts_mod
 from pipelines.publish.charts.save import vl_version
+from pipelines.publish.comparison import Comparison, like_for_like
 from pipelines.publish.figures import pct_change
 from pipelines.publish.formatting import date_label, number, vega_locale
 from pipelines.publish.published import Figure, Published
@@ -105,14 +107,61 @@ def period_turnover(turnover: Published, grid: str, first: date, last: date) -> 
     )
 
 
-def turnover_change(cur: Turnover, base: Turnover | None) -> tuple[Decimal | None, bool]:
-    """(percent change, per day): totals when both periods are complete, else the average per day with data;
-    None when an end is confidential."""
-    if base is None:
-        return None, False
-    if cur.complete and base.complete:
-        return pct_change(cur.total.value, base.total.value), False
-    return pct_change(cur.avg_per_day, base.avg_per_day), True
+@dataclass(frozen=True)
+class TurnoverChange:
+    """A turnover change set like with like (`pipelines.publish.comparison`): `pct` None when not comparable
+    (its reason in `comparison`) or when an end is confidential."""
+
+    pct: Decimal | None
+    comparison: Comparison
+    base_value: Decimal | None  # what the current period is set against: the base total, or its matching days
+
+
+def turnover_change(
+    turnover: Published, cur: Turnover, base: Turnover | None, counterpart: Callable[[date], date | None]
+) -> TurnoverChange:
+    """The change of `cur` against `base`: totals when both are complete, else the same days on both sides."""
+    base_days = [d for d, _ in turnover.days(base.first, base.last)] if base else []
+    calendar = (cur.calendar_days, base.calendar_days if base else 0)
+    c = like_for_like([d for d, _ in turnover.days(cur.first, cur.last)], base_days, counterpart, calendar)
+    if not c.comparable or base is None:
+        return TurnoverChange(None, c, None)
+    # Two complete periods: their own totals; else the same days' cells.
+    whole = base.total.value if base.total.shown else None
+    then = whole if c.whole else _days_total(turnover, c.counterparts)
+    now = cur.total.value if cur.total.shown else None
+    return TurnoverChange(pct_change(now, then), c, then)
+
+
+def lebaran_points(turnover: Published, first: date, last: date, lang: str, compare: bool = True) -> list[str]:
+    """What a period touching the Lebaran period says about it (`pipelines.core.lebaran`): that it does; and,
+    when Idul Fitri falls in it and `compare`, the days up to Idul Fitri against the same days up to the previous
+    one, like with like (every day with data on both sides and published)."""
+    fitri = lebaran.within(first, last)
+    if fitri is None:
+        return []
+    points = [rt.lebaran_sentence(fitri, lang)]
+    window, before = lebaran.window(fitri.year), lebaran.window(fitri.year - 1)
+    if not compare or not first <= fitri <= last or window is None or before is None:
+        return points
+    length = (window[1] - window[0]).days + 1
+    c = like_for_like(
+        [d for d, _ in turnover.days(*window)],
+        [d for d, _ in turnover.days(*before)],
+        lebaran.same_distance_before(fitri.year),
+        (length, length),
+    )
+    now, then = (_days_total(turnover, days) for days in (c.days, c.counterparts))
+    pct = pct_change(now, then) if c.whole else None
+    if pct is None:
+        return [*points, rt.lebaran_unavailable_sentence(before, lang)]
+    return [*points, rt.lebaran_change_sentence(window, before, pct, lang)]
+
+
+def _days_total(turnover: Published, days: Sequence[date]) -> Decimal | None:
+    """The sum of the day cells of `days`; None when one is hidden."""
+    figures = [turnover.get("day", d) for d in days]
+    return sum((f.value for f in figures), Decimal(0)) if figures and all(f.shown for f in figures) else None
 
 
 # ---------------------------------------------------------------------------------------------

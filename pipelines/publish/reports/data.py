@@ -10,7 +10,10 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.publish.files import table_bytes, write_atomic
+from pipelines.publish.formatting import round_half_up
 from pipelines.publish.published import Figure
 from pipelines.publish.reports.document import Document, Table
 
@@ -34,6 +37,8 @@ class Headline:
 
     @staticmethod
     def derived(key: str, value: Decimal | None, unit: str, period: str) -> Headline:
+        if unit == "percent" and value is not None:
+            value = round_half_up(value, 1)  # as printed: the reports and charts give changes to one decimal
         return Headline(key, _plain(value), unit, period, "published" if value is not None else "not_available")
 
 
@@ -51,7 +56,13 @@ def write_data(out_dir: Path, stem: str, doc: Document, headlines: list[Headline
     paths = []
     tables = [b for b in doc.blocks if isinstance(b, Table) and b.data is not None]
     for n, table in enumerate(tables, start=1):
-        csv, xlsx = table_bytes(table.data, sheet=f"tabel-{n}")
+        # Percentages as printed: one decimal, half away from zero (as `formatting.number` rounds).
+        pcts = [c for c, kind in table.data.schema.items() if c.endswith("_pct") and kind.is_float()]
+        data = table.data.with_columns(pl.col(pcts).round(1, mode="half_away_from_zero"))
+        # Whole rupiah as integers (Rp16.687.500, not 16687500.0); amounts with sen stay decimal.
+        whole = [c for c, kind in data.schema.items() if c.endswith("_idr") and kind.is_float() and _integral(data[c])]
+        data = data.with_columns(pl.col(whole).cast(pl.Int64))
+        csv, xlsx = table_bytes(data, sheet=f"tabel-{n}")
         for suffix, payload in (("csv", csv), ("xlsx", xlsx)):
             path = out_dir / f"{stem}-tabel-{n}.{suffix}"
             write_atomic(path, payload)
@@ -59,3 +70,8 @@ def write_data(out_dir: Path, stem: str, doc: Document, headlines: list[Headline
     figures = {"figures": [asdict(h) for h in headlines]}
     write_atomic(out_dir / FIGURES, json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8"))
     return [*paths, out_dir / FIGURES]
+
+
+def _integral(values: pl.Series) -> bool:
+    shown = values.drop_nulls()
+    return bool((shown == shown.round(0)).all())

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.publish.charts import draw as charts_mod
+from pipelines.publish.comparison import year_before
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, month_label
@@ -30,6 +31,7 @@ from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.common import (
     coverage_rows,
     given_chart,
+    lebaran_points,
     period_turnover,
     quality_blocks,
     render_png,
@@ -171,6 +173,7 @@ def key_points(data: MonthlyReportData, lang: str) -> list[str]:
         points.append(rt.exporters_sentence(fig.month, cur.producers, data.registered_exporters, cur.count, lang))
 
     points += _turnover_points(data, lang)
+    points += lebaran_points(data.turnover, data.month, month_end(data.month), lang)
     cov = coverage_rows(data.coverage, data.month, month_end(data.month))
     points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
     return points
@@ -194,12 +197,15 @@ def _turnover_points(data: MonthlyReportData, lang: str) -> list[str]:
         data.registered_producers or None,
         lang,
     )
-    pct, per_day = turnover_change(cur, base)
+    change = turnover_change(data.turnover, cur, base, year_before)
+    against = f"{month_label(ly_month, lang)} ({rt.t('term.year_on_year', lang)})"
     if base is None:
         sentence += " " + rt.turnover_unavailable_sentence(month_label(ly_month, lang), lang)
-    elif pct is not None:
-        against = f"{month_label(ly_month, lang)} ({rt.t('term.year_on_year', lang)})"
-        sentence += " " + rt.turnover_change_sentence(pct, against, per_day, lang)
+    elif not change.comparison.comparable:
+        sentence += " " + rt.not_comparable_sentence(against, change.comparison.missing, lang)
+    elif change.pct is not None:
+        same_days = None if change.comparison.whole else len(change.comparison.days)
+        sentence += " " + rt.turnover_change_sentence(change.pct, against, same_days, lang)
     return [sentence]
 
 
@@ -246,6 +252,7 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
 
     blocks.append(Heading(rt.t("turnover_section", lang)))
     blocks += [Para(p) for p in _turnover_points(data, lang)]
+    blocks += [Para(p) for p in lebaran_points(data.turnover, data.month, month_end(data.month), lang)]
     add_figure(_turnover_chart(data, lang, charts), rt.t("figure.daily_turnover", lang, month=month))
     add_table(lambda n: turnover_table(data, lang, n))
 

@@ -14,17 +14,29 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.publish import i18n
+from pipelines.publish import gate, i18n
+from pipelines.publish.comparison import Comparison, week_before
 from pipelines.publish.figures import pct_change, share
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, date_label, day_name, number, rupiah_short
 from pipelines.publish.published import Figure, Published
 from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
-from pipelines.publish.reports.common import coverage_rows, juta, num, period_turnover, quality_blocks, turnover_change
+from pipelines.publish.reports.common import (
+    TurnoverChange,
+    coverage_rows,
+    juta,
+    lebaran_points,
+    num,
+    period_turnover,
+    quality_blocks,
+    turnover_change,
+)
 from pipelines.publish.reports.data import Headline, write_data
 from pipelines.publish.reports.document import Block, Bullets, Cards, Document, Heading, Para, Table
 from pipelines.publish.reports.html import render_html
+
+EXPORTS_ONLY = (set(gate.FAMILIES["exports"]) - set(gate.FAMILIES["turnover"])) | {"raw_exports", "raw_fx_rates"}
 
 
 def weekly_brief_names(week_start: date) -> dict[str, str]:
@@ -47,14 +59,28 @@ def weekly_documents(
 
 def headline_figures(week_start: date, turnover: Published) -> list[Headline]:
     week_end, period = week_start + timedelta(days=6), _week_id(week_start)
-    cur, prev = turnover.get("week", week_end), turnover.get("week", week_start - timedelta(days=1))
+    prev_end = week_start - timedelta(days=1)
+    cur, prev = turnover.get("week", week_end), turnover.get("week", prev_end)
+    change = _week_change(turnover, week_start)
+    compared = Decimal(len(change.comparison.days)) if change and change.comparison.comparable else None
     return [
         Headline.of("turnover_idr", cur, "IDR", period),
         Headline.of("transactions", cur, "count", period, "count"),
         Headline.of("previous_week_turnover_idr", prev, "IDR", _week_id(week_start - timedelta(days=7))),
-        Headline.derived("week_on_week_change_pct", pct_change(cur.value, prev.value), "percent", period),
+        # Like with like: the week's days with data against the same weekdays of the week before.
+        Headline.derived("week_on_week_change_pct", change.pct if change else None, "percent", period),
+        Headline.derived("week_on_week_base_idr", change.base_value if change else None, "IDR", period),
+        Headline.derived("compared_days", compared, "days", period),
         Headline.derived("days_with_data", Decimal(len(turnover.days(week_start, week_end))), "days", period),
     ]
+
+
+def _week_change(turnover: Published, week_start: date) -> TurnoverChange | None:
+    """The week against the week before, like with like (None when the week has no data)."""
+    prev_start = week_start - timedelta(days=7)
+    cur = period_turnover(turnover, "week", week_start, week_start + timedelta(days=6))
+    prev = period_turnover(turnover, "week", prev_start, week_start - timedelta(days=1))
+    return turnover_change(turnover, cur, prev, week_before) if cur else None
 
 
 def _week_id(monday: date) -> str:
@@ -92,7 +118,8 @@ def weekly_document(
 
     cur = period_turnover(turnover, "week", week_start, week_end)
     prev = period_turnover(turnover, "week", prev_start, prev_end)
-    cov = coverage_rows(coverage, week_start, week_end)
+    # The brief's own subject only: the exports' checks (monthly, by exporter) belong to the monthly report.
+    cov = coverage_rows(coverage, week_start, week_end).filter(~pl.col("asset").is_in(list(EXPORTS_ONLY)))
     daily_cov = _daily_coverage(cov)
     registered = max((reg for _, reg in daily_cov.values()), default=None)
 
@@ -107,11 +134,19 @@ def weekly_document(
             rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered, lang)
         )
         prev_label = rt.t("previous_week", lang, span=rt.days_span(prev_start, prev_end, lang))
-        pct, per_day = turnover_change(cur, prev)
+        change = turnover_change(turnover, cur, prev, week_before)
+        pct, compared = change.pct, change.comparison
         if prev is None:
             points.append(rt.turnover_unavailable_sentence(prev_label, lang))
+        elif not compared.comparable:
+            points.append(rt.not_comparable_sentence(prev_label, compared.missing, lang))
+        elif pct is not None and compared.whole:
+            points.append(rt.turnover_change_sentence(pct, prev_label, None, lang))
         elif pct is not None:
-            points.append(rt.turnover_change_sentence(pct, prev_label, per_day, lang))
+            base_span = rt.days_span(compared.counterparts[0], compared.counterparts[-1], lang)
+            points.append(
+                rt.turnover_change_sentence(pct, rt.t("previous_week", lang, span=base_span), len(compared.days), lang)
+            )
         shares = _category_shares(turnover, week_end, cur.total)
         if shares:
             points.append(rt.category_sentence(rt.t("this_week", lang).lower(), shares, lang))
@@ -120,7 +155,7 @@ def weekly_document(
             (
                 rt.t("vs_prev_week", lang),
                 "–" if pct is None else i18n.text("number.percent", lang, number=rt.signed(pct, lang)),
-                rupiah_short(prev.total.value, lang) if prev and prev.total.shown else rt.t("no_data", lang),
+                _base_card(change, lang),
             ),
             (
                 rt.t("avg_per_day", lang),
@@ -129,13 +164,15 @@ def weekly_document(
             ),
             (rt.t("transactions", lang), number(cur.transactions, 0, lang), ""),
         ]
+    # The brief holds two weeks of cells: it names Lebaran; the monthly report compares it with the year before.
+    points += lebaran_points(turnover, week_start, week_end, lang, compare=False)
     points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
 
     blocks: list[Block] = [Heading(rt.t("highlights", lang)), Bullets(tuple(points))]
     if cards:
         blocks += [Heading(rt.t("headline", lang)), Cards(tuple(cards))]
     blocks += [Heading(rt.t("daily_section", lang)), weekly_daily_table(turnover, week_start, daily_cov, lang)]
-    category_table = weekly_category_table(turnover, week_start, lang)
+    category_table = weekly_category_table(turnover, week_start, lang, _week_change(turnover, week_start))
     if category_table is not None:
         blocks += [Heading(rt.t("category_section", lang)), category_table]
     blocks += quality_blocks(cov, lang, [], 3 if category_table is not None else 2)
@@ -227,18 +264,21 @@ def weekly_daily_table(
     )
 
 
-def weekly_category_table(turnover: Published, week_start: date, lang: str) -> Table | None:
-    """The week's categories (their week cells) against the week before; "lainnya" holds the merged ones."""
+def weekly_category_table(
+    turnover: Published, week_start: date, lang: str, change: TurnoverChange | None = None
+) -> Table | None:
+    """The week's categories (their week cells) against the week before, like with like: two complete weeks by
+    their week cells, an incomplete week against the same days of the week before (its day cells); no change
+    when the days do not match. "lainnya" holds the merged ones."""
     week_end, prev_end = week_start + timedelta(days=6), week_start - timedelta(days=1)
-    total, prev_total = turnover.get("week", week_end), turnover.get("week", prev_end)
+    total = turnover.get("week", week_end)
     parts = turnover.members("week_category", week_end)
     if not parts and not turnover.other("week_category", week_end).exists:
         return None
+    compared = change.comparison if change else None
     rows = []
     for c, f in parts:
-        # A category absent last week while the week had data sold nothing then; with no data at all, unknown.
-        base = turnover.get("week_category", prev_end, c)
-        base_value = base.value if base.exists else (Decimal(0) if prev_total.exists else None)
+        base_value = _category_base(turnover, prev_end, c, compared)
         rows.append(
             (
                 rt.category_label(c, lang),
@@ -267,8 +307,8 @@ def weekly_category_table(turnover: Published, week_start: date, lang: str) -> T
             total.value,
             Decimal(100) if total.shown else None,
             total.count,
-            prev_total.value,
-            pct_change(total.value, prev_total.value),
+            change.base_value if change else None,
+            change.pct if change else None,
         )
     )
     caption = rt.t("table.weekly_category", lang, n=2, unit=rt.t("unit_idr_million", lang))
@@ -283,7 +323,7 @@ def weekly_category_table(turnover: Published, week_start: date, lang: str) -> T
             rt.t("this_week", lang),
             rt.t("share", lang),
             rt.t("transactions", lang),
-            rt.t("prev_week", lang),
+            rt.t("prev_week" if compared is None or compared.whole else "prev_week_same_days", lang),
             rt.t("change_pct", lang),
         ),
         tuple(
@@ -293,6 +333,34 @@ def weekly_category_table(turnover: Published, week_start: date, lang: str) -> T
         (False, True, True, True, True, True),
         (2.2, 1.3, 1.0, 1.1, 1.3, 1.1),
         total_rows=1,
-        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)),
+        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang), rt.t("not_like_for_like_note", lang)),
         data=frame,
     )
+
+
+def _category_base(turnover: Published, prev_end: date, category: str, compared: Comparison | None) -> Decimal | None:
+    """What a category's week is set against: last week's cell when both weeks are complete, the sum of its day
+    cells on the same days when the week is incomplete; None when not comparable or a needed cell is hidden. A
+    category with no sale on a day with data sold nothing then."""
+    if compared is None or not compared.comparable:
+        return None
+    if compared.whole:
+        base = turnover.get("week_category", prev_end, category)
+        return base.value if base.exists else Decimal(0)
+    total = Decimal(0)
+    for d in compared.counterparts:
+        f = turnover.get("day_category", d, category)
+        if f.exists and not f.shown:
+            return None
+        total += f.value if f.exists else 0
+    return total
+
+
+def _base_card(change: TurnoverChange | None, lang: str) -> str:
+    """Under the change card: what the week was set against."""
+    if change is None or change.base_value is None:
+        return rt.t("no_data", lang)
+    if change.comparison.whole:
+        return rupiah_short(change.base_value, lang)
+    same = rt.t("same_days_of", lang, days=len(change.comparison.days), period=rt.t("prev_week", lang).lower())
+    return f"{rupiah_short(change.base_value, lang)} ({same})"

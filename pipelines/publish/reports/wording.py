@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from models import names
 from pipelines.publish import i18n
-from pipelines.publish.formatting import Number, check_lang, month_label, month_name, number, rupiah_short
+from pipelines.publish.formatting import Number, check_lang, date_label, month_label, month_name, number, rupiah_short
 
 # ---------------------------------------------------------------------------------------------
 # Labels
@@ -328,11 +328,48 @@ def turnover_sentence(
     )
 
 
-def turnover_change_sentence(pct: Decimal, against: str, per_day: bool, lang: str) -> str:
-    """The change of turnover; per day with data when either period is incomplete (totals would mislead)."""
+def turnover_change_sentence(pct: Decimal, against: str, same_days: int | None, lang: str) -> str:
+    """The change of turnover: of the totals when both periods are complete; else, with `same_days`, of the
+    current period's days with data against the same days of the other period, said as such."""
     lang = check_lang(lang)
+    if same_days is None:
+        return _say("sentence.turnover_change.total", lang, clause=change_clause(pct, against, "", lang))
+    days = number(same_days, 0, lang)
+    against = _say("report.same_days_of", lang, days=days, period=against)
+    return _say("sentence.turnover_change.same_days", lang, days=days, clause=change_clause(pct, against, "", lang))
+
+
+def lebaran_sentence(fitri: date, lang: str) -> str:
+    """The period contains the Lebaran period: its changes mostly show the holiday moving."""
+    return _say("sentence.lebaran", check_lang(lang), date=date_label(fitri, lang))
+
+
+def lebaran_change_sentence(window: tuple[date, date], before: tuple[date, date], pct: Decimal, lang: str) -> str:
+    """The days up to Idul Fitri against the same days up to the previous Idul Fitri."""
+    lang = check_lang(lang)
+    against = _say("report.lebaran_window_before", lang, year=before[1].year, span=days_span(*before, lang))
     clause = change_clause(pct, against, "", lang)
-    return _say(f"sentence.turnover_change.{'per_day' if per_day else 'total'}", lang, clause=clause)
+    return _say(
+        "sentence.lebaran_change",
+        lang,
+        days=number((window[1] - window[0]).days + 1, 0, lang),
+        span=days_span(*window, lang),
+        clause=clause,
+    )
+
+
+def lebaran_unavailable_sentence(before: tuple[date, date], lang: str) -> str:
+    """No Lebaran comparison: the previous year's days up to Idul Fitri are incomplete, hidden or absent."""
+    lang = check_lang(lang)
+    return _say("sentence.lebaran_unavailable", lang, year=before[1].year, span=days_span(*before, lang))
+
+
+def not_comparable_sentence(against: str, missing: int | None, lang: str) -> str:
+    """Why no change is given: the other period has no data on `missing` of the same days (None: on none)."""
+    lang = check_lang(lang)
+    if missing is None:
+        return turnover_unavailable_sentence(against, lang)
+    return _say("sentence.not_like_for_like", lang, against=against, missing=number(missing, 0, lang))
 
 
 def turnover_unavailable_sentence(against: str, lang: str) -> str:
