@@ -111,6 +111,18 @@ def test_sample_then_run_matches_independent_totals(ran: Path, first_run: Built,
     # Lebaran in view: Idul Fitri 2025 (31 March) is named in the April report, the week's brief and the charts.
     april = (isolated / "publish" / "reports" / "monthly" / "2025-04" / "laporan-bulanan-2025-04.id.html").read_text()
     assert "masa Lebaran (Idulfitri 31 Maret 2025" in april
+    # The sample's dirty rows of March still in quarantine are named in its quality note, counted from quarantine.
+    con = duckdb.connect(str(isolated / "warehouse.duckdb"), read_only=True)
+    held = [con.execute(f"SELECT count(*) FROM quarantine.{source} WHERE resolved_file_id IS NULL "  # noqa: S608
+                        "AND partition_date BETWEEN '2025-03-01' AND '2025-03-31'").fetchone()[0]
+            for source in ("transactions", "exports")]  # fmt: skip
+    con.close()
+    march_id = (
+        isolated / "publish" / "reports" / "monthly" / "2025-03" / "laporan-bulanan-2025-03.id.html"
+    ).read_text()
+    assert held[0] and f"Namun {held[0]} transaksi dan {held[1]} item PEB" in " ".join(
+        re.sub("<[^>]+>", " ", march_id).split()
+    )
     w14 = isolated / "publish" / "reports" / "weekly" / "2025-W14" / "weekly-brief-2025-W14.en.html"
     assert "Lebaran period (Idul Fitri on 31 March 2025" in w14.read_text()
     assert "Idulfitri 31 Maret 2025" in (charts / "daily_turnover" / "latest" / "id" / "daily_turnover.svg").read_text()

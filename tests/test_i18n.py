@@ -230,3 +230,13 @@ def test_catalogues_and_names_ship_as_package_data() -> None:
     for lang in LANGS:
         assert i18n.catalogue_path(lang).is_file()
     assert names.PATH.is_file()
+
+
+def test_check_outcomes_say_what_was_counted_in_plain_words() -> None:
+    """Checks judged over days or producers say so, not "1 of 1 rows break the rule"."""
+    volume = {"check_name": "volume_typical", "asset": "stg_transactions", "numerator": 1, "denominator": 1}
+    assert cw.check_result(volume, "id").startswith("Jumlah transaksi pada 1 dari 1 hari jauh di luar kisaran")
+    scale = {"check_name": "amount_scale_typical", "asset": "stg_transactions", "numerator": 2, "denominator": 210}
+    assert cw.check_result(scale, "en").startswith("2 of 210 producers recorded sale amounts on an unusual scale")
+    rows = {"check_name": "key_unique", "asset": "stg_transactions", "numerator": 3, "denominator": 120}
+    assert cw.check_result(rows, "id") == "3 dari 120 baris tidak memenuhi aturan"

@@ -19,7 +19,7 @@ import pytest
 from conftest import HEADERS
 from test_cli import sentra
 
-from pipelines.publish.comparison import DAYS_MISSING, NO_BASE, like_for_like, week_before, year_before
+from pipelines.publish.comparison import DAYS_MISSING, NO_BASE, like_for_like, month_before, week_before, year_before
 from pipelines.publish.formatting import round_half_up
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
@@ -112,3 +112,7 @@ def test_the_comparison_rule() -> None:
     assert like_for_like(week, [], week_before, (7, 7)).reason == NO_BASE
     leap = like_for_like([date(2024, 2, 29)], [date(2023, 2, 28)], year_before, (29, 28))
     assert leap.reason == DAYS_MISSING  # 29 February has no same date a year earlier
+    march, february = ([date(2025, m, d) for d in range(1, n + 1)] for m, n in ((3, 31), (2, 28)))
+    months = like_for_like(march, february, month_before, (31, 28))
+    assert months.comparable and months.whole  # two complete months: their totals
+    assert like_for_like(march[:30], february, month_before, (31, 28)).reason == DAYS_MISSING  # 29, 30 March

@@ -513,3 +513,34 @@ def test_the_lebaran_comparison_sets_the_days_up_to_idul_fitri_against_the_year_
     april = lebaran_points(published, date(2025, 4, 1), date(2025, 4, 30), "id")
     assert len(april) == 1 and "masa Lebaran" in april[0]
     assert lebaran_points(published, date(2025, 6, 1), date(2025, 6, 30), "id") == []
+
+
+def test_the_export_figure_caption_names_the_months_the_chart_shows() -> None:
+    """Exports from January 2025 only: the March report's chart shows January–March, and its caption says so."""
+    from pipelines.publish.reports.document import Figure
+
+    doc = reports.monthly_documents(make_data(first=date(2025, 1, 1)), None)["id"]
+    captions = [b.caption for b in doc.blocks if isinstance(b, Figure)]
+    assert captions[0] == "Gambar 1. Nilai ekspor IKM Kota Bekasi menurut komoditas, Januari–Maret 2025"
+
+
+def test_monthly_turnover_changes_month_to_month_and_year_on_year_like_with_like() -> None:
+    """March 2025 against February (both complete: totals) and against March 2024 (10 days only: no change)."""
+    days = _turnover(date(2025, 2, 1), 28, base=100_000_000) + _turnover(date(2025, 3, 1), 31)
+    days += _turnover(date(2024, 3, 1), 10)
+    schema = {"date": pl.Date, "turnover_idr": pl.Int64, "transactions": pl.Int64, "active_producers": pl.Int64}
+    data = replace(make_data(), turnover=cellsdata.turnover(pl.DataFrame(days, schema=schema)))
+    feb = sum(100_000_000 + (i + 1) * 1_000_000 for i in range(28))
+    mar = sum(130_000_000 + (i + 1) * 1_000_000 for i in range(31))
+    text = " ".join(key_points(data, "id"))
+    assert f"naik {rt.percent(Decimal(mar - feb) * 100 / feb, 'id')} dibanding Februari 2025 (month-to-month)" in text
+    assert "Perubahan dibanding Maret 2024 (year-on-year) tidak dihitung" in text  # 31 days against 10
+
+
+def test_no_warnings_never_hides_rows_in_quarantine() -> None:
+    """ "No warnings" with rows of the month in quarantine names them (counts only), in both languages."""
+    data = replace(make_data(), quarantined={"transactions": 220, "exports": 8})
+    text = " ".join(key_points(data, "id"))
+    assert "Namun 220 transaksi dan 8 item PEB pada periode ini masih dikarantina" in text
+    assert "220 transactions and 8 PEB items of this period are in quarantine" in " ".join(key_points(data, "en"))
+    assert "dikarantina" not in " ".join(key_points(make_data(), "id"))

@@ -56,6 +56,7 @@ def monthly_data(con: duckdb.DuckDBPyConnection, month: date, run_id: str) -> re
         registered_exporters=registry[1],
         as_of=datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0),
         run_id=run_id,
+        quarantined=dict(con.execute(sql("report_quarantine_counts"), [month, last]).fetchall()),
     )
 
 
@@ -164,7 +165,13 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse, sent
                 continue
             registry = (data.registered_producers, data.registered_exporters)
             fp = _fingerprint(
-                "monthly", period, data.exports.digest, data.turnover.digest, fingerprint.frame(data.coverage), registry
+                "monthly",
+                period,
+                data.exports.digest,
+                data.turnover.digest,
+                fingerprint.frame(data.coverage),
+                registry,
+                sorted(data.quarantined.items()),
             )
             claims = _kept(out, fp)
             if claims is None:
@@ -203,11 +210,13 @@ def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse, sentr
             if not turnover.days(monday, sunday):
                 continue  # no accepted transaction that week: nothing to brief
             coverage = con.sql(sql("report_coverage"), params=[monday, sunday]).pl()
-            fp = _fingerprint("weekly", week, turnover.digest, fingerprint.frame(coverage))
+            counts = dict(con.execute(sql("report_quarantine_counts"), [monday, sunday]).fetchall())
+            quarantined = {"transactions": counts.get("transactions", 0)}  # the brief's own subject
+            fp = _fingerprint("weekly", week, turnover.digest, fingerprint.frame(coverage), sorted(quarantined.items()))
             claims = _kept(out, fp)
             if claims is None:
                 as_of = datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
-                docs = reports.weekly_documents(monday, turnover, coverage, as_of)
+                docs = reports.weekly_documents(monday, turnover, coverage, as_of, quarantined)
                 headlines = reports.weekly_headline_figures(monday, turnover)
                 claims = turnover.claims(f"report_weekly {monday}")
             else:

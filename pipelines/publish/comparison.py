@@ -45,16 +45,27 @@ def like_for_like(
     if not have:
         return Comparison(tuple(days), (), False, NO_BASE)
     pairs = [(d, counterpart(d)) for d in days]
+    if len(days) == calendar_days[0] and len(have) == calendar_days[1]:
+        # Two complete periods compare totals, whatever their lengths (March against February, as BPS does).
+        return Comparison(tuple(days), tuple(sorted(have)), True)
     missing = sum(1 for _, c in pairs if c is None or c not in have)
     if missing:
         return Comparison(tuple(days), (), False, DAYS_MISSING, missing)
-    whole = len(days) == calendar_days[0] and len(have) == calendar_days[1]
-    return Comparison(tuple(days), tuple(c for _, c in pairs if c is not None), whole)
+    return Comparison(tuple(days), tuple(c for _, c in pairs if c is not None), False)
 
 
 def week_before(d: date) -> date:
     """The same weekday a week earlier."""
     return d - timedelta(days=7)
+
+
+def month_before(d: date) -> date | None:
+    """The same date a month earlier; 31 March has none (nor 29–31 March in most years)."""
+    year, month = (d.year, d.month - 1) if d.month > 1 else (d.year - 1, 12)
+    try:
+        return d.replace(year=year, month=month)
+    except ValueError:
+        return None
 
 
 def year_before(d: date) -> date | None:

@@ -9,28 +9,38 @@ from typing import Any
 
 from pipelines.publish import i18n
 from pipelines.publish.formatting import check_lang, number
-from pipelines.publish.reports.wording import percent, t
+from pipelines.publish.reports.wording import join_words, percent, t
 
 
-def quality_sentence(warnings: int, checks: int, lang: str) -> str:
-    """How many quality checks warned for the period."""
+def quality_sentence(warnings: int, checks: int, lang: str, quarantined: Mapping[str, int] | None = None) -> str:
+    """How many quality checks warned for the period; and the rows of it still in quarantine (`quarantined`:
+    per source), so "no warnings" never hides rows that are not counted."""
     lang = check_lang(lang)
     if not checks:
-        return t("no_checks", lang)
-    if not warnings:
-        return t("no_warnings", lang)
-    return i18n.text(
-        "sentence.quality",
-        lang,
-        warnings=number(warnings, 0, lang),
-        checks=number(checks, 0, lang),
-        section=t("quality_section", lang),
-    )
+        text = t("no_checks", lang)
+    elif not warnings:
+        text = t("no_warnings", lang)
+    else:
+        text = i18n.text(
+            "sentence.quality",
+            lang,
+            warnings=number(warnings, 0, lang),
+            checks=number(checks, 0, lang),
+            section=t("quality_section", lang),
+        )
+    held = [t(f"quarantined.{source}", lang, n=number(n, 0, lang)) for source, n in (quarantined or {}).items() if n]
+    if held:
+        text += " " + i18n.text("sentence.quarantined", lang, rows=join_words(held, lang))
+    return text
 
 
 # Assets whose coverage-type checks count producers (daily) and exporters (monthly).
 PRODUCER_ASSETS: frozenset[str] = frozenset({"daily_turnover", "stg_transactions"})
 EXPORTER_ASSETS: frozenset[str] = frozenset({"monthly_export_value", "stg_exports"})
+
+
+# Checks whose counts are days or producers, not rows: their own sentence (catalogue `check.result.<name>`).
+PLAIN_COUNTS = frozenset({"volume_typical", "amount_scale_typical"})
 
 
 def check_name(name: str, lang: str) -> str:
@@ -97,6 +107,11 @@ def check_result(result: Mapping[str, Any], lang: str) -> str:
     if name == "no_long_gap" and value is not None and threshold is not None:
         return i18n.text(
             "check.result.fx_gap", lang, days=number(int(value), 0, lang), max_days=number(int(threshold), 0, lang)
+        )
+    if name in PLAIN_COUNTS and numerator is not None and denominator is not None:
+        # Judged over one row per day (or per producer and day): say what the rows are, and what to look for.
+        return i18n.text(
+            f"check.result.{name}", lang, unexpected=number(numerator, 0, lang), total=number(denominator, 0, lang)
         )
     if numerator is not None and denominator is not None:
         # Row-level rules record unexpected rows of rows checked.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -196,11 +196,13 @@ def coverage_rows(df: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
     )
 
 
-def quality_blocks(cov: pl.DataFrame, lang: str, lead: Sequence[str], table_no: int) -> list[Block]:
+def quality_blocks(
+    cov: pl.DataFrame, lang: str, lead: Sequence[str], table_no: int, quarantined: Mapping[str, int] | None = None
+) -> list[Block]:
     warnings = cov.filter(~pl.col("passed"))
     blocks: list[Block] = [Heading(rt.t("quality_section", lang))]
     blocks += [Para(p) for p in lead]
-    blocks.append(Para(cw.quality_sentence(warnings.height, cov.height, lang)))
+    blocks.append(Para(cw.quality_sentence(warnings.height, cov.height, lang, quarantined)))
     if warnings.height:
         shown = warnings.head(MAX_WARNING_ROWS)
         rows = tuple(

@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.publish.charts import draw as charts_mod
-from pipelines.publish.comparison import year_before
+from pipelines.publish.comparison import month_before, year_before
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, month_label
@@ -175,7 +175,7 @@ def key_points(data: MonthlyReportData, lang: str) -> list[str]:
     points += _turnover_points(data, lang)
     points += lebaran_points(data.turnover, data.month, month_end(data.month), lang)
     cov = coverage_rows(data.coverage, data.month, month_end(data.month))
-    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
+    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang, data.quarantined))
     return points
 
 
@@ -186,8 +186,6 @@ def _turnover_points(data: MonthlyReportData, lang: str) -> list[str]:
         return [rt.t("no_turnover", lang).format(period=month_label(data.month, lang))]
     if not cur.total.shown:
         return [rt.confidential_sentence(month_label(data.month, lang), lang)]
-    ly_month = add_months(data.month, -12)
-    base = period_turnover(data.turnover, "month", ly_month, month_end(ly_month))
     sentence = rt.turnover_sentence(
         month_label(data.month, lang),
         cur.total.value,
@@ -197,15 +195,22 @@ def _turnover_points(data: MonthlyReportData, lang: str) -> list[str]:
         data.registered_producers or None,
         lang,
     )
-    change = turnover_change(data.turnover, cur, base, year_before)
-    against = f"{month_label(ly_month, lang)} ({rt.t('term.year_on_year', lang)})"
-    if base is None:
-        sentence += " " + rt.turnover_unavailable_sentence(month_label(ly_month, lang), lang)
-    elif not change.comparison.comparable:
-        sentence += " " + rt.not_comparable_sentence(against, change.comparison.missing, lang)
-    elif change.pct is not None:
-        same_days = None if change.comparison.whole else len(change.comparison.days)
-        sentence += " " + rt.turnover_change_sentence(change.pct, against, same_days, lang)
+    # Month-to-month, then year-on-year: each like with like (pipelines.publish.comparison).
+    for months, term, counterpart in (
+        (-1, "term.month_to_month", month_before),
+        (-12, "term.year_on_year", year_before),
+    ):
+        other = add_months(data.month, months)
+        base = period_turnover(data.turnover, "month", other, month_end(other))
+        change = turnover_change(data.turnover, cur, base, counterpart)
+        against = f"{month_label(other, lang)} ({rt.t(term, lang)})"
+        if base is None:
+            sentence += " " + rt.turnover_unavailable_sentence(month_label(other, lang), lang)
+        elif not change.comparison.comparable:
+            sentence += " " + rt.not_comparable_sentence(against, change.comparison.missing, lang)
+        elif change.pct is not None:
+            same_days = None if change.comparison.whole else len(change.comparison.days)
+            sentence += " " + rt.turnover_change_sentence(change.pct, against, same_days, lang)
     return [sentence]
 
 
@@ -237,7 +242,9 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
             numbered["figure"] += 1
             blocks.append(Figure(png, rt.t("figure.caption", lang, n=numbered["figure"], caption=caption)))
 
-    trend = rt.months_span(add_months(data.month, -(TREND_MONTHS - 1)), data.month, lang)
+    # The caption names the months the chart shows: from the first with data in the window, not the window's start.
+    shown = monthly_chart_frame(data.exports, add_months(data.month, -(TREND_MONTHS - 1)), data.month)["month"]
+    trend = rt.months_span(shown.min() if shown.len() else data.month, data.month, lang)
     month = month_label(data.month, lang)
     # Small tables first, so the first page is full before a chart needs a page of its own.
     blocks.append(Heading(rt.t("exports_section", lang)))
@@ -257,7 +264,7 @@ def monthly_document(data: MonthlyReportData, lang: str, charts: dict[str, Path]
     add_table(lambda n: turnover_table(data, lang, n))
 
     cov = coverage_rows(data.coverage, data.month, month_end(data.month))
-    blocks += quality_blocks(cov, lang, _coverage_lead(data, fig, lang), numbered["table"] + 1)
+    blocks += quality_blocks(cov, lang, _coverage_lead(data, fig, lang), numbered["table"] + 1, data.quarantined)
 
     blocks.append(Heading(rt.t("method_section", lang)))
     blocks += [Para(p) for p in rt.methodology(lang)]

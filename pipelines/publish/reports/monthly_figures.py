@@ -7,7 +7,8 @@ None with the reason (months without data, a confidential figure, or a zero base
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ class MonthlyReportData:
     registered_exporters: int
     as_of: datetime  # data as of (WIB)
     run_id: str
+    quarantined: Mapping[str, int] = field(default_factory=dict)  # open quarantined rows of the month, per source
 
 
 @dataclass(frozen=True)

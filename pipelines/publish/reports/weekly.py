@@ -8,6 +8,7 @@ both ends published. Files (written atomically): `ringkasan-mingguan-YYYY-Www.id
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -49,12 +50,17 @@ def weekly_brief_names(week_start: date) -> dict[str, str]:
 
 
 def weekly_documents(
-    week_start: date, turnover: Published, coverage: pl.DataFrame, as_of: datetime
+    week_start: date,
+    turnover: Published,
+    coverage: pl.DataFrame,
+    as_of: datetime,
+    quarantined: Mapping[str, int] | None = None,
 ) -> dict[str, Document]:
-    """The brief in each language, built (and its figures looked up) before anything is written."""
+    """The brief in each language, built (and its figures looked up) before anything is written; `quarantined`:
+    the week's open quarantined transactions (`{"transactions": n}`), said in its quality note."""
     if week_start.isoweekday() != 1:
         raise ValueError(f"week_start must be a Monday (ISO weeks), got {week_start} ({day_name(week_start, 'en')})")
-    return {lang: weekly_document(week_start, turnover, coverage, as_of, lang) for lang in LANGS}
+    return {lang: weekly_document(week_start, turnover, coverage, as_of, lang, quarantined) for lang in LANGS}
 
 
 def headline_figures(week_start: date, turnover: Published) -> list[Headline]:
@@ -107,6 +113,7 @@ def weekly_document(
     coverage: pl.DataFrame,
     as_of: datetime,
     lang: str,
+    quarantined: Mapping[str, int] | None = None,
 ) -> Document:
     lang = check_lang(lang)
     week_end = week_start + timedelta(days=6)
@@ -166,7 +173,7 @@ def weekly_document(
         ]
     # The brief holds two weeks of cells: it names Lebaran; the monthly report compares it with the year before.
     points += lebaran_points(turnover, week_start, week_end, lang, compare=False)
-    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang))
+    points.append(cw.quality_sentence(cov.filter(~pl.col("passed")).height, cov.height, lang, quarantined))
 
     blocks: list[Block] = [Heading(rt.t("highlights", lang)), Bullets(tuple(points))]
     if cards:
@@ -175,7 +182,7 @@ def weekly_document(
     category_table = weekly_category_table(turnover, week_start, lang, _week_change(turnover, week_start))
     if category_table is not None:
         blocks += [Heading(rt.t("category_section", lang)), category_table]
-    blocks += quality_blocks(cov, lang, [], 3 if category_table is not None else 2)
+    blocks += quality_blocks(cov, lang, [], 3 if category_table is not None else 2, quarantined)
     blocks.append(Heading(rt.t("method_section", lang)))
     blocks += [Para(p, small=True) for p in rt.weekly_methodology(lang)]
 
