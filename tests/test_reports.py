@@ -489,6 +489,10 @@ def test_the_lebaran_comparison_sets_the_days_up_to_idul_fitri_against_the_year_
     from pipelines.publish.reports.common import lebaran_points
 
     assert (lebaran.idul_fitri(2025), lebaran.idul_fitri(2024)) == (date(2025, 3, 31), date(2024, 4, 10))
+    assert lebaran.idul_fitri(2021) == date(2021, 5, 13)  # the calendar names it "Ascension Day; Eid al-Fitr"
+    assert lebaran.idul_fitri(2027) == date(2027, 3, 10)  # not yet decreed: the calendar's estimate
+    assert lebaran.within(date(2033, 12, 1), date(2033, 12, 31)) == date(2033, 12, 23)  # 2033 has two
+    assert lebaran.previous(date(2033, 12, 23)) == date(2033, 1, 3)
     rows = []
     for fitri, per_day in ((date(2024, 4, 10), 1_000_000), (date(2025, 3, 31), 1_100_000)):
         for before in range(1, 46):  # the window and some days before it

@@ -24,46 +24,58 @@ import holidays
 DAYS_AROUND = 7
 WINDOW_DAYS = 30
 _NAME = "Eid al-Fitr"  # the package's English name of the first day of Idul Fitri
+_ESTIMATED = " (estimated)"  # years not yet set by decree: the package's own estimate, used as such
 
 
 @cache
-def idul_fitri(year: int) -> date | None:
-    """The first day of Idul Fitri in `year` (None when the calendar has no such year)."""
+def days(year: int) -> tuple[date, ...]:
+    """Every first day of Idul Fitri in `year`: usually one, two in a year like 2033 (January and December).
+    A day holding two holidays is named "Ascension Day; Eid al-Fitr" (13 May 2021); a future year's is
+    "(estimated)"."""
     calendar = holidays.country_holidays("ID", years=year, language="en_US")
-    days = sorted(d for d, name in calendar.items() if name == _NAME)
-    return days[0] if days else None
+    return tuple(
+        sorted(
+            d for d, names in calendar.items() if any(n.removesuffix(_ESTIMATED) == _NAME for n in names.split("; "))
+        )
+    )
 
 
-def period(year: int) -> tuple[date, date] | None:
-    """The Lebaran period of `year`: Idul Fitri ± `DAYS_AROUND` days."""
-    day = idul_fitri(year)
-    if day is None:
-        return None
-    return day - timedelta(days=DAYS_AROUND), day + timedelta(days=DAYS_AROUND)
+def idul_fitri(year: int) -> date | None:
+    """The (first) Idul Fitri of `year`; None when the calendar has no such year."""
+    found = days(year)
+    return found[0] if found else None
+
+
+def previous(fitri: date) -> date | None:
+    """The Idul Fitri before `fitri` (about 354 days earlier)."""
+    earlier = [d for y in (fitri.year - 1, fitri.year) for d in days(y) if d < fitri]
+    return earlier[-1] if earlier else None
+
+
+def period(fitri: date) -> tuple[date, date]:
+    """The Lebaran period around `fitri`: ± `DAYS_AROUND` days."""
+    return fitri - timedelta(days=DAYS_AROUND), fitri + timedelta(days=DAYS_AROUND)
 
 
 def within(first: date, last: date) -> date | None:
     """Idul Fitri of a Lebaran period that [first, last] touches, if any."""
     for year in range(first.year - 1, last.year + 2):
-        around = period(year)
-        if around and around[0] <= last and first <= around[1]:
-            return idul_fitri(year)
+        for fitri in days(year):
+            around = period(fitri)
+            if around[0] <= last and first <= around[1]:
+                return fitri
     return None
 
 
-def window(year: int) -> tuple[date, date] | None:
-    """The `WINDOW_DAYS` days up to Idul Fitri of `year` (first, last)."""
-    day = idul_fitri(year)
-    if day is None:
-        return None
-    return day - timedelta(days=WINDOW_DAYS), day - timedelta(days=1)
+def window(fitri: date) -> tuple[date, date]:
+    """The `WINDOW_DAYS` days up to `fitri` (first, last): its eve included, the day itself not."""
+    return fitri - timedelta(days=WINDOW_DAYS), fitri - timedelta(days=1)
 
 
-def same_distance_before(year: int) -> Callable[[date], date | None]:
-    """Pairs a day of `year`'s Lebaran window with the day as far before the previous year's Idul Fitri."""
-    now, then = idul_fitri(year), idul_fitri(year - 1)
+def same_distance_before(fitri: date, before: date) -> Callable[[date], date | None]:
+    """Pairs a day of `fitri`'s window with the day as far before the previous Idul Fitri, `before`."""
 
     def counterpart(d: date) -> date | None:
-        return None if now is None or then is None else then - (now - d)
+        return before - (fitri - d)
 
     return counterpart

@@ -458,7 +458,7 @@ def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
 def _idul_fitri_marks(first: date, last: date, x: Any, tops: dict[date, float] | None, lang: str) -> list[alt.Chart]:
     """Idul Fitri marked where it falls in [first, last] (`pipelines.core.lebaran`): on a daily axis a dashed rule
     labelled at the top; on a monthly one (`tops`: each month's stacked height) a label above its month's bar."""
-    days = [d for y in range(first.year, last.year + 1) if (d := lebaran.idul_fitri(y)) and first <= d <= last]
+    days = [d for y in range(first.year, last.year + 1) for d in lebaran.days(y) if first <= d <= last]
     if not days:
         return []
     label = chart_label("idul_fitri", lang)

@@ -141,14 +141,15 @@ def lebaran_points(turnover: Published, first: date, last: date, lang: str, comp
     if fitri is None:
         return []
     points = [rt.lebaran_sentence(fitri, lang)]
-    window, before = lebaran.window(fitri.year), lebaran.window(fitri.year - 1)
-    if not compare or not first <= fitri <= last or window is None or before is None:
+    earlier = lebaran.previous(fitri)
+    if not compare or not first <= fitri <= last or earlier is None:
         return points
+    window, before = lebaran.window(fitri), lebaran.window(earlier)
     length = (window[1] - window[0]).days + 1
     c = like_for_like(
         [d for d, _ in turnover.days(*window)],
         [d for d, _ in turnover.days(*before)],
-        lebaran.same_distance_before(fitri.year),
+        lebaran.same_distance_before(fitri, earlier),
         (length, length),
     )
     now, then = (_days_total(turnover, days) for days in (c.days, c.counterparts))
