@@ -125,8 +125,6 @@ def weekly_document(
 
     cur = period_turnover(turnover, "week", week_start, week_end)
     prev = period_turnover(turnover, "week", prev_start, prev_end)
-    # One comparison for the sentence, the card and the category table (like with like).
-    change = turnover_change(turnover, cur, prev, week_before) if cur else None
     # The brief's own subject only: the exports' checks (monthly, by exporter) belong to the monthly report.
     cov = coverage_rows(coverage, week_start, week_end).filter(~pl.col("asset").is_in(list(EXPORTS_ONLY)))
     daily_cov = _daily_coverage(cov)
@@ -143,7 +141,7 @@ def weekly_document(
             rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered, lang)
         )
         prev_label = rt.t("previous_week", lang, span=rt.days_span(prev_start, prev_end, lang))
-        assert change is not None  # cur has data
+        change = turnover_change(turnover, cur, prev, week_before)
         pct, compared = change.pct, change.comparison
         if prev is None:
             points.append(rt.turnover_unavailable_sentence(prev_label, lang))
@@ -181,7 +179,7 @@ def weekly_document(
     if cards:
         blocks += [Heading(rt.t("headline", lang)), Cards(tuple(cards))]
     blocks += [Heading(rt.t("daily_section", lang)), weekly_daily_table(turnover, week_start, daily_cov, lang)]
-    category_table = weekly_category_table(turnover, week_start, lang, change)
+    category_table = weekly_category_table(turnover, week_start, lang, _week_change(turnover, week_start))
     if category_table is not None:
         blocks += [Heading(rt.t("category_section", lang)), category_table]
     blocks += quality_blocks(cov, lang, [], 3 if category_table is not None else 2, quarantined)
