@@ -68,14 +68,18 @@ def exports(totals: pl.DataFrame, commodities: pl.DataFrame, destinations: pl.Da
     return Published("exports", pl.DataFrame(rows, schema=COLUMNS))
 
 
-def turnover(days: pl.DataFrame, categories: pl.DataFrame | None = None) -> Published:
-    """Frames as marts.daily_turnover (and _by_category)."""
+def turnover(
+    days: pl.DataFrame, categories: pl.DataFrame | None = None, hidden: frozenset[date] = frozenset()
+) -> Published:
+    """Frames as marts.daily_turnover (and _by_category); the day cells of `hidden` are confidential."""
     rows = []
     weeks: dict[date, list] = defaultdict(lambda: [0, 0])
     months: dict[date, list] = defaultdict(lambda: [0, 0])
     for r in days.iter_rows(named=True):
         d = r["date"]
-        rows.append(_cell("day", d, d, None, None, r["turnover_idr"], None, r["transactions"], r["active_producers"]))
+        status = "confidential" if d in hidden else "published"
+        rows.append(_cell("day", d, d, None, None, r["turnover_idr"], None, r["transactions"], r["active_producers"],
+                          status))  # fmt: skip
         for bucket, key in ((weeks, d - timedelta(days=d.weekday())), (months, d.replace(day=1))):
             bucket[key][0] += r["turnover_idr"]
             bucket[key][1] += r["transactions"]

@@ -91,6 +91,29 @@ def test_a_correction_is_published_as_a_revision(write_landing) -> None:
     assert (entry["old"], entry["new"], entry["period"]) == (5000.0, 5500.0, "2025-03-01")
 
 
+def test_a_figure_that_becomes_confidential_on_revision_says_so(write_landing) -> None:
+    """A correction makes one producer hold nearly all of the day: the day is hidden now, and the portal's revision
+    list says "x" with why, not a bare dash. (Three days, so that what secondary suppression hides with it leaves
+    a day to draw.)"""
+    days = ("2025-03-01", "2025-03-02", "2025-03-03")
+    write_landing("producers", "p.csv", REGISTRY + MORE)
+    write_landing("transactions", "t.csv", [_tx(f"t{d}{i}", f"P{i}", d, 1000) for d in days for i in range(3, 8)])
+    ingest()
+    build(days[0], days[-1])
+    assert _publish().success
+    write_landing("transactions", "koreksi.csv", [_tx(f"t{days[0]}3", "P3", days[0], 500_000)])
+    ingest()
+    build(days[0], days[-1])
+    assert _publish().success
+    changelog = json.loads((settings().publish / "manifest.json").read_text())["changelog"]
+    entry = next(e for e in changelog if e["item"] == "daily_turnover" and e["period"] == days[0])
+    assert (entry["old"], entry["new"]) == (5000.0, None)
+    assert entry["note_id"].startswith("Kini dirahasiakan (x)") and entry["note_en"].startswith("Now confidential")
+    page = (settings().publish / "index.html").read_text()
+    row = page[page.index('<tr data-item="daily_turnover">') :].split("</tr>")[0]
+    assert ">x<" in row and "Kini dirahasiakan" in row
+
+
 def test_a_moved_window_is_not_a_revision(write_landing) -> None:
     """Two consecutive daily runs: the 365-day totals by kecamatan move with their window; that is a new figure
     for a new window, not a revision. Only a changed value for the same period and definition is one."""

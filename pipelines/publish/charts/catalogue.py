@@ -19,6 +19,7 @@ from pipelines.publish import cells, disclosure, figures
 from pipelines.publish.cells import Window
 from pipelines.publish.charts import breakdowns, draw
 from pipelines.publish.i18n import text
+from pipelines.quality import settings as quality_settings
 from pipelines.warehouse.connection import sql
 
 LANGS = ("id", "en")
@@ -79,9 +80,23 @@ def _cells(
     )
 
 
+def low_coverage_pct() -> float:
+    """The coverage (percent of registered producers) under which a day is marked incomplete: the quality warning's."""
+    return quality_settings.from_environment().min_daily_coverage * 100
+
+
 def daily_turnover_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-    return _cells(con, "turnover", "day", w.first_day, w.last_day, "turnover_idr", "date").with_columns(
-        pl.col("turnover_idr").cast(pl.Int64)
+    """The day cells, each with its coverage (active of registered producers; counts reveal no producer's
+    figures) and whether it is under the quality threshold: such a day is marked incomplete on the chart."""
+    days = cells.read(con, "turnover", "day", w.first_day, w.last_day).select("period_end", "producers")
+    registered = con.sql(sql("chart_registry_by_kecamatan")).pl()["producers"].sum()
+    coverage = (pl.col("producers") * 100 / registered).round(1) if registered else pl.lit(None, pl.Float64)
+    return (
+        _cells(con, "turnover", "day", w.first_day, w.last_day, "turnover_idr", "date")
+        .join(days.rename({"period_end": "date"}), on="date", how="left")
+        .with_columns(pl.col("turnover_idr").cast(pl.Int64), coverage.alias("coverage_pct"))
+        .with_columns((pl.col("coverage_pct") < low_coverage_pct()).alias("low_coverage"))
+        .drop("producers")
     )
 
 

@@ -76,6 +76,7 @@ COMMODITY_COLOURS: dict[str, str] = {
 
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
+LOW_COVERAGE_COLOUR = "#D94801"  # a ring in orange, apart from the blues: a day incomplete in the data
 LEBARAN_COLOUR = "#8C510A"  # brown: a calendar mark, apart from the series' blues
 
 # Where the chart's language is recorded in the spec, so charts.save can apply the matching locale.
@@ -368,7 +369,8 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
         .add_params(hover)
     )
     period = f"{date_label(first, lang)} – {date_label(last, lang)}"
-    chart = alt.layer(daily_line, ma_line, rule, *_idul_fitri_marks(first, last, x, None, lang)).properties(
+    marks = [*_low_coverage_marks(data, x, divisor, lang), *_idul_fitri_marks(first, last, x, None, lang)]
+    chart = alt.layer(daily_line, ma_line, rule, *marks).properties(
         title=title_block(chart_label("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
     )
     return finish(chart, lang, data)
@@ -453,6 +455,21 @@ def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
     noted = chart.properties(title=alt.TitleParams(**title))
     object.__setattr__(noted, "_sentra_data", data)
     return noted
+
+
+def _low_coverage_marks(data: pl.DataFrame, x: Any, divisor: float, lang: str) -> list[alt.Chart]:
+    """Days whose coverage is under the quality threshold (`low_coverage`, from the chart's data) ringed on the
+    daily line: incomplete in the data, not a collapse in sales. The chart's note says what the ring means."""
+    if "low_coverage" not in data.columns:
+        return []
+    low = data.filter(pl.col("low_coverage").fill_null(False) & pl.col("turnover_idr").is_not_null())
+    if low.is_empty():
+        return []
+    values = records(low.select("date", (pl.col("turnover_idr") / divisor).alias("turnover_scaled")))
+    ring = alt.Chart(alt.InlineData(values=values)).mark_point(
+        shape="circle", filled=False, size=60, strokeWidth=1.6, color=LOW_COVERAGE_COLOUR
+    )
+    return [ring.encode(x=x, y=alt.Y("turnover_scaled:Q"))]
 
 
 def _idul_fitri_marks(first: date, last: date, x: Any, tops: dict[date, float] | None, lang: str) -> list[alt.Chart]:

@@ -38,10 +38,10 @@ import polars as pl
 from altair.utils import schemapi
 
 from models.codes import TIMEZONE
-from pipelines.publish import cells, disclosure, figures, fingerprint, gate, layout, reconcile
+from pipelines.publish import cells, disclosure, figures, fingerprint, gate, layout, reconcile, symbols
 from pipelines.publish.cells import Window
 from pipelines.publish.charts import draw, save
-from pipelines.publish.charts.catalogue import LANGS, ChartDef
+from pipelines.publish.charts.catalogue import LANGS, ChartDef, low_coverage_pct
 from pipelines.publish.charts.save import PRINT, SCREEN, SUFFIXES
 from pipelines.publish.files import temp_path, write_atomic
 from pipelines.publish.formatting import date_label, month_label, number
@@ -301,7 +301,9 @@ def _draw(
         drawn = chart.draw(shown, lang, as_of, chart.title[lang])
         drawn = draw.add_notes(drawn, _notes(chart, shown, mine, rule, lang, holds))
     out = {}
-    for suffix, payload in save.to_bytes(drawn, draw.chart_data(drawn), lang, ed.suffixes).items():
+    # The data files carry each value's flag (pipelines.publish.symbols), as the reports' tables do.
+    data = symbols.with_flags(draw.chart_data(drawn))
+    for suffix, payload in save.to_bytes(drawn, data, lang, ed.suffixes).items():
         write_atomic(folder / f"{chart.id}.{suffix}", payload)
         out[f"{chart.id}.{suffix}"] = fingerprint.sha(payload)
     return out
@@ -390,6 +392,9 @@ def _notes(
         notes.append(text("chart.note.held", lang, periods=", ".join(shown) + more))
     if line := _confidentiality(data, rule, lang):
         notes.append(line)
+    if "low_coverage" in data.columns and (low := int(data["low_coverage"].fill_null(False).sum())):
+        threshold = number(low_coverage_pct(), 0, lang)
+        notes.append(text("chart.note.low_coverage", lang, days=low, threshold=threshold))
     if revised.height:
         notes.append(text("chart.note.revised", lang, count=revised.height))
     if chart.id == "monthly_export_value":
@@ -438,6 +443,13 @@ def _read_meta(latest: Path) -> dict:
     return meta if isinstance(meta, dict) and isinstance(meta.get("editions"), dict) else {}
 
 
+def _last_incomplete(chart: ChartDef, data: pl.DataFrame) -> bool:
+    """Whether the chart's last period is under the coverage threshold (a chart whose data say so)."""
+    if "low_coverage" not in data.columns or data.is_empty():
+        return False
+    return bool(data.sort(chart.keys)["low_coverage"].fill_null(False)[-1])
+
+
 def _metadata(
     con: duckdb.DuckDBPyConnection,
     chart: ChartDef,
@@ -462,7 +474,13 @@ def _metadata(
         "title": chart.title,
         "description": chart.description,
         "unit": chart.unit,
-        "period": {"label": period, "first": first.isoformat(), "last": last.isoformat()},
+        "period": {
+            "label": period,
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            # The last day is under the coverage threshold: the portal says its data are incomplete.
+            "incomplete": _last_incomplete(chart, data),
+        },
         "generated_at": _wib(as_of),
         "dagster_run_id": run_id,
         "inputs": layout.public_provenance(inputs, accepted.get),

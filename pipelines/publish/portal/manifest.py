@@ -78,6 +78,7 @@ def _charts(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
                 title=title,
                 description=LocalText.model_validate(meta["description"]),
                 period=meta["period"]["label"],
+                incomplete=bool(meta["period"].get("incomplete", False)),
                 files=_chart_files(latest, publish, chart_dir.name, printed),
                 metadata=(latest / "metadata.json").relative_to(publish).as_posix(),
             )
@@ -132,9 +133,20 @@ def _changelog(con: duckdb.DuckDBPyConnection) -> list[ChangelogEntry]:
             period=", ".join(str(v) for v in json.loads(cell).values()),
             old=old,
             new=new,
+            note_id=_revision_note(old, new, "id"),
+            note_en=_revision_note(old, new, "en"),
         )
         for chart, cell, old, new, at in rows
     ]
+
+
+def _revision_note(old: float | None, new: float | None, lang: str) -> str:
+    """What a revision that hides or reveals a figure means: a chart's hidden cell has no value (null)."""
+    if new is None and old is not None:
+        return text("portal.revisions.now_hidden", lang)
+    if old is None and new is not None:
+        return text("portal.revisions.now_shown", lang)
+    return ""
 
 
 def _status(con: duckdb.DuckDBPyConnection) -> DataStatus:

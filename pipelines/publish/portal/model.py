@@ -17,6 +17,7 @@ Schema (UTF-8 JSON)::
           "description": {"id": "...", "en": "..."},       # optional
           "period": "2025-12",                             # labelled when "YYYY", "YYYY-MM", "YYYY-MM-DD", "YYYY-Qn"
           "latest": true,                                  # optional, default true; false = archive only
+          "incomplete": false,                             # optional; the period is incomplete in the data
           "files": [
             {"lang": "id", "format": "png", "path": "charts/daily_turnover/latest/id/daily_turnover.png"}
           ],
@@ -160,6 +161,7 @@ class Item(_Entry):
     title: LocalText
     description: LocalText | None = None
     latest: StrictBool = True
+    incomplete: StrictBool = False  # its period is incomplete in the data (e.g. a day under the coverage threshold)
 
 
 class ArchiveEntry(_Entry):

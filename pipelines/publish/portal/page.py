@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from pipelines.publish import i18n, templating
+from pipelines.publish import i18n, symbols, templating
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import as_of_label, date_label, month_label, number
 from pipelines.publish.portal.model import (
@@ -114,15 +114,15 @@ def period_label(period: str, lang: str = "id") -> str:
 
 
 def _value_label(value: int | float | None, lang: str) -> str:
-    if value is None:
-        return "—"
+    if value is None:  # a published cell without a value is hidden: confidential, or merged into "Lainnya"
+        return symbols.SYMBOLS[symbols.CONFIDENTIAL]
     decimals = 0 if float(value).is_integer() else 2
     return number(value, decimals, lang)
 
 
 def _change_label(old: int | float | None, new: int | float | None, lang: str) -> str:
     if old is None or new is None or old == 0:
-        return "—"
+        return symbols.SYMBOLS[symbols.NOT_AVAILABLE]
     pct = (new - old) / abs(old) * 100
     sign = "+" if pct > 0 else ""
     return f"{sign}{number(pct, 1, lang)}%"
@@ -290,7 +290,10 @@ class _Page:
                     item.id,
                     _pair(item.title, item.id),
                     self.groups(files),
-                    period=bilingual("portal.card.period", period=_both(period_label, item.period)),
+                    period=bilingual(
+                        "portal.card.period_incomplete" if item.incomplete else "portal.card.period",
+                        period=_both(period_label, item.period),
+                    ),
                     description=_pair(item.description, item.id) if item.description else None,
                     previews=self.previews(item, files),
                     print_period=printed and bilingual("portal.card.print_period", period=_both(period_label, printed)),

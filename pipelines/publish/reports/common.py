@@ -14,6 +14,7 @@ import polars as pl
 import vl_convert as vlc
 
 from pipelines.core import lebaran
+from pipelines.publish import symbols
 from pipelines.publish.charts import draw as charts_mod
 from pipelines.publish.charts.save import vl_version
 from pipelines.publish.comparison import Comparison, like_for_like
@@ -23,6 +24,7 @@ from pipelines.publish.published import Figure, Published
 from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.document import Block, Heading, Para, Table
+from pipelines.publish.symbols import Value
 
 MAX_WARNING_ROWS = 40  # longer lists are cut with a count: a month of daily warnings would bury the rest
 
@@ -131,6 +133,22 @@ def turnover_change(
     then = whole if c.whole else _days_total(turnover, c.counterparts)
     now = cur.total.value if cur.total.shown else None
     return TurnoverChange(pct_change(now, then), c, then)
+
+
+def flagged_change(change: TurnoverChange | None) -> tuple[Value, Value]:
+    """A turnover change's base and percentage as flagged values (`pipelines.publish.symbols`): not available when
+    not comparable or the base is zero, confidential when a cell they need is hidden."""
+    if change is None or not change.comparison.comparable:
+        none = symbols.Value(None, symbols.NOT_AVAILABLE)
+        return none, none
+    if change.base_value is None:
+        hidden = symbols.Value(None, symbols.CONFIDENTIAL)
+        return hidden, hidden
+    base = symbols.amount(change.base_value)
+    if change.pct is not None:
+        return base, symbols.number(change.pct)
+    # No change though comparable: a zero base, or the period's own total is hidden.
+    return base, symbols.Value(None, symbols.NOT_AVAILABLE if not change.base_value else symbols.CONFIDENTIAL)
 
 
 def lebaran_points(turnover: Published, first: date, last: date, lang: str, compare: bool = True) -> list[str]:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.publish import symbols
 from pipelines.publish.files import table_bytes, write_atomic
 from pipelines.publish.formatting import round_half_up
 from pipelines.publish.published import Figure
 from pipelines.publish.reports.document import Document, Table
+from pipelines.publish.symbols import Value
 
 FIGURES = "figures.json"
 
@@ -23,23 +25,26 @@ FIGURES = "figures.json"
 @dataclass(frozen=True)
 class Headline:
     key: str
-    value: float | int | None  # None unless published
+    value: float | int | None  # None unless published (or nil: zero)
     unit: str  # IDR, USD, percent, count, days
     period: str
-    status: str  # published | confidential | merged | missing | not_available
+    status: str  # a flag of `pipelines.publish.symbols`: published | nil | not_available | confidential | merged
 
     @staticmethod
     def of(key: str, figure: Figure, unit: str, period: str, attr: str = "value") -> Headline:
-        # Counts of a hidden cell reveal no producer's figures; its value does.
-        shown = figure.shown or (attr in ("count", "producers") and figure.exists)
-        value = _plain(getattr(figure, attr)) if shown else None
-        return Headline(key, value, unit, period, "published" if shown else figure.status)
+        # Counts of a hidden cell reveal no producer's figures; its value does (symbols.of).
+        return Headline.flagged(key, symbols.of(figure, attr), unit, period)
 
     @staticmethod
     def derived(key: str, value: Decimal | None, unit: str, period: str) -> Headline:
-        if unit == "percent" and value is not None:
-            value = round_half_up(value, 1)  # as printed: the reports and charts give changes to one decimal
-        return Headline(key, _plain(value), unit, period, "published" if value is not None else "not_available")
+        return Headline.flagged(key, symbols.number(value), unit, period)
+
+    @staticmethod
+    def flagged(key: str, value: Value, unit: str, period: str) -> Headline:
+        number = value.value if value.shown else None
+        if unit == "percent" and number is not None:
+            number = round_half_up(Decimal(number), 1)  # as printed: reports and charts give changes to one decimal
+        return Headline(key, _plain(number), unit, period, value.flag)
 
 
 def _plain(value: object) -> float | int | None:

@@ -30,6 +30,7 @@ from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.common import (
     coverage_rows,
+    flagged_change,
     given_chart,
     lebaran_points,
     period_turnover,
@@ -333,24 +334,39 @@ def monthly_documents(data: MonthlyReportData, charts: dict[str, Path] | None = 
 
 
 def headline_figures(data: MonthlyReportData) -> list[Headline]:
-    """The headline figures as data (figures.json): the same cells and changes the text states."""
+    """The headline figures as data (figures.json): the same cells and changes the text states, each change like
+    with like and flagged (`pipelines.publish.symbols`), and how many days of the month have turnover data."""
     fig, period = export_figures(data), f"{data.month:%Y-%m}"
     turnover = period_turnover(data.turnover, "month", data.month, month_end(data.month))
     total = turnover.total if turnover else data.turnover.get("month", month_end(data.month))
     ytd = f"{data.month:%Y}-01…{period}"
+    changes = []
+    for key, months, counterpart in (("mtm", -1, month_before), ("yoy", -12, year_before)):
+        other = add_months(data.month, months)
+        base = period_turnover(data.turnover, "month", other, month_end(other))
+        change = turnover_change(data.turnover, turnover, base, counterpart) if turnover else None
+        changes.append(Headline.flagged(f"turnover_{key}_change_pct", flagged_change(change)[1], "percent", period))
+        compared = len(change.comparison.days) if change and change.comparison.comparable else None
+        changes.append(Headline.derived(f"turnover_{key}_compared_days", _dec(compared), "days", period))
     return [
         Headline.of("export_value_idr", fig.cur, "IDR", period),
         Headline.of("export_value_usd", fig.cur, "USD", period, "usd"),
         Headline.of("export_items", fig.cur, "count", period, "count"),
         Headline.of("exporters", fig.cur, "count", period, "producers"),
-        Headline.derived("export_mtm_change_pct", fig.mom.pct, "percent", period),
-        Headline.derived("export_yoy_change_pct", fig.yoy.pct, "percent", period),
+        Headline.flagged("export_mtm_change_pct", fig.mom.flagged, "percent", period),
+        Headline.flagged("export_yoy_change_pct", fig.yoy.flagged, "percent", period),
         Headline.of("export_value_ytd_idr", fig.ytd, "IDR", ytd),
-        Headline.derived("export_ctc_change_pct", fig.ctc.pct, "percent", ytd),
+        Headline.flagged("export_ctc_change_pct", fig.ctc.flagged, "percent", ytd),
         Headline.of("turnover_idr", total, "IDR", period),
         Headline.of("transactions", total, "count", period, "count"),
-        Headline.derived("turnover_days_with_data", Decimal(turnover.days) if turnover else None, "days", period),
+        Headline.derived("turnover_days_with_data", _dec(turnover.days if turnover else None), "days", period),
+        Headline.derived("turnover_calendar_days", _dec(month_end(data.month).day), "days", period),
+        *changes,
     ]
+
+
+def _dec(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 def write_monthly_report(

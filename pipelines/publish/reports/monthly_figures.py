@@ -14,8 +14,10 @@ from decimal import Decimal
 
 import polars as pl
 
+from pipelines.publish import symbols
 from pipelines.publish.figures import add_months, month_end, pct_change
 from pipelines.publish.published import ABSENT, Figure, Published
+from pipelines.publish.symbols import Value
 
 TREND_MONTHS = 13  # the report month and the twelve before it: the y-on-y bar is on the chart
 
@@ -41,6 +43,14 @@ class Change:
     missing: tuple[date, ...] = ()  # months without data that the change needed
     zero: bool = False  # the base was zero
     hidden: bool = False  # an end is confidential
+
+    @property
+    def flagged(self) -> Value:
+        """The change with its flag (`pipelines.publish.symbols`): confidential when an end is hidden, not available
+        when the base is missing or zero."""
+        if self.pct is not None:
+            return symbols.number(self.pct)
+        return Value(None, symbols.CONFIDENTIAL if self.hidden else symbols.NOT_AVAILABLE)
 
 
 def change(cur: Figure, base: Figure, base_period: tuple[date, ...]) -> Change:

@@ -8,24 +8,25 @@ both ends published. Files (written atomically): `ringkasan-mingguan-YYYY-Www.id
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.publish import gate, i18n
+from pipelines.publish import gate, i18n, symbols
 from pipelines.publish.comparison import Comparison, week_before
-from pipelines.publish.figures import pct_change, share
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, date_label, day_name, number, rupiah_short
 from pipelines.publish.published import Figure, Published
 from pipelines.publish.reports import check_wording as cw
+from pipelines.publish.reports import flagged
 from pipelines.publish.reports import wording as rt
 from pipelines.publish.reports.common import (
     TurnoverChange,
     coverage_rows,
+    flagged_change,
     juta,
     lebaran_points,
     num,
@@ -36,6 +37,7 @@ from pipelines.publish.reports.common import (
 from pipelines.publish.reports.data import Headline, write_data
 from pipelines.publish.reports.document import Block, Bullets, Cards, Document, Heading, Para, Table
 from pipelines.publish.reports.html import render_html
+from pipelines.publish.symbols import Number, Value
 
 EXPORTS_ONLY = (set(gate.FAMILIES["exports"]) - set(gate.FAMILIES["turnover"])) | {"raw_exports", "raw_fx_rates"}
 
@@ -69,13 +71,14 @@ def headline_figures(week_start: date, turnover: Published) -> list[Headline]:
     cur, prev = turnover.get("week", week_end), turnover.get("week", prev_end)
     change = _week_change(turnover, week_start)
     compared = Decimal(len(change.comparison.days)) if change and change.comparison.comparable else None
+    base, pct = flagged_change(change)
     return [
         Headline.of("turnover_idr", cur, "IDR", period),
         Headline.of("transactions", cur, "count", period, "count"),
         Headline.of("previous_week_turnover_idr", prev, "IDR", _week_id(week_start - timedelta(days=7))),
         # Like with like: the week's days with data against the same weekdays of the week before.
-        Headline.derived("week_on_week_change_pct", change.pct if change else None, "percent", period),
-        Headline.derived("week_on_week_base_idr", change.base_value if change else None, "IDR", period),
+        Headline.flagged("week_on_week_change_pct", pct, "percent", period),
+        Headline.flagged("week_on_week_base_idr", base, "IDR", period),
         Headline.derived("compared_days", compared, "days", period),
         Headline.derived("days_with_data", Decimal(len(turnover.days(week_start, week_end))), "days", period),
     ]
@@ -130,9 +133,11 @@ def weekly_document(
     daily_cov = _daily_coverage(cov)
     registered = max((reg for _, reg in daily_cov.values()), default=None)
 
+    # One comparison for the sentence, the card and the category table.
+    change = turnover_change(turnover, cur, prev, week_before) if cur else None
     points: list[str] = []
     cards: list[tuple[str, str, str]] = []
-    if cur is None:
+    if cur is None or change is None:
         points.append(rt.t("no_turnover", lang).format(period=span))
     elif not cur.total.shown:
         points.append(rt.confidential_sentence(period, lang))
@@ -141,7 +146,6 @@ def weekly_document(
             rt.turnover_sentence(period, cur.total.value, cur.days, cur.calendar_days, cur.avg_active, registered, lang)
         )
         prev_label = rt.t("previous_week", lang, span=rt.days_span(prev_start, prev_end, lang))
-        change = turnover_change(turnover, cur, prev, week_before)
         pct, compared = change.pct, change.comparison
         if prev is None:
             points.append(rt.turnover_unavailable_sentence(prev_label, lang))
@@ -161,12 +165,12 @@ def weekly_document(
             (f"{rt.t('turnover', lang)} · {rt.t('this_week', lang)}", rupiah_short(cur.total.value, lang), span),
             (
                 rt.t("vs_prev_week", lang),
-                "–" if pct is None else i18n.text("number.percent", lang, number=rt.signed(pct, lang)),
+                flagged_change(change)[1].text(lambda v: i18n.text("number.percent", lang, number=rt.signed(v, lang))),
                 _base_card(change, lang),
             ),
             (
                 rt.t("avg_per_day", lang),
-                rupiah_short(cur.avg_per_day, lang) if cur.avg_per_day is not None else "–",
+                symbols.number(cur.avg_per_day).text(lambda v: rupiah_short(v, lang)),
                 rt.t("card.days_of", lang, days=cur.days, calendar_days=7),
             ),
             (rt.t("transactions", lang), number(cur.transactions, 0, lang), ""),
@@ -179,7 +183,7 @@ def weekly_document(
     if cards:
         blocks += [Heading(rt.t("headline", lang)), Cards(tuple(cards))]
     blocks += [Heading(rt.t("daily_section", lang)), weekly_daily_table(turnover, week_start, daily_cov, lang)]
-    category_table = weekly_category_table(turnover, week_start, lang, _week_change(turnover, week_start))
+    category_table = weekly_category_table(turnover, week_start, lang, change)
     if category_table is not None:
         blocks += [Heading(rt.t("category_section", lang)), category_table]
     blocks += quality_blocks(cov, lang, [], 3 if category_table is not None else 2, quarantined)
@@ -222,53 +226,45 @@ def weekly_daily_table(
 ) -> Table:
     """The week's days against the same days a week earlier, and the week's true total."""
     week_end = week_start + timedelta(days=6)
-    rows, values = [], []
+    rows = []
     for d in (week_start + timedelta(days=i) for i in range(7)):
         f, before = turnover.get("day", d), turnover.get("day", d - timedelta(days=7))
         cov = daily_cov.get(d)
-        coverage = Decimal(cov[0]) * 100 / cov[1] if cov and cov[1] else None
-        change = pct_change(f.value, before.value)
-        label = f"{day_name(d, lang)}, {date_label(d, lang)}"
-        if not f.exists:
-            rows.append((label, rt.t("no_data", lang), "–", "–", num(coverage, lang, 1), "–"))
-        else:
-            rows.append(
-                (
-                    label,
-                    juta(f.value, lang) if f.shown else rt.t("confidential", lang),
-                    num(f.count, lang),
-                    num(f.producers, lang),
-                    num(coverage, lang, 1),
-                    rt.signed(change, lang),
-                )
+        coverage = symbols.number(Decimal(cov[0]) * 100 / cov[1] if cov and cov[1] else None)
+        value = symbols.of(f)
+        values = (value, symbols.of(f, "count"), symbols.of(f, "producers"), coverage)
+        rows.append(
+            flagged.Row(
+                f"{day_name(d, lang)}, {date_label(d, lang)}", d, (*values, symbols.change(value, symbols.of(before)))
             )
-        values.append((d, f.value, f.count, f.producers, coverage, change))
+        )
     total = turnover.get("week", week_end)
-    rows.append((rt.t("total", lang), juta(total.value, lang), num(total.count, lang), "", "", ""))
-    values.append((None, total.value, total.count, None, None, None))
-    vs_label = rt.t("vs_same_day", lang)
+    rows.append(
+        flagged.Row(rt.t("total", lang), None, (symbols.of(total), symbols.of(total, "count"), None, None, None))
+    )
+    money, count, pct = _formats(lang)
+    columns = (
+        flagged.Column("turnover_idr", rt.t("turnover", lang), money, 1.3),
+        flagged.Column("transactions", rt.t("transactions", lang), count),
+        flagged.Column("active_producers", rt.t("active_producers", lang), count),
+        flagged.Column("coverage_pct", rt.t("coverage_pct", lang), lambda v: num(v, lang, 1), 1.0),
+        flagged.Column("vs_same_day_last_week_pct", rt.t("vs_same_day", lang), pct, 1.3),
+    )
     caption = rt.t("table.weekly_daily", lang, n=1, unit=rt.t("unit_idr_million", lang))
-    names = ("date", "turnover_idr", "transactions", "active_producers", "coverage_pct", "vs_same_day_last_week_pct")
-    frame = pl.DataFrame(
-        {n: [v[i] if i in (0, 2, 3) or v[i] is None else float(v[i]) for v in values] for i, n in enumerate(names)}
-    )
-    return Table(
+    return flagged.table(
         caption,
-        (
-            rt.t("day", lang),
-            rt.t("turnover", lang),
-            rt.t("transactions", lang),
-            rt.t("active_producers", lang),
-            rt.t("coverage_pct", lang),
-            vs_label,
-        ),
-        tuple(rows),
-        (False, True, True, True, True, True),
-        (2.4, 1.3, 1.1, 1.1, 1.0, 1.3),
+        flagged.Column("date", rt.t("day", lang), str, 2.4),
+        columns,
+        rows,
+        lang,
         total_rows=1,
-        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang)),
-        data=frame,
+        if_hidden=(rt.t("confidential_note", lang),),
     )
+
+
+def _formats(lang: str) -> tuple[Callable[[Number], str], Callable[[Number], str], Callable[[Number], str]]:
+    """How rupiah (in millions), counts and changes print in the brief's tables."""
+    return (lambda v: juta(v, lang)), (lambda v: num(v, lang)), (lambda v: rt.signed(Decimal(v), lang))
 
 
 def weekly_category_table(
@@ -283,84 +279,64 @@ def weekly_category_table(
     if not parts and not turnover.other("week_category", week_end).exists:
         return None
     compared = change.comparison if change else None
+    whole = symbols.of(total)
     rows = []
     for c, f in parts:
-        base_value = _category_base(turnover, prev_end, c, compared)
-        rows.append(
-            (
-                rt.category_label(c, lang),
-                f.value,
-                share(f.value, total.value) if total.shown else None,
-                f.count,
-                base_value,
-                pct_change(f.value, base_value),
-            )
-        )
+        value, base = symbols.of(f), _category_base(turnover, prev_end, c, compared)
+        values = (value, symbols.share_of(value, whole), symbols.of(f, "count"), base, symbols.change(value, base))
+        rows.append(flagged.Row(rt.category_label(c, lang), c, values))
     other = turnover.other("week_category", week_end)
     if other.exists:  # what "lainnya" holds differs from week to week: no comparison
-        rows.append(
-            (
-                rt.t("others_categories", lang).format(n=len(other.holds)),
-                other.value,
-                share(other.value, total.value) if total.shown else None,
-                other.count,
-                None,
-                None,
-            )
-        )
+        value, none = symbols.of(other), symbols.Value(None, symbols.NOT_AVAILABLE)
+        values = (value, symbols.share_of(value, whole), symbols.of(other, "count"), none, none)
+        rows.append(flagged.Row(rt.t("others_categories", lang).format(n=len(other.holds)), "lainnya", values))
+    base, pct = flagged_change(change)
     rows.append(
-        (
-            rt.t("total", lang),
-            total.value,
-            Decimal(100) if total.shown else None,
-            total.count,
-            change.base_value if change else None,
-            change.pct if change else None,
+        flagged.Row(
+            rt.t("total", lang), None, (whole, symbols.share_of(whole, whole), symbols.of(total, "count"), base, pct)
         )
     )
-    caption = rt.t("table.weekly_category", lang, n=2, unit=rt.t("unit_idr_million", lang))
-    names = ("category", "week_idr", "share_pct", "transactions", "previous_week_idr", "change_pct")
-    frame = pl.DataFrame(
-        {n: [r[i] if i in (0, 3) or r[i] is None else float(r[i]) for r in rows] for i, n in enumerate(names)}
-    )
-    return Table(
-        caption,
-        (
-            rt.t("category", lang),
-            rt.t("this_week", lang),
-            rt.t("share", lang),
-            rt.t("transactions", lang),
+    money, count, signed = _formats(lang)
+    columns = (
+        flagged.Column("week_idr", rt.t("this_week", lang), money, 1.3),
+        flagged.Column("share_pct", rt.t("share", lang), lambda v: num(v, lang, 1), 1.0),
+        flagged.Column("transactions", rt.t("transactions", lang), count),
+        flagged.Column(
+            "previous_week_idr",
             rt.t("prev_week" if compared is None or compared.whole else "prev_week_same_days", lang),
-            rt.t("change_pct", lang),
+            money,
+            1.3,
         ),
-        tuple(
-            (r[0], juta(r[1], lang), num(r[2], lang, 1), num(r[3], lang), juta(r[4], lang), rt.signed(r[5], lang))
-            for r in rows
-        ),
-        (False, True, True, True, True, True),
-        (2.2, 1.3, 1.0, 1.1, 1.3, 1.1),
+        flagged.Column("change_pct", rt.t("change_pct", lang), signed),
+    )
+    return flagged.table(
+        rt.t("table.weekly_category", lang, n=2, unit=rt.t("unit_idr_million", lang)),
+        flagged.Column("category", rt.t("category", lang), str, 2.2),
+        columns,
+        rows,
+        lang,
+        notes=(rt.t("not_like_for_like_note", lang),),
         total_rows=1,
-        notes=(rt.t("dash_note", lang), rt.t("confidential_note", lang), rt.t("not_like_for_like_note", lang)),
-        data=frame,
+        if_hidden=(rt.t("confidential_note", lang),),
     )
 
 
-def _category_base(turnover: Published, prev_end: date, category: str, compared: Comparison | None) -> Decimal | None:
+def _category_base(turnover: Published, prev_end: date, category: str, compared: Comparison | None) -> Value:
     """What a category's week is set against: last week's cell when both weeks are complete, the sum of its day
-    cells on the same days when the week is incomplete; None when not comparable or a needed cell is hidden. A
-    category with no sale on a day with data sold nothing then."""
+    cells on the same days when the week is incomplete; not available when not comparable, confidential when a
+    needed cell is hidden. A category with no sale on a day with data sold nothing then (nil)."""
     if compared is None or not compared.comparable:
-        return None
+        return symbols.Value(None, symbols.NOT_AVAILABLE)
     if compared.whole:
         base = turnover.get("week_category", prev_end, category)
-        return base.value if base.exists else Decimal(0)
+        return symbols.of(base) if base.exists else symbols.amount(0)
     total = Decimal(0)
     for d in compared.counterparts:
         f = turnover.get("day_category", d, category)
         if f.exists and not f.shown:
-            return None
+            return symbols.of(f)
         total += f.value if f.exists else 0
-    return total
+    return symbols.amount(total)
 
 
 def _base_card(change: TurnoverChange | None, lang: str) -> str:
