@@ -137,7 +137,7 @@ def test_as_of_label_is_jakarta_time() -> None:
 
 
 def test_unknown_language_is_a_clear_key_error() -> None:
-    for call in (lambda: rupiah(1, "fr"), lambda: chart_label("source", "ms"), lambda: vega_locale("id-ID")):
+    for call in (lambda: rupiah(1, "fr"), lambda: chart_label("source.turnover", "ms"), lambda: vega_locale("id-ID")):
         with pytest.raises(KeyError, match="supported: id, en"):
             call()
     with pytest.raises(UnknownLanguageError):
@@ -165,7 +165,8 @@ def test_texts_exist_in_both_languages() -> None:
     assert chart_label("moving_average_7d", "id") == "Rata-rata bergerak 7 hari"
     assert chart_label("moving_average_7d", "en") == "7-day moving average"
     assert chart_label("monthly_export_title", "id") == "Nilai ekspor bulanan"
-    assert chart_label("source", "id") == "Sumber: Sentra, data produsen IKM dan PEB"
+    assert chart_label("source.turnover", "id") == "Sumber: Sentra, catatan penjualan produsen IKM"  # no PEB
+    assert chart_label("source.exports", "en") == "Source: Sentra, IKM exporters' export declarations (PEB)"
     assert chart_label("as_of", "en") == "Data as of"
 
 

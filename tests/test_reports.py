@@ -232,7 +232,7 @@ def test_key_points_english() -> None:
     text = "\n".join(points)
     assert "up 13.5 percent from the same period of 2024" in text
     assert "Ornamental fish accounted for 85.3 percent of exports in March 2025 (IDR 13.0 billion)" in text
-    assert "Japan (40.0 percent)" in text
+    assert "Japan (40.0 percent), the United States (20.0 percent)" in text  # "the", as English says it
     assert "IDR 4.5 billion, an average of IDR 146.0 million per day" in text
     assert "persen" not in text and "miliar" not in text
 

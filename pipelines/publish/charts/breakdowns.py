@@ -62,7 +62,7 @@ def stacked_area_chart(
                 alt.Tooltip("turnover_idr:Q", title=chart_label("turnover", lang), format="$,.0f"),
             ],
         )
-        .properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last))
+        .properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last, "turnover"))
     )
     return finish(chart, lang, data)  # the CSV names each member as the chart does
 
@@ -89,7 +89,7 @@ def destination_chart(
                 alt.Tooltip("export_value_idr:Q", title=chart_label("export_value", lang), format="$,.0f"),
             ],
         )
-        .properties(title=title_block(title, _period(first, last, lang, True), lang, as_of or last))
+        .properties(title=title_block(title, _period(first, last, lang, True), lang, as_of or last, "exports"))
     )
     return finish(chart, lang, data)  # the CSV names each member as the chart does
 
@@ -135,5 +135,5 @@ def kecamatan_chart(
         panel("turnover_scaled", "turnover", "#009E73", ",.1f"),
         panel("exporters", "exporters", "#E69F00", ",.0f"),
         spacing=12,
-    ).properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last))
+    ).properties(title=title_block(title, _period(first, last, lang, False), lang, as_of or last, "registry"))
     return finish(chart, lang, data)

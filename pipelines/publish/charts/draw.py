@@ -246,8 +246,10 @@ def scaled(field: str, divisor: float) -> str:
     return f"isValid(datum.{field}) ? datum.{field} / {divisor!r} : null"
 
 
-def title_block(title: str, period: str, lang: str, as_of: date | datetime) -> alt.TitleParams:
-    source_line = f"{chart_label('source', lang)} · {chart_label('as_of', lang)} {as_of_label(as_of, lang)}"
+def title_block(title: str, period: str, lang: str, as_of: date | datetime, source: str) -> alt.TitleParams:
+    """Title, period and the source line; `source`: which records the chart is drawn from (`chart.source.<source>`:
+    turnover, exports, registry)."""
+    source_line = f"{chart_label(f'source.{source}', lang)} · {chart_label('as_of', lang)} {as_of_label(as_of, lang)}"
     return alt.TitleParams(
         text=title,
         subtitle=[period, source_line],
@@ -371,7 +373,9 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     period = f"{date_label(first, lang)} – {date_label(last, lang)}"
     marks = [*_low_coverage_marks(data, x, divisor, lang), *_idul_fitri_marks(first, last, x, None, lang)]
     chart = alt.layer(daily_line, ma_line, rule, *marks).properties(
-        title=title_block(chart_label("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last)
+        title=title_block(
+            chart_label("daily_turnover_title", lang), period, lang, as_of if as_of is not None else last, "turnover"
+        )
     )
     return finish(chart, lang, data)
 
@@ -439,7 +443,9 @@ def monthly_export_chart(
     marks = _idul_fitri_marks(first, month_end(last), x, tops, lang)
     period = f"{month_label(first, lang)} – {month_label(last, lang)}"
     chart = (alt.layer(chart, *marks) if marks else chart).properties(
-        title=title_block(chart_label("monthly_export_title", lang), period, lang, as_of if as_of is not None else last)
+        title=title_block(
+            chart_label("monthly_export_title", lang), period, lang, as_of if as_of is not None else last, "exports"
+        )
     )
     return finish(chart, lang, data)
 

@@ -13,6 +13,7 @@ unavailable, never replaced by a number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -119,6 +120,16 @@ def category_label(code: str, lang: str) -> str:
 def country_name(code: str, lang: str) -> str:
     """Country name from an ISO 3166 alpha-2 code: "JP" -> "Jepang" / "Japan"; unknown codes as given."""
     return names.name("country", code, check_lang(lang))
+
+
+# English country names that take "the" mid-sentence: plural names and those naming a union, kingdom or republic.
+_WITH_ARTICLE = re.compile(r"\b(United|Kingdom|Republic|States|Emirates|Islands|Netherlands|Philippines|Maldives)\b")
+
+
+def _country_in_sentence(code: str, lang: str) -> str:
+    """A country named in a sentence: "the United States", "the Netherlands"; Indonesian names as they are."""
+    name = country_name(code, lang)
+    return f"the {name}" if lang == "en" and _WITH_ARTICLE.search(name) else name
 
 
 def _commodity_in_sentence(code: str, lang: str, kind: str = "commodity") -> str:
@@ -259,14 +270,14 @@ def destination_sentence(month: date, top: Sequence[tuple[str, Decimal]], combin
             key,
             lang,
             month=month_label(month, lang),
-            country=country_name(top[0][0], lang),
+            country=_country_in_sentence(top[0][0], lang),
             percent=percent(top[0][1], lang),
         )
     return _say(
         f"sentence.destination.{'three' if len(top) == 3 else 'two'}",  # "ketiganya" / "keduanya"
         lang,
         month=month_label(month, lang),
-        names=join_words([f"{country_name(c, lang)} ({percent(s, lang)})" for c, s in top], lang),
+        names=join_words([f"{_country_in_sentence(c, lang)} ({percent(s, lang)})" for c, s in top], lang),
         percent=percent(combined, lang),
     )
 
