@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import altair as alt
 import duckdb
@@ -28,6 +28,7 @@ FORMATS = {  # file suffix -> (format name in the manifest, content type)
     "print.png": ("png_print", "image/png"),
     "svg": ("svg", "image/svg+xml"),
     "pdf": ("pdf", "application/pdf"),
+    "print.pdf": ("pdf_print", "application/pdf"),
     "html": ("html", "text/html"),
     "csv": ("csv", "text/csv"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -100,12 +101,9 @@ def daily_turnover_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFra
     )
 
 
-def _daily_by(dim: str) -> Callable[[duckdb.DuckDBPyConnection, Window], pl.DataFrame]:
-    def data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
-        df = _cells(con, "turnover", f"day_{dim}", w.first_day, w.last_day, "turnover_idr", "date", dim)
-        return df.with_columns(pl.col("turnover_idr").cast(pl.Int64))
-
-    return data
+def daily_kecamatan_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    df = _cells(con, "turnover", "day_kecamatan", w.first_day, w.last_day, "turnover_idr", "date", "kecamatan")
+    return df.with_columns(pl.col("turnover_idr").cast(pl.Int64))
 
 
 CHANGES = {"mom_change_pct": "-1mo", "yoy_change_pct": "-1y"}
@@ -147,6 +145,23 @@ def destination_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
         pl.col("export_value_idr").cast(pl.Float64),
         pl.lit(w.first_month).alias("first_month"),
         pl.lit(w.last_month).alias("last_month"),
+    )
+
+
+def weekly_category_data(con: duckdb.DuckDBPyConnection, w: Window) -> pl.DataFrame:
+    """The ISO weeks' category cells of the window, each with its days of data (its day cells): a week with fewer
+    than 7 is incomplete and drawn so."""
+    # The week the window ends in is shown too (faded while incomplete): the latest data is never left out.
+    last = w.last_day + timedelta(days=6)
+    weeks = _cells(con, "turnover", "week_category", w.first_day, last, "turnover_idr", "week", "category")
+    days = cells.read(con, "turnover", "day", w.first_day - timedelta(days=6), w.last_day + timedelta(days=6))
+    per_week = days.group_by(pl.col("period_end").dt.truncate("1w").alias("week")).agg(
+        pl.len().cast(pl.Int64).alias("days_with_data")
+    )
+    return (
+        weeks.with_columns(pl.col("turnover_idr").cast(pl.Int64))
+        .join(per_week, on="week", how="left")
+        .with_columns(pl.col("days_with_data").fill_null(0))
     )
 
 
@@ -201,19 +216,6 @@ def _chart(
     )
 
 
-def _stacked(dim: str) -> ChartDef:
-    """Daily turnover stacked by a breakdown (category or kecamatan): one definition for both charts."""
-    chart_id = f"daily_turnover_by_{dim}"
-    return _chart(
-        chart_id,
-        "day",
-        ("stg_transactions", chart_id),
-        ("date", dim),
-        _daily_by(dim),
-        lambda df, lang, as_of, title: breakdowns.stacked_area_chart(df, dim, title, lang, as_of),
-    )
-
-
 CHARTS: tuple[ChartDef, ...] = (
     _chart(
         "daily_turnover",
@@ -223,8 +225,22 @@ CHARTS: tuple[ChartDef, ...] = (
         daily_turnover_data,
         lambda df, lang, as_of, _: draw.daily_turnover_chart(df, lang, as_of),
     ),
-    _stacked("category"),
-    _stacked("kecamatan"),
+    _chart(
+        "daily_turnover_by_category",
+        "day",
+        ("stg_transactions", "daily_turnover_by_category"),
+        ("week", "category"),
+        weekly_category_data,
+        lambda df, lang, as_of, title: breakdowns.weekly_category_chart(df, title, lang, as_of),
+    ),
+    _chart(
+        "daily_turnover_by_kecamatan",
+        "day",
+        ("stg_transactions", "daily_turnover_by_kecamatan"),
+        ("date", "kecamatan"),
+        daily_kecamatan_data,
+        lambda df, lang, as_of, title: breakdowns.kecamatan_small_multiples(df, title, lang, as_of),
+    ),
     _chart(
         "monthly_export_value",
         "month",

@@ -16,6 +16,7 @@ so the CSV published next to the chart carries exactly the figures drawn, moving
 from __future__ import annotations
 
 import math
+import textwrap
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ import polars as pl
 from models.codes import CATEGORIES
 from models.names import name
 from pipelines.core import lebaran
+from pipelines.publish.charts import palette
 from pipelines.publish.figures import month_end
 from pipelines.publish.formatting import (
     as_of_label,
@@ -39,7 +41,7 @@ from pipelines.publish.formatting import (
 CHART_WIDTH = 960
 CHART_HEIGHT = 540
 PNG_SCALE = 2
-PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 1169, 827, 3  # x3 = 3507 x 2481 px: A4 landscape at 300 dpi
+PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 1170, 827, 3  # x3 = 3510 x 2481 px, cut to A4 at 300 dpi (charts.save)
 
 # Moving average: a calendar window of 7 days ending on (and including) the day. Days with no
 # record are left out of the mean, not counted as zero; with fewer than MA_MIN_DAYS recorded days
@@ -47,32 +49,10 @@ PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 1169, 827, 3  # x3 = 3507 x 2481 px: A4
 MA_WINDOW_DAYS = 7
 MA_MIN_DAYS = 4
 
-# Colour-blind-safe (Okabe-Ito) colour per category code, fixed so a commodity keeps its colour from
-# one month's report to the next whatever else appears. Order = stacking and legend order.
-_PREFERRED_ORDER: tuple[str, ...] = ("ikan_hias", "boneka", "makanan", "konveksi", "kerajinan", "furnitur")
-_COLOURS: dict[str, str] = {
-    "ikan_hias": "#0072B2",  # blue
-    "boneka": "#E69F00",  # orange
-    "makanan": "#009E73",  # green
-    "konveksi": "#CC79A7",  # pink
-    "kerajinan": "#D55E00",  # vermilion
-    "furnitur": "#56B4E9",  # sky blue
-    "lainnya": "#999999",  # grey: "other" should not draw the eye
-}
-# A category added to models.codes later still gets a fixed place and colour (no import error).
-_SPARE_COLOURS = ("#F0E442", "#000000", "#882255", "#44AA99", "#117733", "#332288")
-COMMODITY_ORDER: tuple[str, ...] = (
-    *[c for c in _PREFERRED_ORDER if c in CATEGORIES],
-    *[c for c in CATEGORIES if c not in _PREFERRED_ORDER and c != "lainnya"],
-    *(["lainnya"] if "lainnya" in CATEGORIES else []),
-)
-COMMODITY_COLOURS: dict[str, str] = {
-    **{c: _COLOURS[c] for c in COMMODITY_ORDER if c in _COLOURS},
-    **{
-        c: _SPARE_COLOURS[i % len(_SPARE_COLOURS)]
-        for i, c in enumerate(sorted(c for c in COMMODITY_ORDER if c not in _COLOURS))
-    },
-}
+# One colour per category and commodity code, from charts/palette.csv (data, not code): the same in every chart
+# and language. Its order is the stacking and legend order.
+COMMODITY_ORDER: tuple[str, ...] = tuple(palette.order(CATEGORIES))
+COMMODITY_COLOURS: dict[str, str] = palette.colours(CATEGORIES)
 
 DAILY_COLOUR = "#9DB9D6"  # light: the noisy daily series stays in the background
 MA_COLOUR = "#08519C"  # dark: the trend is what the reader should follow
@@ -82,7 +62,14 @@ LEBARAN_COLOUR = "#8C510A"  # brown: a calendar mark, apart from the series' blu
 # Where the chart's language is recorded in the spec, so charts.save can apply the matching locale.
 META_KEY = "sentra"
 
-_FONT = "DejaVu Sans"  # installed on the render hosts; vl-convert falls back to its default otherwise
+# A font stack, as SVG carries it: DejaVu Sans where installed (the render hosts: PNG and PDF use it), else the
+# next one a machine has, and at last any sans-serif, never a default serif (docs/PUBLISHING.md).
+_FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+SUBTITLE_PX = 13
+LEGEND_COLUMNS = 6  # a legend of more entries wraps into rows instead of running off the canvas
+# Characters per subtitle line: DejaVu Sans averages about 0.6 em a character, so a line of this many stays
+# inside the slide's width with room to spare (notes are wrapped, never cut).
+_LINE_CHARS = int((CHART_WIDTH - 2 * 16) / (SUBTITLE_PX * 0.6))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,16 +233,36 @@ def scaled(field: str, divisor: float) -> str:
     return f"isValid(datum.{field}) ? datum.{field} / {divisor!r} : null"
 
 
+def month_axis(first: date, last: date, every: int = 12) -> alt.Axis:
+    """A date axis whose labels never repeat, at any size: over two months, one tick a month (or every few, at
+    most `every` labels) reading "Feb", with the year on the first and on each January ("Jan 2025"); a short
+    series, ticks by day. Ticks are placed by calendar interval, so a larger print edition gains no extra ticks
+    labelled with the same month."""
+    span_days = (last - first).days
+    if span_days > 62:
+        step = max(1, math.ceil(_month_span(first, last) / every))
+        return alt.Axis(
+            tickCount={"interval": "month", "step": step},
+            labelExpr=(
+                "datum.index == 0 || month(datum.value) == 0"
+                " ? timeFormat(datum.value, '%b %Y') : timeFormat(datum.value, '%b')"
+            ),
+            labelAngle=0,
+        )
+    step = max(1, math.ceil((span_days + 1) / 14))
+    return alt.Axis(format="%-d %b", tickCount={"interval": "day", "step": step}, labelAngle=0)
+
+
 def title_block(title: str, period: str, lang: str, as_of: date | datetime, source: str) -> alt.TitleParams:
     """Title, period and the source line; `source`: which records the chart is drawn from (`chart.source.<source>`:
     turnover, exports, registry)."""
     source_line = f"{chart_label(f'source.{source}', lang)} · {chart_label('as_of', lang)} {as_of_label(as_of, lang)}"
     return alt.TitleParams(
         text=title,
-        subtitle=[period, source_line],
+        subtitle=[*wrap(period), *wrap(source_line)],
         anchor="start",
         fontSize=20,
-        subtitleFontSize=13,
+        subtitleFontSize=SUBTITLE_PX,
         subtitleColor="#444444",
         subtitlePadding=6,
         offset=14,
@@ -268,7 +275,7 @@ def finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
     # panels size themselves instead (Vega-Lite allows no width on a concat).
     size = (
         {}
-        if isinstance(chart, alt.HConcatChart)
+        if isinstance(chart, alt.HConcatChart | alt.FacetChart)
         else {
             "width": CHART_WIDTH,
             "height": CHART_HEIGHT,
@@ -279,7 +286,16 @@ def finish(chart: Any, lang: str, data: pl.DataFrame) -> Any:
         chart.properties(**size, padding=16, usermeta={META_KEY: {"lang": lang}})
         .configure(font=_FONT)
         .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", titleColor="#333333")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="top", direction="horizontal")
+        # Every entry listed (no symbol limit, no cut labels), in rows of up to LEGEND_COLUMNS.
+        .configure_legend(
+            labelFontSize=12,
+            titleFontSize=12,
+            orient="top",
+            direction="horizontal",
+            columns=LEGEND_COLUMNS,
+            symbolLimit=0,
+            labelLimit=0,
+        )
         .configure_view(stroke=None)
     )
     # For chart_data(). Altair's __setattr__ would put it into the spec; bypass it. Derived charts
@@ -313,23 +329,7 @@ def daily_turnover_chart(df: pl.DataFrame, lang: str = "id", as_of: date | datet
     divisor, unit = money_unit(max_abs, lang)
     label_daily, label_ma = chart_label("daily_turnover", lang), chart_label("moving_average_7d", lang)
 
-    span_days = (last - first).days
-    if span_days > 62:
-        # Long series: a tick per month (or every few months) labelled "Feb", with the year on the
-        # first tick and on each January ("Jan 2025"): "Feb 2025" on every tick does not fit.
-        step = max(1, math.ceil(_month_span(first, last) / 12))
-        x_axis = alt.Axis(
-            tickCount={"interval": "month", "step": step},
-            labelExpr=(
-                "datum.index == 0 || month(datum.value) == 0"
-                " ? timeFormat(datum.value, '%b %Y') : timeFormat(datum.value, '%b')"
-            ),
-            labelAngle=0,
-        )
-    else:
-        step = max(1, math.ceil((span_days + 1) / 14))
-        x_axis = alt.Axis(format="%-d %b", tickCount={"interval": "day", "step": step}, labelAngle=0)
-    x = alt.X("date:T", title=chart_label("date", lang), axis=x_axis)
+    x = alt.X("date:T", title=chart_label("date", lang), axis=month_axis(first, last))
     y_title = f"{chart_label('turnover', lang)} ({unit})"
     y_axis = alt.Axis(format=",~f", tickCount=6)
     series = alt.Scale(domain=[label_daily, label_ma], range=[DAILY_COLOUR, MA_COLOUR])
@@ -450,6 +450,11 @@ def monthly_export_chart(
     return finish(chart, lang, data)
 
 
+def wrap(text: str) -> list[str]:
+    """A subtitle line broken into lines that fit the chart's width, at spaces (Vega draws each line whole)."""
+    return textwrap.wrap(text, _LINE_CHARS, break_long_words=False, break_on_hyphens=False) or [text]
+
+
 def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
     """Extra subtitle lines (confidentiality, revisions, changes) on a chart built here; data kept."""
     if not notes:
@@ -457,7 +462,8 @@ def add_notes(chart: alt.TopLevelMixin, notes: list[str]) -> alt.TopLevelMixin:
     data = chart_data(chart)
     title = chart.title.to_dict() if hasattr(chart.title, "to_dict") else {"text": chart.title}
     subtitle = title.get("subtitle") or []
-    title["subtitle"] = [*([subtitle] if isinstance(subtitle, str) else subtitle), *notes]
+    wrapped = [line for note in notes for line in wrap(note)]
+    title["subtitle"] = [*([subtitle] if isinstance(subtitle, str) else subtitle), *wrapped]
     noted = chart.properties(title=alt.TitleParams(**title))
     object.__setattr__(noted, "_sentra_data", data)
     return noted

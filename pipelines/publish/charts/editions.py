@@ -395,6 +395,10 @@ def _notes(
     if "low_coverage" in data.columns and (low := int(data["low_coverage"].fill_null(False).sum())):
         threshold = number(low_coverage_pct(), 0, lang)
         notes.append(text("chart.note.low_coverage", lang, days=low, threshold=threshold))
+    if "days_with_data" in data.columns and (weeks := data.filter(pl.col("days_with_data") < 7)["week"].unique()).len():
+        weeks = weeks.sort()
+        shown = ", ".join(date_label(w, lang) for w in weeks.to_list())
+        notes.append(text("chart.note.incomplete_weeks", lang, weeks=shown))
     if revised.height:
         notes.append(text("chart.note.revised", lang, count=revised.height))
     if chart.id == "monthly_export_value":
@@ -444,10 +448,12 @@ def _read_meta(latest: Path) -> dict:
 
 
 def _last_incomplete(chart: ChartDef, data: pl.DataFrame) -> bool:
-    """Whether the chart's last period is under the coverage threshold (a chart whose data say so)."""
-    if "low_coverage" not in data.columns or data.is_empty():
+    """Whether the chart's last period is incomplete: a day under the coverage threshold, a week with fewer than 7
+    days of data (a chart whose data say so)."""
+    if data.is_empty():
         return False
-    return bool(data.sort(chart.keys)["low_coverage"].fill_null(False)[-1])
+    last = data.sort(chart.keys).row(-1, named=True)
+    return bool(last.get("low_coverage")) or last.get("days_with_data", 7) < 7
 
 
 def _metadata(

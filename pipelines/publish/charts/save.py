@@ -10,6 +10,7 @@ the formats asked for, so a publish run draws only what changed (`charts.edition
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -23,14 +24,22 @@ import polars as pl
 import vl_convert as vlc
 from altair.utils import _importers
 from altair.utils.html import TEMPLATES
+from PIL import Image
+from pypdf import PdfReader, PdfWriter, Transformation
 
 from pipelines.publish.charts.draw import CHART_WIDTH, META_KEY, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
 from pipelines.publish.files import table_bytes, write_atomic
 from pipelines.publish.formatting import check_lang, vega_locale
 
-PRINT = ("png", "print.png", "svg", "pdf")  # static images: drawn once per period (docs: publishing)
+PRINT = ("png", "print.png", "svg", "pdf", "print.pdf")  # static images: drawn once per period (docs: publishing)
 SCREEN = ("html", "csv", "xlsx")  # the interactive chart and its data: always current
 SUFFIXES = (*PRINT, *SCREEN)
+
+# The editions' exact sizes. Slide: 16:9 at 1920 x 1080 px, 144 dpi, so PowerPoint places it at 13,33 x 7,5 in
+# (its 16:9 slide); its PDF a 960 x 540 pt page. Print: A4 landscape, 3508 x 2480 px at 300 dpi; its PDF 842 x 595 pt.
+SLIDE_PX, SLIDE_DPI, SLIDE_PT = (1920, 1080), 144, (960, 540)
+A4_PX, A4_DPI, A4_PT = (3508, 2480), 300, (842, 595)
+CROP_SLACK_PX = 12  # the print spec (1170 x 827 at x3) overshoots A4 by a few pixels of white padding
 
 # A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
@@ -75,23 +84,66 @@ def to_bytes(
     out: dict[str, bytes] = {}
     for suffix in wanted:
         if suffix == "png":
-            out[suffix] = vlc.vegalite_to_png(spec, scale=PNG_SCALE, **options)
+            out[suffix] = exact_png(vlc.vegalite_to_png(spec, scale=PNG_SCALE, **options), SLIDE_PX, SLIDE_DPI)
         elif suffix == "print.png":
-            # A4 landscape at 300 dpi (297 x 210 mm = 3508 x 2480 px), same design. A concat keeps its
-            # panel sizes and is scaled up to the same pixel width instead.
-            sized = {**spec, "width": PRINT_WIDTH, "height": PRINT_HEIGHT} if "width" in spec else spec
-            scale = PRINT_SCALE if "width" in spec else PRINT_SCALE * PRINT_WIDTH / CHART_WIDTH
-            out[suffix] = vlc.vegalite_to_png(sized, scale=scale, **options)
+            sized, scale = _print_spec(spec, PRINT_WIDTH, PRINT_HEIGHT)
+            out[suffix] = exact_png(vlc.vegalite_to_png(sized, scale=scale * PRINT_SCALE, **options), A4_PX, A4_DPI)
         elif suffix == "svg":
             out[suffix] = vlc.vegalite_to_svg(spec, **options).encode("utf-8")
         elif suffix == "pdf":
-            out[suffix] = vlc.vegalite_to_pdf(spec, **options)
+            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(spec, **options), SLIDE_PT)
+        elif suffix == "print.pdf":
+            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(_print_spec(spec, *A4_PT)[0], **options), A4_PT)
         elif suffix == "html":
             out[suffix] = _html(spec, locale).encode("utf-8")
         elif suffix in ("csv", "xlsx") and not ({"csv", "xlsx"} & out.keys()):
             csv, xlsx = table_bytes(data)
             out.update({k: v for k, v in (("csv", csv), ("xlsx", xlsx)) if k in wanted})
     return {s: out[s] for s in wanted}
+
+
+def _print_spec(spec: dict[str, Any], width: int, height: int) -> tuple[dict[str, Any], float]:
+    """The spec drawn at a print size, and the scale that still applies: a chart sized by "fit" takes the size
+    itself; a concatenation or facet keeps its panels and is scaled up to the width instead."""
+    if "width" in spec:
+        return {**spec, "width": width, "height": height}, 1.0
+    return spec, width / CHART_WIDTH
+
+
+def exact_png(png: bytes, size: tuple[int, int], dpi: int) -> bytes:
+    """`png` on a white page of exactly `size` pixels, declaring `dpi`, so Word and PowerPoint place it at its
+    true size. A few pixels too many are cropped from the white padding; a larger image is scaled to fit; a
+    smaller one is centred."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = size
+    if image.width > width or image.height > height:
+        slack = max(image.width - width, image.height - height)
+        if slack <= CROP_SLACK_PX:  # rounding: the padding is white, crop it
+            left, top = (image.width - width) // 2, (image.height - height) // 2
+            image = image.crop((max(left, 0), max(top, 0), max(left, 0) + width, max(top, 0) + height))
+        else:
+            image.thumbnail(size, Image.Resampling.LANCZOS)
+    page = Image.new("RGB", size, "white")
+    page.paste(image, ((width - image.width) // 2, (height - image.height) // 2))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+def exact_pdf(pdf: bytes, size: tuple[float, float]) -> bytes:
+    """The PDF's first page placed, vector as it is, scaled to fit and centred, on a page of `size` points."""
+    source = PdfReader(io.BytesIO(pdf)).pages[0]
+    width, height = (float(v) for v in size)
+    w, h = float(source.mediabox.width), float(source.mediabox.height)
+    scale = min(width / w, height / h)
+    writer = PdfWriter()
+    page = writer.add_blank_page(width, height)
+    page.merge_transformed_page(
+        source, Transformation().scale(scale).translate((width - w * scale) / 2, (height - h * scale) / 2)
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _bundle_cache() -> Path:

@@ -38,11 +38,12 @@ Texts: `title` needs both languages; `description` is optional but, when given, 
 `note_id`/`note_en` and the status messages may be empty (the other language is shown instead).
 Periods are non-empty text: other shapes (e.g. a weekly "2025-W03") are shown as written.
 
-File entries: `format` is one of `FORMATS` (png = slide, png_print = A4 at 300 dpi, svg, pdf,
+File entries: `format` is one of `FORMATS` (png = slide, 1920 x 1080; png_print = A4 at 300 dpi; svg;
+pdf = slide, 16:9; pdf_print = A4 landscape;
 html = interactive chart or report, csv, xlsx, figures = a report's headline figures as JSON,
 json = metadata); `lang` is "id", "en", or null/absent for a file that has no language (e.g. one CSV
 for both); `period` (optional) is set when the file shows another period than its entry: a daily
-chart's print formats (png, png_print, svg, pdf) are drawn once per month and show the last month
+chart's print formats (png, png_print, svg, pdf, pdf_print) are drawn once per month and show the last month
 that has closed, while its HTML, CSV and XLSX show the latest day. Paths are relative to the publish
 folder, use "/" and may not leave it: "..", absolute paths, "\\", ":" (URL schemes) and hidden segments
 are rejected, because every path becomes an `href`.
@@ -67,7 +68,7 @@ Kind = Literal["chart", "report"]
 KINDS: tuple[str, ...] = get_args(Kind)
 Lang = Literal["id", "en"]
 # In display order; the words shown for each are in the catalogue (portal.format.*).
-Format = Literal["png", "png_print", "svg", "pdf", "html", "csv", "xlsx", "figures", "json"]
+Format = Literal["png", "png_print", "svg", "pdf", "pdf_print", "html", "csv", "xlsx", "figures", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 _ID_RE = re.compile(r"[A-Za-z0-9_.-]+")
