@@ -30,6 +30,7 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from pipelines.publish.charts.draw import CHART_WIDTH, META_KEY, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
 from pipelines.publish.files import table_bytes, write_atomic
 from pipelines.publish.formatting import check_lang, vega_locale
+from pipelines.publish.workbook import chart_workbook
 
 PRINT = ("png", "print.png", "svg", "pdf", "print.pdf")  # static images: drawn once per period (docs: publishing)
 SCREEN = ("html", "csv", "xlsx")  # the interactive chart and its data: always current
@@ -96,9 +97,10 @@ def to_bytes(
             out[suffix] = exact_pdf(vlc.vegalite_to_pdf(_print_spec(spec, *A4_PT)[0], **options), A4_PT)
         elif suffix == "html":
             out[suffix] = _html(spec, locale).encode("utf-8")
-        elif suffix in ("csv", "xlsx") and not ({"csv", "xlsx"} & out.keys()):
-            csv, xlsx = table_bytes(data)
-            out.update({k: v for k, v in (("csv", csv), ("xlsx", xlsx)) if k in wanted})
+        elif suffix == "csv":
+            out[suffix] = table_bytes(data)[0]
+        elif suffix == "xlsx":
+            out[suffix] = chart_workbook(spec, data, lang)
     return {s: out[s] for s in wanted}
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars
 
+    from pipelines.publish.workbook import Cell
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -48,8 +50,10 @@ class Table:
     widths: tuple[float, ...]  # relative column widths (PDF)
     total_rows: int = 0  # the last rows are totals (bold)
     notes: tuple[str, ...] = ()
-    # The raw numbers behind the rows, for CSV/XLSX export; not drawn, not compared.
+    # The raw numbers behind the rows, for CSV and the XLSX's "data" sheet; not drawn, not compared.
     data: polars.DataFrame | None = field(default=None, compare=False, hash=False)
+    # The rows as the XLSX's first sheet shows them: numbers in the printed units, with formats, or symbols.
+    sheet: tuple[tuple[Cell, ...], ...] = field(default=(), compare=False, hash=False)
 
 
 Block = Heading | Para | Bullets | Cards | Figure | Table

@@ -11,8 +11,10 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.publish import symbols
+from pipelines.publish.formatting import round_half_up
 from pipelines.publish.reports.document import Table
 from pipelines.publish.symbols import Number, Value
+from pipelines.publish.workbook import Cell
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ def table(
     legend = symbols.legend(flags, lang)
     if flags & {symbols.CONFIDENTIAL, symbols.MERGED}:
         notes = (*if_hidden, *notes)
+    sheet = tuple((Cell(r.label), *(_cell(v, c, r) for v, c in zip(r.values, columns, strict=True))) for r in rows)
     return Table(
         caption,
         (first.header, *(c.header for c in columns)),
@@ -57,7 +60,29 @@ def table(
         total_rows=total_rows,
         notes=(*([legend] if legend else []), *notes),
         data=frame(first.name, columns, rows),
+        sheet=sheet,
     )
+
+
+# A column's unit in the XLSX, as the table prints it (by its name, or its row's for a column of mixed units):
+# rupiah in millions, dollars in thousands, percentages and averages to one decimal, counts whole.
+_UNITS = {"_idr": (Decimal(1_000_000), "#,##0.0"), "_usd": (Decimal(1_000), "#,##0.0"), "_pct": (Decimal(1), "0.0")}
+_ONE_DECIMAL = ("avg_active_producers",)
+
+
+def _cell(value: Value | None, column: Column, row: Row) -> Cell:
+    """A value as the XLSX's first sheet shows it: in the printed unit with its format, or its symbol."""
+    name = column.name if column.fmt is not None else str(row.key)
+    scale, number_format = next(
+        (unit for suffix, unit in _UNITS.items() if name.endswith(suffix)),
+        (Decimal(1), "#,##0.0" if name in _ONE_DECIMAL else "#,##0"),
+    )
+    if value is None:
+        return Cell(None)
+    if value.flag != symbols.PUBLISHED or value.value is None:
+        return Cell(symbols.SYMBOLS[value.flag], number_format)
+    decimals = 1 if number_format.endswith(".0") else 0  # as printed: the sheet holds the table's own numbers
+    return Cell(float(round_half_up(Decimal(value.value) / scale, decimals)), number_format)
 
 
 def _text(value: Value | None, column: Column, row: Row) -> str:
