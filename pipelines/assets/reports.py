@@ -85,9 +85,17 @@ def _kept(folder: Path, fp: str) -> pl.DataFrame | None:
 
 
 def _write_info(
-    kind: str, period: str, docs: list[Path], data: list[Path], fp: str, claims: pl.DataFrame, run_id: str
+    kind: str,
+    period: str,
+    docs: list[Path],
+    data: list[Path],
+    fp: str,
+    claims: pl.DataFrame,
+    run_id: str,
+    titles: dict[str, dict[str, str]],
 ) -> None:
-    """report.json: titles, documents per language and the data files, what the portal lists; and under
+    """report.json: titles, documents per language and the data files with their tables' captions (`titles`),
+    what the portal lists; and under
     `render` what a later run checks before keeping the report (fingerprint, each file's sha256, the claims)."""
     files = {lang: [p.name for p in docs if f".{lang}." in p.name] for lang in ("id", "en")}
     shas = {p.name: fingerprint.file_sha(p) for p in docs + data}
@@ -98,6 +106,7 @@ def _write_info(
         "title": TITLES[kind],
         "files": files,
         "data": [p.name for p in data],
+        "titles": titles,
         "render": render,
     }
     write_atomic(docs[0].parent / "report.json", json.dumps(info, indent=2, ensure_ascii=False).encode("utf-8"))
@@ -185,7 +194,8 @@ def report_monthly(context: dg.AssetExecutionContext, warehouse: Warehouse, sent
         if period in kept:
             continue
         paths, data_files = reports.write_monthly_report(month, docs, headlines, out)
-        _write_info("monthly", period, paths, data_files, fp, claims, context.run_id)
+        titles = reports.table_titles(data_files, docs)
+        _write_info("monthly", period, paths, data_files, fp, claims, context.run_id, titles)
         written += paths + data_files
     if skipped:
         context.log.warning(f"no monthly report for {', '.join(skipped)}: no accepted export items")
@@ -227,7 +237,8 @@ def report_weekly(context: dg.AssetExecutionContext, warehouse: Warehouse, sentr
         if week in kept:
             continue
         paths, data_files = reports.write_weekly_brief(monday, docs, headlines, out)
-        _write_info("weekly", week, paths, data_files, fp, claims, context.run_id)
+        titles = reports.table_titles(data_files, docs)
+        _write_info("weekly", week, paths, data_files, fp, claims, context.run_id, titles)
         written += paths + data_files
     yield from _outcome(context, wrong, written, kept, held)
 

@@ -9,6 +9,7 @@ built as `manifest_model` objects, so a writer bug fails here, not in the portal
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,11 +41,14 @@ from pipelines.warehouse.connection import sql
 _REPORT_FORMATS = {".html": "html", ".pdf": "pdf", ".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 _FIGURES = "figures.json"
 MAX_LISTED = 5  # held periods the banner names; the rest are counted
+_PRINT_FORMATS = {FORMATS[s][0] for s in PRINT}
 
 
-def _file(path: Path, publish: Path, fmt: str, lang: str | None, period: str | None = None) -> FileEntry:
+def _file(
+    path: Path, publish: Path, fmt: str, lang: str | None, period: str | None = None, title: LocalText | None = None
+) -> FileEntry:
     rel = path.relative_to(publish).as_posix()
-    return FileEntry.model_validate({"lang": lang, "format": fmt, "path": rel, "period": period})
+    return FileEntry.model_validate({"lang": lang, "format": fmt, "path": rel, "period": period, "title": title})
 
 
 def _chart_files(folder: Path, publish: Path, chart_id: str, print_period: str | None = None) -> list[FileEntry]:
@@ -86,7 +90,12 @@ def _charts(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:
         earlier = (p for p in chart_dir.iterdir() if p.is_dir() and p.name not in ("latest", meta["period"]["label"]))
         for dated in sorted(earlier, reverse=True):
             files = _chart_files(dated, publish, chart_dir.name)
-            archive.append(ArchiveEntry(kind="chart", id=chart_dir.name, title=title, period=dated.name, files=files))
+            # A period is archived by its print edition (a daily chart's: each closed month), not by every run:
+            # a day's screen files (HTML, CSV, XLSX) are superseded by the next day's, kept but not listed.
+            if any(f.format in _PRINT_FORMATS for f in files):
+                archive.append(
+                    ArchiveEntry(kind="chart", id=chart_dir.name, title=title, period=dated.name, files=files)
+                )
     return items, archive
 
 
@@ -98,8 +107,15 @@ def _report_files(folder: Path, publish: Path, info: ReportInfo) -> list[FileEnt
         path = folder / name
         fmt = "figures" if name == _FIGURES else _REPORT_FORMATS.get(path.suffix)
         if fmt and path.is_file():
-            files.append(_file(path, publish, fmt, lang))
+            files.append(_file(path, publish, fmt, lang, title=info.titles.get(name) or _table_title(name)))
     return files
+
+
+def _table_title(name: str) -> LocalText | None:
+    """A report table's file named by its number, for a folder written before report.json kept the captions."""
+    if m := re.search(r"-tabel-(\d+)\.\w+$", name):
+        return LocalText(id=f"Tabel {m[1]}", en=f"Table {m[1]}")
+    return None
 
 
 def _reports(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:

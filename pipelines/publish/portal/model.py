@@ -145,6 +145,7 @@ class FileEntry(_Model):
     format: Format
     path: RelPath
     period: Annotated[Text | None, _or(None)] = None
+    title: LocalText | None = None  # a report's table: its caption ("Tabel 1. Nilai ekspor …"), listed by it
 
 
 class _Entry(_Model):
@@ -224,6 +225,7 @@ class ReportInfo(_Model):
     title: LocalText
     files: dict[Lang, list[str]] = {}
     data: list[str] = []
+    titles: dict[str, LocalText] = {}  # a data file's title (its table's caption), by file name
 
 
 def _where(loc: tuple[str | int, ...]) -> str:

@@ -21,19 +21,16 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
-from pipelines.publish import i18n, symbols, templating
+from pipelines.publish import i18n, templating
 from pipelines.publish.files import write_atomic
-from pipelines.publish.formatting import as_of_label, date_label, month_label, number
+from pipelines.publish.formatting import as_of_label
 from pipelines.publish.portal.model import (
     FORMATS,
     KINDS,
@@ -45,6 +42,21 @@ from pipelines.publish.portal.model import (
     Manifest,
     ManifestError,
     parse_manifest,
+)
+from pipelines.publish.portal.words import (
+    Pair,
+    bilingual,
+    both,
+    change_label,
+    date_or_raw,
+    href,
+    month_of,
+    pair,
+    period_label,
+    size_label,
+    slug,
+    texts,
+    value_label,
 )
 
 log = logging.getLogger(__name__)
@@ -68,88 +80,6 @@ def load_manifest(publish: Path) -> Manifest:
     return parse_manifest(raw)
 
 
-# --- Words: the catalogue's `portal.*` entries, as (Indonesian, English) pairs ------------------
-
-Pair = tuple[str, str]
-
-
-@cache
-def _texts() -> dict[str, Pair]:
-    """Every `portal.` text of the catalogue as an (Indonesian, English) pair: what the template shows."""
-    return {
-        key: (i18n.text(key, "id"), i18n.text(key, "en")) for key in i18n.catalogue("id") if key.startswith("portal.")
-    }
-
-
-def bilingual(key: str, **values: object) -> Pair:
-    """The (Indonesian, English) pair for `key`; a value that is itself a pair fills each language with its own."""
-
-    def fill(i: int, lang: str) -> str:
-        return i18n.text(key, lang, **{k: v[i] if isinstance(v, tuple) else v for k, v in values.items()})
-
-    return fill(0, "id"), fill(1, "en")
-
-
-# --- Labels ------------------------------------------------------------------------------------
-
-
-def _both(label: Callable[..., str], *args: Any) -> Pair:
-    """`label(*args, lang)` in both languages."""
-    return label(*args, "id"), label(*args, "en")
-
-
-def period_label(period: str, lang: str = "id") -> str:
-    """ "2025-12" -> "Desember 2025" / "December 2025"; days, years and quarters likewise; else as given."""
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-            return month_label(date(int(m[1]), int(m[2]), 1), lang)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
-            return date_label(date.fromisoformat(period), lang)
-        if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
-            number_ = i18n.text(f"portal.period.quarter_number.{m[2]}", lang)
-            return i18n.text("portal.period.quarter", lang, number=number_, year=m[1])
-    except ValueError:
-        pass  # e.g. "2025-13": show it as written rather than fail the whole page
-    return period
-
-
-def _value_label(value: int | float | None, lang: str) -> str:
-    if value is None:  # a published cell without a value is hidden: confidential, or merged into "Lainnya"
-        return symbols.SYMBOLS[symbols.CONFIDENTIAL]
-    decimals = 0 if float(value).is_integer() else 2
-    return number(value, decimals, lang)
-
-
-def _change_label(old: int | float | None, new: int | float | None, lang: str) -> str:
-    if old is None or new is None or old == 0:
-        return symbols.SYMBOLS[symbols.NOT_AVAILABLE]
-    pct = (new - old) / abs(old) * 100
-    sign = "+" if pct > 0 else ""
-    return f"{sign}{number(pct, 1, lang)}%"
-
-
-def _size_label(size: int, lang: str) -> str:
-    if size >= 1024 * 1024:
-        return f"{number(size / (1024 * 1024), 1, lang)} MB"
-    return f"{number(max(1, round(size / 1024)), 0, lang)} KB"
-
-
-def _date_or_raw(value: str, lang: str) -> str:
-    try:
-        return date_label(date.fromisoformat(value[:10]), lang)
-    except ValueError:
-        return value
-
-
-def _pair(title: LocalText | None, fallback: str) -> Pair:
-    return (title.id, title.en) if title else (fallback, fallback)
-
-
-def _href(path: str) -> str:
-    # Paths were checked by the manifest model; quote spaces and the like, keep the "/" separators.
-    return quote(path, safe="/")
-
-
 def _png_size(path: Path) -> tuple[int, int] | None:
     """Pixel size from a PNG header, so the browser reserves the space and the page does not jump."""
     try:
@@ -171,6 +101,7 @@ class Link:
     label: Pair
     size: Pair
     download: bool
+    filename: str = ""  # the name a download is saved under: what, which period, which language
 
 
 @dataclass(frozen=True)
@@ -200,6 +131,8 @@ class Entry:
     description: Pair | None = None
     print_period: Pair | None = None  # a daily chart's PNG, SVG and PDF: drawn once a month
     previews: tuple[Preview, ...] = ()
+    primary: tuple[tuple[str, Link], ...] = ()  # (language, link): the one download a card offers up front
+    page: str | None = None  # a chart's own page, with every format, its metadata and its archive
 
     @property
     def anchor(self) -> str:
@@ -255,13 +188,28 @@ class _Page:
             files.append(FileEntry(lang=None, format="json", path=meta))
         return sorted(files, key=lambda f: FORMATS.index(f.format))
 
-    def link(self, f: FileEntry) -> Link:
-        size = _both(_size_label, (self.publish / f.path).stat().st_size)
-        return Link(_href(f.path), bilingual(f"portal.format.{f.format}"), size, f.format in DOWNLOAD_FORMATS)
+    def link(self, f: FileEntry, entry: Item | ArchiveEntry | None = None) -> Link:
+        size = both(size_label, (self.publish / f.path).stat().st_size)
+        label = bilingual(f"portal.format.{f.format}")
+        if f.title is not None:  # a report's table: named by its caption, then the format
+            label = (f"{f.title.id} ({label[0]})", f"{f.title.en} ({label[1]})")
+        return Link(href(f.path), label, size, f.format in DOWNLOAD_FORMATS, self.filename(f, entry))
 
-    def groups(self, files: list[FileEntry]) -> list[Group]:
+    def filename(self, f: FileEntry, entry: Item | ArchiveEntry | None) -> str:
+        """`nilai-ekspor-bulanan_2025-12_id.png`: a download says what it is, of which period, in which language,
+        so two downloads never overwrite each other (the files themselves keep their paths)."""
+        name = Path(f.path).name
+        if entry is None or entry.kind != "chart":
+            return name  # report files carry their period and language in their names already
+        title = entry.title or self.titles.get(entry.id)
+        words = (title.id if f.lang != "en" else title.en) if title else entry.id
+        suffix = name.split(".", 1)[1] if "." in name else ""
+        parts = [slug(words), f.period or entry.period, *([f.lang] if f.lang else [])]
+        return "_".join(parts) + (f".{suffix}" if suffix else "")
+
+    def groups(self, files: list[FileEntry], entry: Item | ArchiveEntry | None = None) -> list[Group]:
         """Links by the language of the file: Indonesian, English, then language-free ones."""
-        by_lang = [(lang, [self.link(f) for f in files if f.lang == lang]) for lang in ("id", "en", None)]
+        by_lang = [(lang, [self.link(f, entry) for f in files if f.lang == lang]) for lang in ("id", "en", None)]
         return [Group(lang, links) for lang, links in by_lang if links]
 
     def previews(self, item: Item, files: list[FileEntry]) -> tuple[Preview, ...]:
@@ -276,48 +224,63 @@ class _Page:
             if png := pick("png", lang):
                 target = pick("html", lang) or png
                 alt = item.title.id if lang == "id" else item.title.en
-                out.append(Preview(lang, _href(target.path), _href(png.path), alt, _png_size(self.publish / png.path)))
+                out.append(Preview(lang, href(target.path), href(png.path), alt, _png_size(self.publish / png.path)))
         return tuple(out)
 
     def cards(self, kind: str) -> list[Entry]:
-        cards = []
-        for item in (i for i in self.manifest.items if i.kind == kind and i.latest):
-            files = self.files_of(item)
-            printed = next((f.period for f in files if f.period and f.period != item.period), None)
-            cards.append(
-                Entry(
-                    kind,
-                    item.id,
-                    _pair(item.title, item.id),
-                    self.groups(files),
-                    period=bilingual(
-                        "portal.card.period_incomplete" if item.incomplete else "portal.card.period",
-                        period=_both(period_label, item.period),
-                    ),
-                    description=_pair(item.description, item.id) if item.description else None,
-                    previews=self.previews(item, files),
-                    print_period=printed and bilingual("portal.card.print_period", period=_both(period_label, printed)),
-                )
-            )
-        return cards
+        return [self.entry(i) for i in self.manifest.items if i.kind == kind and i.latest]
 
-    def archive(self) -> list[ArchiveBlock]:
+    def entry(self, item: Item) -> Entry:
+        """A current chart or report as its card (and a chart's page) shows it."""
+        files = self.files_of(item)
+        printed = next((f.period for f in files if f.period and f.period != item.period), None)
+        # Up front: a chart's slide PNG, a report's PDF, in each language.
+        first = "png" if item.kind == "chart" else "pdf"
+        primary = tuple(
+            (f.lang, self.link(f, item)) for lang in ("id", "en") for f in files if f.format == first and f.lang == lang
+        )
+        return Entry(
+            item.kind,
+            item.id,
+            pair(item.title, item.id),
+            self.groups(files, item),
+            period=bilingual(
+                "portal.card.period_incomplete" if item.incomplete else "portal.card.period",
+                period=both(period_label, item.period),
+            ),
+            description=pair(item.description, item.id) if item.description else None,
+            previews=self.previews(item, files),
+            print_period=printed and bilingual("portal.card.print_period", period=both(period_label, printed)),
+            primary=primary,
+            page=chart_page_name(item.id) if item.kind == "chart" else None,
+        )
+
+    def archive(self, only: str | None = None) -> list[ArchiveBlock]:
+        """The archive by month, newest first (a week in the month of its Monday, a day in its month), each entry
+        with its own period; `only`: one item's (a chart's page)."""
         # Archived entries plus any item the pipeline marked as no longer the latest.
         entries = [*self.manifest.archive, *(i for i in self.manifest.items if not i.latest)]
-        by_period: dict[str, list[Item | ArchiveEntry]] = {}
+        by_month: dict[str, list[Item | ArchiveEntry]] = {}
         for entry in entries:
-            by_period.setdefault(entry.period, []).append(entry)
+            if only is None or entry.id == only:
+                by_month.setdefault(month_of(entry.period), []).append(entry)
         # ISO periods sort as text: "2025-12" > "2025-11" > "2025"; newest first.
         return [
             ArchiveBlock(
-                period,
-                _both(period_label, period),
+                month,
+                both(period_label, month),
                 [
-                    Entry(e.kind, e.id, _pair(e.title or self.titles.get(e.id), e.id), self.groups(self.files_of(e)))
-                    for e in sorted(by_period[period], key=lambda e: (KINDS.index(e.kind), e.id))
+                    Entry(
+                        e.kind,
+                        e.id,
+                        pair(e.title or self.titles.get(e.id), e.id),
+                        self.groups(self.files_of(e), e),
+                        period=both(period_label, e.period),
+                    )
+                    for e in sorted(by_month[month], key=lambda e: (KINDS.index(e.kind), e.id, _desc(e.period)))
                 ],
             )
-            for period in sorted(by_period, reverse=True)
+            for month in sorted(by_month, reverse=True)
         ]
 
     def changes(self) -> list[tuple[str, list[Pair]]]:
@@ -325,12 +288,12 @@ class _Page:
         out = []
         for c in sorted(self.manifest.changelog, key=lambda c: c.date, reverse=True):
             cells = [
-                _both(_date_or_raw, c.date),
-                _pair(self.titles.get(c.item), c.item),
-                _both(period_label, c.period),
-                _both(_value_label, c.old),
-                _both(_value_label, c.new),
-                _both(_change_label, c.old, c.new),
+                both(date_or_raw, c.date),
+                pair(self.titles.get(c.item), c.item),
+                both(period_label, c.period),
+                both(value_label, c.old),
+                both(value_label, c.new),
+                both(change_label, c.old, c.new),
                 (c.note_id or c.note_en, c.note_en or c.note_id),
             ]
             out.append((c.item, cells))
@@ -342,7 +305,7 @@ class _Page:
             return None
         families = status.delayed_families
         # A family without a word in the catalogue is shown by its name rather than dropped.
-        names = [_texts().get(f"portal.family.{f}", (f, f)) for f in families]
+        names = [texts().get(f"portal.family.{f}", (f, f)) for f in families]
         listed = bilingual(
             "portal.status.families", families=(", ".join(n[0] for n in names), ", ".join(n[1] for n in names))
         )
@@ -363,14 +326,18 @@ def _static(name: str) -> str:
     return source
 
 
+def _desc(period: str) -> tuple[int, ...]:
+    """Newest first among periods of one kind: their characters' codes, negated."""
+    return tuple(-ord(c) for c in period)
+
+
 def _sha256(source: str) -> str:
     """CSP hash of an inline <style>/<script>: only this exact code may run, nothing injected."""
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
 
 
-def render_portal(publish: Path, manifest: Manifest) -> str:
-    """The index.html text for `manifest`; files are looked up under `publish`."""
-    page = _Page(Path(publish), manifest)
+def _context(page: _Page, home: str) -> dict[str, Any]:
+    """What every page of the portal shows around its own content: words, inline CSS and script, the header."""
     css, script = _static("portal.css"), _static("portal.js")
     # Only the page's own CSS and script (pinned by hash) may run: if escaping ever missed a spot,
     # injected markup still could not execute. Images are not restricted: 'self' does not match
@@ -379,14 +346,23 @@ def render_portal(publish: Path, manifest: Manifest) -> str:
         f"object-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
         "base-uri 'none'; form-action 'none'"
     )
+    return {
+        "text": texts(),
+        "autonyms": {lang: i18n.text("language.autonym", lang) for lang in ("id", "en")},  # each named in itself
+        "css": Markup(css),
+        "script": Markup(script),
+        "csp": csp,
+        "updated": bilingual("portal.page.updated", when=both(as_of_label, page.manifest.generated_at)),
+        "home": home,
+    }
+
+
+def render_portal(publish: Path, manifest: Manifest) -> str:
+    """The index.html text for `manifest`; files are looked up under `publish`."""
+    page = _Page(Path(publish), manifest)
     template = templating.environment().get_template("portal.html.j2")
     return template.render(
-        text=_texts(),
-        autonyms={lang: i18n.text("language.autonym", lang) for lang in ("id", "en")},  # each named in itself
-        css=Markup(css),
-        script=Markup(script),
-        csp=csp,
-        updated=bilingual("portal.page.updated", when=_both(as_of_label, manifest.generated_at)),
+        **_context(page, ""),
         banner=page.banner(),
         charts=page.cards("chart"),
         reports=page.cards("report"),
@@ -395,10 +371,30 @@ def render_portal(publish: Path, manifest: Manifest) -> str:
     )
 
 
+def render_chart_pages(publish: Path, manifest: Manifest) -> dict[str, str]:
+    """{file name: text} of each current chart's own page (`chart-<id>.html`, beside index.html)."""
+    page = _Page(Path(publish), manifest)
+    template = templating.environment().get_template("portal_chart.html.j2")
+    return {
+        chart_page_name(item.id): template.render(
+            **_context(page, INDEX_NAME), entry=page.entry(item), archive=page.archive(only=item.id)
+        )
+        for item in manifest.items
+        if item.kind == "chart" and item.latest
+    }
+
+
+def chart_page_name(chart_id: str) -> str:
+    return f"chart-{chart_id}.html"
+
+
 def write_portal(publish: Path) -> Path:
-    """Read `<publish>/manifest.json` and write `<publish>/index.html` atomically; return its path."""
+    """Read `<publish>/manifest.json` and write `<publish>/index.html` and each chart's page atomically; return the
+    index's path."""
     publish = Path(publish)
     manifest = load_manifest(publish)
+    for name, text in render_chart_pages(publish, manifest).items():
+        write_atomic(publish / name, text.encode("utf-8"))
     path = publish / INDEX_NAME
     write_atomic(path, render_portal(publish, manifest).encode("utf-8"))
     return path

@@ -10,7 +10,7 @@ each with its tables as CSV and XLSX and its headline figures as figures.json.
 Every figure comes from the published cells (`pipelines.publish.published`), never from the marts.
 """
 
-from pipelines.publish.reports.data import Headline
+from pipelines.publish.reports.data import Headline, table_titles
 from pipelines.publish.reports.document import Document
 from pipelines.publish.reports.html import render_html
 from pipelines.publish.reports.monthly import (
@@ -43,6 +43,7 @@ __all__ = [
     "monthly_report_names",
     "render_html",
     "render_pdf",
+    "table_titles",
     "weekly_brief_names",
     "weekly_document",
     "weekly_documents",

@@ -6,6 +6,7 @@ Written from the same document (and so the same published cells) as the HTML and
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -82,3 +83,18 @@ def write_data(out_dir: Path, stem: str, doc: Document, headlines: list[Headline
 def _integral(values: pl.Series) -> bool:
     shown = values.drop_nulls()
     return bool((shown == shown.round(0)).all())
+
+
+def table_titles(files: list[Path], docs: dict[str, Document]) -> dict[str, dict[str, str]]:
+    """{data file name: {lang: caption}}: how the portal names each table's CSV and XLSX ("Tabel 1. Nilai ekspor
+    IKM menurut komoditas, …"), not by format alone."""
+    captions = {
+        lang: [b.caption for b in doc.blocks if isinstance(b, Table) and b.data is not None]
+        for lang, doc in docs.items()
+    }
+    out = {}
+    for path in files:
+        if m := re.search(r"-tabel-(\d+)\.\w+$", path.name):
+            n = int(m[1]) - 1
+            out[path.name] = {lang: caps[n] for lang, caps in captions.items() if n < len(caps)}
+    return out
