@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -12,16 +11,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 from pipelines.publish import files
-from pipelines.publish.charts import draw
-from pipelines.publish.charts.draw import (
-    chart_data,
-    daily_turnover_chart,
-    monthly_export_chart,
-    monthly_export_data,
-    with_moving_average,
-)
+from pipelines.publish.charts.draw import daily_turnover_chart, monthly_export_chart
+from pipelines.publish.charts.frames import chart_data, monthly_export_data, with_moving_average
 from pipelines.publish.charts.save import save_chart
 from pipelines.publish.formatting import (
     UnknownLanguageError,
@@ -284,7 +279,7 @@ def test_idul_fitri_is_marked_where_it_falls_and_nowhere_else() -> None:
 # Saving (renders with vl-convert; one module-scoped render per chart keeps this quick)
 # ---------------------------------------------------------------------------------------------
 
-EXTS = ("png", "print.png", "svg", "pdf", "html", "csv", "xlsx")
+EXTS = ("png", "print.png", "svg", "pdf", "print.pdf", "html", "csv", "xlsx")
 
 
 def _daily_sample() -> pl.DataFrame:
@@ -326,15 +321,19 @@ def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]]
     assert all(p.stat().st_size > 0 for p in paths)
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in paths)  # no temp files left
 
-    png = (out_dir / f"{name}.png").read_bytes()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (draw.CHART_WIDTH * 2, draw.CHART_HEIGHT * 2)
-    assert (out_dir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
-    # For print: A4 landscape at 300 dpi (3508 x 2480 px, within a pixel of rounding).
-    a4 = (out_dir / f"{name}.print.png").read_bytes()
-    assert abs(struct.unpack(">II", a4[16:24])[0] - 3508) <= 2 and abs(struct.unpack(">II", a4[16:24])[1] - 2480) <= 2
-    sheet = pl.read_excel(out_dir / f"{name}.xlsx")
+    # The slide: 16:9 at exactly 1920 x 1080, declaring 144 dpi (PowerPoint's 13,33 x 7,5 in slide).
+    slide = Image.open(out_dir / f"{name}.png")
+    assert slide.size == (1920, 1080) and round(slide.info["dpi"][0]) == 144
+    # For print: A4 landscape at 300 dpi, exactly 3508 x 2480 px, declared (Word places it at 29,7 x 21 cm).
+    a4 = Image.open(out_dir / f"{name}.print.png")
+    assert a4.size == (3508, 2480) and tuple(round(d) for d in a4.info["dpi"]) == (300, 300)
+    # PDFs on exact pages: the slide 960 x 540 pt (16:9), the print A4 landscape (842 x 595 pt), text kept as text.
+    for suffix, page in (("pdf", (960, 540)), ("print.pdf", (842, 595))):
+        pdf = PdfReader(out_dir / f"{name}.{suffix}").pages[0]
+        assert (round(float(pdf.mediabox.width)), round(float(pdf.mediabox.height))) == page, suffix
+    assert "Sumber" in PdfReader(out_dir / f"{name}.print.pdf").pages[0].extract_text() or name.endswith("en")
+    # The XLSX's "data" sheet has the CSV's columns; its first sheet is for people (tests/test_formats.py).
+    sheet = pl.read_excel(out_dir / f"{name}.xlsx", sheet_name="data")
     assert sheet.columns == pl.read_csv(out_dir / f"{name}.csv").columns and sheet.height > 0
 
     html = (out_dir / f"{name}.html").read_text(encoding="utf-8")

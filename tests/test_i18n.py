@@ -14,7 +14,7 @@ import pytest
 from models import names
 from models.codes import CATEGORIES, COMMODITY_BY_HS_HEADING, COUNTRIES
 from pipelines.publish import i18n
-from pipelines.publish.charts import breakdowns, draw
+from pipelines.publish.charts import breakdowns, frames
 from pipelines.publish.formatting import LANGS, UnknownLanguageError
 from pipelines.publish.reports import check_wording as cw
 from pipelines.publish.reports import wording as rt
@@ -97,8 +97,9 @@ _INDONESIAN = re.compile(
 NO_INLINE_TEXT = sorted(
     [
         "pipelines/publish/formatting.py", "pipelines/assets/reports.py",
-        *(f"pipelines/publish/charts/{name}.py" for name in ("breakdowns", "draw", "catalogue")),
-        *(f"pipelines/publish/portal/{name}.py" for name in ("manifest", "page")),
+        *(f"pipelines/publish/charts/{name}.py" for name in ("breakdowns", "draw", "catalogue", "frames", "notes")),
+        *(f"pipelines/publish/portal/{name}.py" for name in ("manifest", "page", "words")),
+        "pipelines/publish/workbook.py",
         *(p.relative_to(ROOT).as_posix() for p in (ROOT / "pipelines/publish/reports").glob("*.py")),
     ]
 )  # fmt: skip
@@ -186,7 +187,7 @@ def test_every_chart_name_equals_the_report_name() -> None:
         for code in CATEGORIES:
             assert breakdowns.label("category", code, lang) == rt.category_label(code, lang)
             assert breakdowns.label("commodity", code, lang) == rt.commodity_label(code, lang)
-            assert draw._commodity_labels(lang)[code] == rt.commodity_label(code, lang)
+            assert frames.commodity_labels(lang)[code] == rt.commodity_label(code, lang)
 
 
 def test_a_destination_chart_names_countries_as_the_report_does() -> None:

@@ -217,14 +217,16 @@ def links(page_html: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_every_title_in_both_languages(index_html: str) -> None:
+def test_every_title_in_both_languages(index_html: str, site: Path) -> None:
     for text_id, text_en in [
         (CHART_ID, CHART_EN),
         ("Laporan bulanan IKM", "Monthly IKM report"),
     ]:
         assert f'<h3 class="only-id" lang="id">{text_id}</h3>' in index_html
         assert f'<h3 class="only-en" lang="en">{text_en}</h3>' in index_html
-    assert "Omzet per hari, rata-rata 7 hari." in index_html and "Turnover per day, 7-day average." in index_html
+    # The card is compact: the description is on the chart's own page, which the card links.
+    chart_page = (site / re.search(r'href="(chart-[^"]+\.html)"', index_html)[1]).read_text(encoding="utf-8")
+    assert "Omzet per hari, rata-rata 7 hari." in chart_page and "Turnover per day, 7-day average." in chart_page
     assert '<html lang="id" data-lang="id"' in index_html  # Indonesian unless the reader switches
     assert "Desember 2025" in index_html and "December 2025" in index_html
     assert "28 November 2026, 13.45 WIB" in index_html and "28 November 2026, 13:45 WIB" in index_html
@@ -267,8 +269,12 @@ def test_format_labels_and_download_attribute(index_html: str) -> None:
     for label in ("PNG (slide)", "PNG (cetak A4)", "SVG", "PDF", "HTML interaktif", "CSV", "Excel (XLSX)", "Metadata"):
         assert f">{escape(label)}</span>" in index_html, label
     assert ">Interactive HTML</span>" in index_html and ">PNG (A4 print)</span>" in index_html
+    # Saved under a name that says what, which period and which language: two downloads never overwrite.
     for ext in ("csv", "xlsx", "json"):
-        assert re.search(rf'<a href="[^"]+\.{ext}" download>', index_html), ext
+        assert re.search(rf'<a href="[^"]+\.{ext}" download="[^"]+\.{ext}">', index_html), ext
+    assert 'download="omzet-harian_2025-12_id.png"' in index_html or re.search(
+        r'download="[a-z-]+_[0-9-]+_id\.png"', index_html
+    )
     # The interactive chart opens in the browser rather than downloading.
     assert re.search(r'<a href="[^"]+/id/daily_turnover\.html">', index_html)
     # Metadata is listed once, not once per language.
@@ -383,7 +389,7 @@ def test_report_data_files_are_listed_as_downloads(tmp_path: Path) -> None:
     page = write_portal(publish).read_text(encoding="utf-8")
     card = page[page.index('<article class="card" id="report-monthly">') : page.index("</article>")]
     for name in ("ekspor_komoditas.csv", "ekspor_komoditas.xlsx", "figures.json"):
-        assert f'<a href="{base}/{name}" download>' in card, name
+        assert f'<a href="{base}/{name}" download="{name}">' in card, name
     assert f'<a href="{base}/laporan.en.html">' in card and f'<a href="{base}/laporan.id.pdf">' in card
     assert ">Angka utama (JSON)</span>" in card and ">Headline figures (JSON)</span>" in card
     assert "not_written_yet" not in page

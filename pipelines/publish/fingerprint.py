@@ -26,7 +26,12 @@ _LIBRARIES = ("altair", "vl-convert-python", "polars", "xlsxwriter", "jinja2", "
 
 # What draws a chart, and what draws a report (which embeds charts): a change to any redraws them.
 CHART_SOURCES = (
-    *(PUBLISH / "charts" / n for n in ("draw.py", "breakdowns.py", "save.py", "editions.py", "catalogue.py")),
+    *(
+        PUBLISH / "charts" / n
+        for n in ("draw.py", "breakdowns.py", "save.py", "editions.py", "catalogue.py", "frames.py", "notes.py")
+    ),
+    *(PUBLISH / "charts" / n for n in ("palette.py", "palette.csv")),
+    PUBLISH / "workbook.py",
     *(PUBLISH / n for n in ("figures.py", "formatting.py", "i18n.py", "files.py", "symbols.py", "comparison.py")),
     *sorted((PUBLISH / "locale").rglob("*.po")),
     MODELS / "names.csv",

@@ -40,17 +40,15 @@ from altair.utils import schemapi
 from models.codes import TIMEZONE
 from pipelines.publish import cells, disclosure, figures, fingerprint, gate, layout, reconcile, symbols
 from pipelines.publish.cells import Window
-from pipelines.publish.charts import draw, save
-from pipelines.publish.charts.catalogue import LANGS, ChartDef, low_coverage_pct
+from pipelines.publish.charts import draw, notes, save
+from pipelines.publish.charts.catalogue import LANGS, ChartDef
+from pipelines.publish.charts.frames import chart_data
 from pipelines.publish.charts.save import PRINT, SCREEN, SUFFIXES
 from pipelines.publish.files import temp_path, write_atomic
-from pipelines.publish.formatting import date_label, month_label, number
-from pipelines.publish.i18n import text
 from pipelines.warehouse.connection import sql
 
 META = "metadata.json"
 MOVE_PRINTS = "sentra/move_prints"  # a publish run's tag: daily charts' print editions may move to a new period
-HELD_NAMED = 3  # held periods a chart's note names; the rest are counted
 
 
 @dataclass(eq=False)
@@ -299,10 +297,10 @@ def _draw(
     # year by kecamatan); `render` checks the whole spec once (to_dict validates), which is enough.
     with schemapi.debug_mode(False):
         drawn = chart.draw(shown, lang, as_of, chart.title[lang])
-        drawn = draw.add_notes(drawn, _notes(chart, shown, mine, rule, lang, holds))
+        drawn = draw.add_notes(drawn, notes.notes(chart, shown, mine, rule, lang, holds))
     out = {}
     # The data files carry each value's flag (pipelines.publish.symbols), as the reports' tables do.
-    data = symbols.with_flags(draw.chart_data(drawn))
+    data = symbols.with_flags(chart_data(drawn))
     for suffix, payload in save.to_bytes(drawn, data, lang, ed.suffixes).items():
         write_atomic(folder / f"{chart.id}.{suffix}", payload)
         out[f"{chart.id}.{suffix}"] = fingerprint.sha(payload)
@@ -369,65 +367,6 @@ def _revisions(con: duckdb.DuckDBPyConnection, chart: ChartDef, data: pl.DataFra
     finally:
         con.unregister("new_cells")
     return changed.filter(~pl.col("is_new")).select("cell", "old_value")
-
-
-def _confidentiality(data: pl.DataFrame, rule: disclosure.Rule, lang: str) -> str | None:
-    """The line a chart carries when any of its cells was merged or is confidential."""
-    merged, hidden = int(data["merged"].sum()), int(data["suppressed"].sum())
-    if not merged and not hidden:
-        return None
-    share = number(rule.max_share * 100, 0, lang)
-    return text(
-        "chart.note.confidentiality", lang, merged=merged, hidden=hidden, min_producers=rule.min_producers, share=share
-    )
-
-
-def _notes(
-    chart: ChartDef, data: pl.DataFrame, revised: pl.DataFrame, rule: disclosure.Rule, lang: str, holds: list[gate.Hold]
-) -> list[str]:
-    notes = []
-    if holds:  # a held period is absent or shows its previous figures: say so on the chart itself
-        shown = [h.label if h.period is None else _period_label(h, lang) for h in holds[:HELD_NAMED]]
-        more = text("status.more", lang, count=len(holds) - HELD_NAMED) if len(holds) > HELD_NAMED else ""
-        notes.append(text("chart.note.held", lang, periods=", ".join(shown) + more))
-    if line := _confidentiality(data, rule, lang):
-        notes.append(line)
-    if "low_coverage" in data.columns and (low := int(data["low_coverage"].fill_null(False).sum())):
-        threshold = number(low_coverage_pct(), 0, lang)
-        notes.append(text("chart.note.low_coverage", lang, days=low, threshold=threshold))
-    if "days_with_data" in data.columns and (weeks := data.filter(pl.col("days_with_data") < 7)["week"].unique()).len():
-        weeks = weeks.sort()
-        shown = ", ".join(date_label(w, lang) for w in weeks.to_list())
-        notes.append(text("chart.note.incomplete_weeks", lang, weeks=shown))
-    if revised.height:
-        notes.append(text("chart.note.revised", lang, count=revised.height))
-    if chart.id == "monthly_export_value":
-        notes.append(_change_line(data, lang))
-    return notes
-
-
-def _period_label(h: gate.Hold, lang: str) -> str:
-    assert h.period is not None
-    return month_label(h.period, lang) if h.grain == "month" else date_label(h.period, lang)
-
-
-def _change_line(data: pl.DataFrame, lang: str) -> str:
-    """Month-on-month and year-on-year change of the latest month's total (the marts' totals), as BPS states it."""
-    last = data["month"].max()
-    row = data.filter(pl.col("month") == last).row(0, named=True)
-
-    def change(pct: float | None) -> str:
-        if pct is None:
-            return text("chart.note.not_available", lang)
-        return f"{'+' if pct >= 0 else ''}{number(pct, 1, lang)}%"
-
-    return text(
-        "chart.note.changes",
-        lang,
-        month=month_label(last, lang),
-        mom=text("chart.note.mom", lang, change=change(row["month_total_mom_change_pct"])),
-        yoy=text("chart.note.yoy", lang, change=change(row["month_total_yoy_change_pct"])),
-    )
 
 
 def _wib(as_of: datetime) -> str:

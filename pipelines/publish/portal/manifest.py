@@ -9,7 +9,6 @@ built as `manifest_model` objects, so a writer bug fails here, not in the portal
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,6 +34,7 @@ from pipelines.publish.portal.model import (
     Manifest,
     ReportInfo,
 )
+from pipelines.publish.reports.data import table_number
 from pipelines.warehouse.connection import sql
 
 # A report folder's files by suffix; its headline figures get their own format (and label in the portal).
@@ -113,9 +113,9 @@ def _report_files(folder: Path, publish: Path, info: ReportInfo) -> list[FileEnt
 
 def _table_title(name: str) -> LocalText | None:
     """A report table's file named by its number, for a folder written before report.json kept the captions."""
-    if m := re.search(r"-tabel-(\d+)\.\w+$", name):
-        return LocalText(id=f"Tabel {m[1]}", en=f"Table {m[1]}")
-    return None
+    if (n := table_number(name)) is None:
+        return None
+    return LocalText(id=text("portal.table_n", "id", n=n), en=text("portal.table_n", "en", n=n))
 
 
 def _reports(publish: Path) -> tuple[list[Item], list[ArchiveEntry]]:

@@ -190,7 +190,9 @@ class _Page:
 
     def link(self, f: FileEntry, entry: Item | ArchiveEntry | None = None) -> Link:
         size = both(size_label, (self.publish / f.path).stat().st_size)
-        label = bilingual(f"portal.format.{f.format}")
+        # A chart's PDF is a 16:9 slide page (its print PDF is A4); a report's is the report.
+        kind = "pdf_slide" if f.format == "pdf" and entry is not None and entry.kind == "chart" else f.format
+        label = bilingual(f"portal.format.{kind}")
         if f.title is not None:  # a report's table: named by its caption, then the format
             label = (f"{f.title.id} ({label[0]})", f"{f.title.en} ({label[1]})")
         return Link(href(f.path), label, size, f.format in DOWNLOAD_FORMATS, self.filename(f, entry))

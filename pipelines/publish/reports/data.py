@@ -6,7 +6,6 @@ Written from the same document (and so the same published cells) as the HTML and
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -94,7 +93,13 @@ def table_titles(files: list[Path], docs: dict[str, Document]) -> dict[str, dict
     }
     out = {}
     for path in files:
-        if m := re.search(r"-tabel-(\d+)\.\w+$", path.name):
-            n = int(m[1]) - 1
-            out[path.name] = {lang: caps[n] for lang, caps in captions.items() if n < len(caps)}
+        if (n := table_number(path.name)) is not None and n <= min(len(c) for c in captions.values()):
+            out[path.name] = {lang: caps[n - 1] for lang, caps in captions.items()}
     return out
+
+
+def table_number(name: str) -> int | None:
+    """The number of the table a data file holds ("laporan-bulanan-2025-04-tabel-3.csv" -> 3), else None."""
+    _, found, rest = name.rpartition("-tabel-")
+    number = rest.split(".", 1)[0]
+    return int(number) if found and number.isdigit() else None
