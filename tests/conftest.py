@@ -292,6 +292,20 @@ def month_run(tmp_path_factory: pytest.TempPathFactory, instance_template: Path)
     )  # fmt: skip
 
 
+@pytest.fixture(scope="session")
+def fourteen_months(tmp_path_factory: pytest.TempPathFactory, instance_template: Path) -> Built:
+    """March 2024 to April 2025 of the sample (two Lebarans, a year-on-year for every month of 2025) through
+    `sentra run`, built once: what the recomputed changes (tests/test_recomputed_changes.py) and the print-ready
+    editions and portal (tests/test_print_ready.py) read. Read-only: a test that writes copies it first."""
+    root = tmp_path_factory.mktemp("fourteen_months")
+    landing = str(root / "data" / "landing")
+    return build_once(
+        root, instance_template, None,
+        ["sample", "--out", landing, "--from", "2024-03-01", "--to", "2025-04-30"],
+        ["run", "--from", "2024-03-01", "--to", "2025-04-30"],
+    )  # fmt: skip
+
+
 # --- The scale profile's fixtures (tests/test_scale.py, tests/test_scale_faults.py): each module gets its own
 # services and reference, so both pytest-xdist workers run scale tests at once. Helpers: tests/scale_support.py.
 

@@ -18,26 +18,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Built, build_once
+from conftest import Built
 from independent import daily_turnover
 
 from pipelines.core import lebaran
 from pipelines.publish.formatting import round_half_up
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
-FIRST, LAST = "2024-03-01", "2025-04-30"
+GROUP = "fourteen_months"  # on the worker that builds conftest.fourteen_months, with tests/test_print_ready.py
 SHOWN = ("published", "nil")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, instance_template: Path) -> Built:
-    root = tmp_path_factory.mktemp("fourteen_months")
-    landing = str(root / "data" / "landing")
-    return build_once(
-        root, instance_template, None,
-        ["sample", "--out", landing, "--from", FIRST, "--to", LAST],
-        ["run", "--from", FIRST, "--to", LAST],
-    )  # fmt: skip
+def run(fourteen_months: Built) -> Built:
+    return fourteen_months
 
 
 # --- Reading what was published --------------------------------------------------------------------------------

@@ -351,8 +351,22 @@ def _idul_fitri_marks(first: date, last: date, x: Any, tops: dict[date, float] |
         values = records(pl.DataFrame({"date": days, "label": [f"{label} {date_label(d, lang)}" for d in days]}))
         marks = alt.Chart(alt.InlineData(values=values))
         rule = marks.mark_rule(color=LEBARAN_COLOUR, strokeDash=[4, 3], strokeWidth=1).encode(x=x)
-        text = marks.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=LEBARAN_COLOUR)
-        return [rule, text.encode(x=x, y=alt.value(0), text="label:N")]
+        out = [rule]
+        # A label near the right edge is written to the left of its rule, so it is never cut by the canvas.
+        span = max((last - first).days, 1)
+        for right in (False, True):
+            mine = [v for d, v in zip(days, values, strict=True) if ((d - first).days / span > 0.8) == right]
+            if mine:
+                text = alt.Chart(alt.InlineData(values=mine)).mark_text(
+                    align="right" if right else "left",
+                    baseline="top",
+                    dx=-4 if right else 4,
+                    dy=4,
+                    fontSize=11,
+                    color=LEBARAN_COLOUR,
+                )
+                out.append(text.encode(x=x, y=alt.value(0), text="label:N"))
+        return out
     months = [d.replace(day=1) for d in days]
     values = records(pl.DataFrame({"month": months, "top": [tops.get(m, 0.0) for m in months], "label": f"▼ {label}"}))
     text = alt.Chart(alt.InlineData(values=values)).mark_text(

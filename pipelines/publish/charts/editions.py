@@ -40,7 +40,7 @@ from altair.utils import schemapi
 from models.codes import TIMEZONE
 from pipelines.publish import cells, disclosure, figures, fingerprint, gate, layout, reconcile, symbols
 from pipelines.publish.cells import Window
-from pipelines.publish.charts import draw, notes, save
+from pipelines.publish.charts import draw, notes, palette, save
 from pipelines.publish.charts.catalogue import LANGS, ChartDef
 from pipelines.publish.charts.frames import chart_data
 from pipelines.publish.charts.save import PRINT, SCREEN, SUFFIXES
@@ -438,4 +438,6 @@ def _metadata(
             "method": "docs/DISCLOSURE.md",
         },
         "revisions": [{"cell": json.loads(c), "old": o} for c, o in revised.iter_rows()],
+        # The colours of its members (charts/palette.csv), the same in every chart and language.
+        "palette": palette.colours(set().union(*(data[c].to_list() for c in ("category", "commodity") if c in data))),
     }

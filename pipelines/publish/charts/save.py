@@ -87,14 +87,14 @@ def to_bytes(
         if suffix == "png":
             out[suffix] = exact_png(vlc.vegalite_to_png(spec, scale=PNG_SCALE, **options), SLIDE_PX, SLIDE_DPI)
         elif suffix == "print.png":
-            sized, scale = _print_spec(spec, PRINT_WIDTH, PRINT_HEIGHT)
+            sized, scale = print_spec(spec, PRINT_WIDTH, PRINT_HEIGHT)
             out[suffix] = exact_png(vlc.vegalite_to_png(sized, scale=scale * PRINT_SCALE, **options), A4_PX, A4_DPI)
         elif suffix == "svg":
             out[suffix] = vlc.vegalite_to_svg(spec, **options).encode("utf-8")
         elif suffix == "pdf":
             out[suffix] = exact_pdf(vlc.vegalite_to_pdf(spec, **options), SLIDE_PT)
         elif suffix == "print.pdf":
-            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(_print_spec(spec, *A4_PT)[0], **options), A4_PT)
+            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(print_spec(spec, *A4_PT)[0], **options), A4_PT)
         elif suffix == "html":
             out[suffix] = _html(spec, locale).encode("utf-8")
         elif suffix == "csv":
@@ -104,7 +104,7 @@ def to_bytes(
     return {s: out[s] for s in wanted}
 
 
-def _print_spec(spec: dict[str, Any], width: int, height: int) -> tuple[dict[str, Any], float]:
+def print_spec(spec: dict[str, Any], width: int, height: int) -> tuple[dict[str, Any], float]:
     """The spec drawn at a print size, and the scale that still applies: a chart sized by "fit" takes the size
     itself; a concatenation or facet keeps its panels and is scaled up to the width instead."""
     if "width" in spec:
