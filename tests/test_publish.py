@@ -50,7 +50,7 @@ def test_charts_publish_every_format_with_provenance_and_confidentiality(write_l
     meta = json.loads(
         (settings().publish / "charts" / "daily_turnover_by_category" / "latest" / "metadata.json").read_text()
     )
-    assert meta["title"]["en"] == "Daily turnover by category" and meta["period"]["label"] == "2025-03-01"
+    assert meta["title"]["en"] == "Weekly turnover by category" and meta["period"]["label"] == "2025-03-01"
     # Public provenance: per source, files, rows and one combined hash; the names stay internal.
     assert [(i["source"], i["files"], len(i["sha256"])) for i in meta["inputs"]] == [
         ("producers", 1, 64), ("transactions", 1, 64)
@@ -63,7 +63,7 @@ def test_charts_publish_every_format_with_provenance_and_confidentiality(write_l
     assert meta["dagster_run_id"] and meta["confidentiality"]["merged_cells"] == 1
     assert any(c["check"] == "reconciles" and c["passed"] for c in meta["checks"])
     dated = settings().publish / "charts" / "daily_turnover" / "2025-03-01" / "en" / "daily_turnover.xlsx"
-    assert dated.exists() and pl.read_excel(dated).height == 1
+    assert dated.exists() and pl.read_excel(dated, sheet_name="data").height == 1
     manifest = json.loads((settings().publish / "manifest.json").read_text())
     assert {i["id"] for i in manifest["items"]} >= {"daily_turnover", "kecamatan_evidence"}
     assert (settings().publish / "index.html").exists()

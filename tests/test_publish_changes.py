@@ -163,6 +163,8 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
         "charts/daily_turnover/latest/en/daily_turnover.print.png",
         "charts/daily_turnover/2024-03-31/en/daily_turnover.svg", "charts/daily_turnover/latest/en/daily_turnover.svg",
         "charts/daily_turnover/2024-03-31/en/daily_turnover.pdf", "charts/daily_turnover/latest/en/daily_turnover.pdf",
+        "charts/daily_turnover/2024-03-31/en/daily_turnover.print.pdf",
+        "charts/daily_turnover/latest/en/daily_turnover.print.pdf",
         "charts/daily_turnover/latest/metadata.json",
         *(f"charts/monthly_export_value/{folder}/id/monthly_export_value.{ext}"
           for folder in ("2024-03", "latest") for ext in ("html", "csv", "xlsx")),
@@ -218,7 +220,7 @@ def test_a_new_day_keeps_the_print_editions_and_a_correction_redraws_what_it_cha
     assert _drawn(day) == {c: f"screen {NEW_DAY} id, screen {NEW_DAY} en" for c in DAY_CHARTS}
     assert all(day[c]["print_period"] == "2024-03-31" for c in DAY_CHARTS)
     for chart in DAY_CHARTS:
-        for ext in ("png", "print.png", "svg", "pdf"):
+        for ext in ("png", "print.png", "svg", "pdf", "print.pdf"):
             printed = _chart(chart, "2024-03-31", "id", f"{chart}.{ext}").read_bytes()
             assert _chart(chart, "latest", "id", f"{chart}.{ext}").read_bytes() == printed
         assert not _chart(chart, str(NEW_DAY), "id", f"{chart}.png").exists()  # no print files for the day
@@ -228,7 +230,7 @@ def test_a_new_day_keeps_the_print_editions_and_a_correction_redraws_what_it_cha
     assert item["period"] == str(NEW_DAY)
     assert {f["format"]: f.get("period") for f in item["files"] if f["lang"] == "id"} == {
         "png": "2024-03-31", "png_print": "2024-03-31", "svg": "2024-03-31", "pdf": "2024-03-31",
-        "html": None, "csv": None, "xlsx": None,
+        "pdf_print": "2024-03-31", "html": None, "csv": None, "xlsx": None,
     }  # fmt: skip
     assert "Gambar PNG, SVG dan PDF: 31 Maret 2024" in (settings().publish / "index.html").read_text()
 

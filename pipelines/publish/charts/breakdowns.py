@@ -118,7 +118,7 @@ def kecamatan_small_multiples(
         _averaged(group).with_columns(pl.lit(key).alias("kecamatan"), pl.col("suppressed", "merged").fill_null(False))
         for (key,), group in df.sort("kecamatan", "date").group_by("kecamatan", maintain_order=True)
     ]
-    data = _labelled(pl.concat(parts).sort("kecamatan", "date"), "kecamatan", lang)
+    data = _labelled(pl.concat(parts, how="diagonal_relaxed").sort("kecamatan", "date"), "kecamatan", lang)
     first, last = data["date"].min(), data["date"].max()
     divisor, unit = money_unit(float(data["turnover_idr"].cast(pl.Float64).max() or 0), lang)
     order = [label("kecamatan", k, lang) for k in sorted(data["kecamatan"].unique().to_list(), key=_last_other)]

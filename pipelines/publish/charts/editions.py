@@ -338,8 +338,9 @@ def _value(data: pl.DataFrame) -> str:
 
 
 # The window a total covers is part of its identity: a 12-month or 365-day total whose window moved is a new
-# figure, not a revision of the old one (a revision is a changed value for the same period and definition).
-WINDOW_BOUNDS = ("first_day", "last_day", "first_month", "last_month")
+# figure, not a revision of the old one (a revision is a changed value for the same period and definition); so is
+# the number of days an incomplete week holds: the week so far, one day longer, is not a revision of itself.
+WINDOW_BOUNDS = ("first_day", "last_day", "first_month", "last_month", "days_with_data")
 
 
 def _cell(chart: ChartDef, data: pl.DataFrame) -> pl.Expr:
