@@ -236,8 +236,9 @@ class _Page:
         """A current chart or report as its card (and a chart's page) shows it."""
         files = self.files_of(item)
         printed = next((f.period for f in files if f.period and f.period != item.period), None)
-        # Up front: a chart's slide PNG, a report's PDF, in each language.
-        first = "png" if item.kind == "chart" else "pdf"
+        # Up front: a chart's slide PNG, a report's PDF (a brief's page, which has none), in each language.
+        wanted = ("png",) if item.kind == "chart" else ("pdf", "html")
+        first = next((fmt for fmt in wanted if any(f.format == fmt for f in files)), None)
         primary = tuple(
             (f.lang, self.link(f, item)) for lang in ("id", "en") for f in files if f.format == first and f.lang == lang
         )
