@@ -326,3 +326,22 @@ def test_a_warehouse_written_by_duckdb_2_is_refused_with_the_conversion_to_run(t
             WarehouseSchemaError, match=r"written by a newer DuckDB .*make convert-warehouse WAREHOUSE="
         ):
             connect(str(warehouse), read_only=read_only)
+
+
+def test_every_command_explains_a_warehouse_of_another_storage_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sentra status`, `quality` and `check` say it in one line with the fix, as `sentra run` does (issue 28)."""
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    with gzip.open(LEGACY / "warehouse-a931e35-duckdb2.duckdb.gz", "rb") as src:
+        (data / "warehouse.duckdb").write_bytes(src.read())
+    monkeypatch.setenv("SENTRA_DATA_DIR", str(data))
+    monkeypatch.delenv("SENTRA_WAREHOUSE", raising=False)
+    sample = tmp_path / "t.csv"
+    sample.write_text("transaction_id,producer_id,occurred_at,amount_idr,quantity,category,channel\n")
+    for args in (["status"], ["quality", "--from", "2025-03-01", "--to", "2025-03-01"], ["check", str(sample)]):
+        code = main(args)
+        err = capsys.readouterr().err
+        assert code != 0 and "internal error" not in err, (args, err)
+        assert "make convert-warehouse WAREHOUSE=" in err and len(err.strip().splitlines()) == 1, (args, err)

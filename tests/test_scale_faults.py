@@ -102,3 +102,24 @@ def test_postgres_restarted_mid_run_fails_clearly_then_recovers(
     last = [line for line in out.splitlines() if line.startswith("sentra:")]
     assert last and "PostgreSQL" in last[-1], out
     _a_rerun_gives(scale, reference["first"])
+
+
+def test_a_service_that_fails_to_start_leaves_nothing_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PgBouncer missing: PostgreSQL, already started, is stopped before the error goes on (issue 28)."""
+    from pipelines.scale import services as services_mod
+
+    real_tool = services_mod._tool
+
+    def tool(name: str, *folders: str) -> str:
+        if name == "pgbouncer":
+            raise services_mod.ServiceError("pgbouncer: not installed (Debian: apt-get install pgbouncer)")
+        return real_tool(name, *folders)
+
+    monkeypatch.setattr(services_mod, "_tool", tool)
+    started = Services(tmp_path / "services", workers=1)
+    with pytest.raises(services_mod.ServiceError, match="pgbouncer: not installed"):
+        started.start_databases()
+    pidfile = started.postgres.data / "postmaster.pid"
+    assert not pidfile.exists() and not started.private.exists()  # PostgreSQL stopped, its files removed
+    alive = subprocess.run(["pgrep", "-f", str(started.postgres.data)], capture_output=True, text=True).stdout
+    assert alive.strip() == ""  # no process of it left behind

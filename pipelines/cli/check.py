@@ -46,6 +46,7 @@ class Group:
     count: int = 0
     lines: list[int] = field(default_factory=list)
     example: str = ""
+    values: list[str] = field(default_factory=list)  # the offending values, up to EXAMPLES, as the file has them
 
 
 @dataclass
@@ -78,8 +79,15 @@ def main(args: argparse.Namespace, echo: Callable[[str], None] = print) -> int:
         limits = from_environment()
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    reports = []
     with _Registry() as registry:
-        reports = [check(f, args.source, args.marketplace, args.producer, limits, registry) for f in files]
+        for f in files:  # a verdict per file whatever the others do: one failing refuses that file only
+            try:
+                reports.append(check(f, args.source, args.marketplace, args.producer, limits, registry))
+            except load.WAREHOUSE_ERRORS:
+                raise
+            except Exception as exc:  # noqa: BLE001 — a damaged file must not take the others' verdicts with it
+                reports.append(_unreadable(f, exc))
     if args.json:
         echo(json.dumps({"files": [asdict(r) for r in reports]}, indent=2, ensure_ascii=False))
     else:
@@ -118,6 +126,12 @@ class _Registry:
         if contract.registry_checked:
             report.checks.append(f"registry of producers: not checked ({self.why})")
         return load.RowRules(None, contract, None, None, limits)
+
+
+def _unreadable(path: Path, exc: Exception) -> Report:
+    """The verdict on a file that failed while being looked at: refused with the failure in words."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return Report(str(path), refused=f"cannot be read ({type(exc).__name__}: {first}); export it again")
 
 
 def check(
@@ -218,12 +232,23 @@ def _group(groups: dict[str, Group], bad: pl.DataFrame) -> None:
     summary = (
         bad.sort("_line")
         .group_by(key.alias("key"), maintain_order=True)
-        .agg(pl.len(), pl.col("_line").head(EXAMPLES), pl.col("reason").first())
+        .agg(
+            pl.len(),
+            pl.col("_line").head(EXAMPLES),
+            pl.col("reason").first(),
+            pl.col("reason")
+            .str.extract(r"'([^']*)'")
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .head(EXAMPLES)
+            .alias("values"),
+        )
     )
-    for k, n, lines, example in summary.iter_rows():
+    for k, n, lines, example, values in summary.iter_rows():
         g = groups.setdefault(k, Group(k, example=example))
         g.count += n
         g.lines = sorted(g.lines + lines)[:EXAMPLES]
+        g.values = list(dict.fromkeys(g.values + values))[:EXAMPLES]
 
 
 def _text(r: Report) -> str:
@@ -266,4 +291,8 @@ def _how(how: dict[str, str]) -> str:
 
 def _shown(g: Group) -> str:
     lines = ", ".join(map(str, g.lines)) + (", …" if g.count > len(g.lines) else "")
-    return f"{g.count:,} × {g.example if g.count == 1 else g.reason} (line{'s' if g.count > 1 else ''} {lines})"
+    reason = g.example if g.count == 1 else g.reason
+    if g.count > 1 and g.values and "'…'" in reason:  # the values themselves, a few of them: '25rb', 'abc'
+        more = ", …" if g.count > len(g.values) else ""
+        reason = reason.replace("'…'", ", ".join(f"'{v}'" for v in g.values) + more, 1)
+    return f"{g.count:,} × {reason} (line{'s' if g.count > 1 else ''} {lines})"

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from models.aliases import MARKETPLACES
-from pipelines.core.errors import EXIT_FAILED, EXIT_USAGE, UserError
+from pipelines.core.errors import EXIT_FAILED, EXIT_USAGE, UserError, WarehouseLockedError
 
 CHECK_SOURCES = ("producers", "transactions", "exports", "fx_rates")
 
@@ -106,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"sentra: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except WarehouseLockedError as exc:  # a known condition of the warehouse: say it, and what to do
+        print(f"sentra: {exc}; wait for the running step to finish, or stop it", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as exc:  # a bug, not the user's input: one line, the traceback on request
         if os.environ.get("SENTRA_DEBUG"):
             raise

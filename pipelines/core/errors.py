@@ -7,3 +7,7 @@ EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED_FILES, EXIT_HELD = 1, 2, 3, 4
 
 class UserError(Exception):
     """A problem with the user's input: printed as one line, no traceback."""
+
+
+class WarehouseLockedError(Exception):
+    """Another process holds the warehouse file: every command says so in one line (`pipelines.cli.main`)."""

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from models.aliases import MARKETPLACES
 
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# Tab-separated exports carry .txt (Excel's "Unicode Text") or .tsv: read as CSV, the separator found in the header.
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 REJECTED = "rejected"  # landing/rejected/<source>/: refused files and their <name>.error.txt
 # The raw assets' metadata entry of {path: fingerprint} of every file they dealt with (not those still being
 # written): the landing sensor reads it, so files ingested by `sentra run` start no second ingest.

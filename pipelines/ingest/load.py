@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,9 @@ _TOUCHED_BY = {"producers": "touched_by_producers", "fx_rates": "touched_by_fx_r
 # Rows typed and stored at a time: memory stays flat whatever the file's size.
 BATCH_ROWS = 500_000
 _NO_PERIODS = pl.DataFrame(schema={"file_id": pl.Int64, "grain": pl.String, "period": pl.Date})
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -147,6 +151,25 @@ def read_then(lf: LandingFile, contract: Contract, limits: IngestSettings, use: 
                 ragged_rows = True
             else:
                 raise read.failure(lf, exc) from None
+        except (parse.LandingFileError, StillWriting, *WAREHOUSE_ERRORS):
+            raise
+        except Exception as exc:  # noqa: BLE001 — any other failure of this one file (a damaged zip member, a
+            # library's own error) rejects this file with its reason; the other files and sources go on
+            log.debug("%s: rejected after %s", lf.path, type(exc).__name__, exc_info=True)
+            raise read.failure(lf, exc) from None
+
+
+# A failure of the warehouse itself stops the run; a failure while reading or typing one file rejects that file.
+WAREHOUSE_ERRORS: tuple[type[BaseException], ...] = (
+    duckdb.IOException,
+    duckdb.FatalException,
+    duckdb.InternalException,
+    duckdb.TransactionException,
+    duckdb.PermissionException,
+    duckdb.OutOfMemoryException,
+    duckdb.ConnectionException,
+    MemoryError,
+)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Read any accepted landing format into one shape: text columns named by the contract, plus `_line`.
 
-CSV (`,` `;` or tab; UTF-8 with or without BOM, or Windows-1252), Excel `.xlsx` (header searched below
+CSV, TSV and tab-separated `.txt` (`,` `;` or tab; UTF-8 with or without BOM, Windows-1252, or UTF-16 as Excel's
+"Unicode Text" writes it; line ends `\r\n`, `\n` or a lone `\r`, mixed), Excel `.xlsx` (header searched below
 title rows; totals and notes below the data dropped and reported), Parquet and JSON Lines. Headers go
 through the alias table in `models.aliases`; columns the contract does not know are kept as one JSON
 text `_extra` and reported once per file. A file that cannot be read raises `LandingFileError` with one
@@ -136,6 +137,9 @@ def _unquoted(line: str) -> str:
 
 
 def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool, ragged_rows: bool) -> Table:
+    encoding = _utf16(path)
+    if encoding is not None or _bare_cr(path):
+        return _normalised(path, encoding, layouts, limits, ragged_rows)
     guard.check_text(path, limits)
     lines = _head(path, limits, windows_1252)
     skip, sep, layout = _find_header(lines, layouts, limits)
@@ -163,6 +167,57 @@ def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_
         tmp.flush()
         table.frame = _scan_csv(Path(tmp.name), sep, skip).collect().lazy()
     table.notes.append("read as Windows-1252 (it is not valid UTF-8)")
+    return table
+
+
+def _utf16(path: Path) -> str | None:
+    """ "utf-16" for a file with a UTF-16 byte-order mark (Excel's "Unicode Text"), "utf-16-le" for one whose first
+    bytes are plainly ASCII text in UTF-16 little-endian without it; else None."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    pairs = len(head) // 2
+    text_like = [head[2 * i + 1] == 0 and (32 <= head[2 * i] < 127 or head[2 * i] in b"\t\r\n") for i in range(pairs)]
+    return "utf-16-le" if pairs >= 8 and all(text_like) else None
+
+
+def _bare_cr(path: Path) -> bool:
+    """Whether a line ends in a lone carriage return (old Mac tools, some POS exports), anywhere in the file."""
+    carry = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            data = carry + chunk
+            # A CR closing this chunk may be the first half of a CR LF split across chunks: judged with the next.
+            body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")
+            if re.search(rb"\r(?!\n)", body):
+                return True
+    return carry == b"\r"
+
+
+def _normalised(
+    path: Path, encoding: str | None, layouts: Sequence[Layout], limits: IngestSettings, ragged_rows: bool
+) -> Table:
+    """A UTF-16 text, or one with lines ending in a lone carriage return, read as UTF-8 with one line ending: the
+    same file, decoded and written aside, then read as any CSV (its notes say how it was read)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError:
+        if encoding is not None:
+            raise guard.Refused(f"it is not valid {encoding.upper()} text; save it again as CSV UTF-8") from None
+        text = data.decode("cp1252", errors="replace")  # Excel on Windows, as for any CSV
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+        tmp.write(text.encode("utf-8"))
+        tmp.flush()
+        table = _csv(Path(tmp.name), layouts, limits, False, ragged_rows)
+        table.frame = table.frame.collect().lazy()  # read before the copy goes
+    if encoding is not None:
+        table.how["encoding"] = "UTF-16 (Excel's Unicode Text)"
+        table.notes.append('read as UTF-16 text (Excel\'s "Unicode Text")')
+    else:
+        table.notes.append("lines ending in a lone carriage return read as line ends")
     return table
 
 

@@ -255,10 +255,16 @@ class Services:
         }
 
     def start_databases(self) -> None:
-        self.postgres.init()
-        self.postgres.start()
-        self._start_bouncer()
-        self._start_redis()
+        """PostgreSQL, PgBouncer and Redis; when one fails to start, those already started are stopped before the
+        error goes on (nothing is left running)."""
+        try:
+            self.postgres.init()
+            self.postgres.start()
+            self._start_bouncer()
+            self._start_redis()
+        except BaseException:
+            self.stop()
+            raise
 
     def _start_bouncer(self) -> None:
         folder = self.private / "pgbouncer"
@@ -303,6 +309,14 @@ class Services:
         self.stop_workers()
         bin_dir = str(Path(sys.executable).parent)  # `dagster-celery worker start` shells out to `celery`
         worker_env = {**os.environ, **env, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
+        try:
+            self._start_workers(bin_dir, worker_env)
+            self._wait_workers(env["SENTRA_CELERY_BROKER"])
+        except BaseException:
+            self.stop_workers()  # none left behind when one does not start or answer
+            raise
+
+    def _start_workers(self, bin_dir: str, worker_env: dict[str, str]) -> None:
         config = CELERY_YAML  # broker and backend from SENTRA_CELERY_BROKER in the worker's environment
         for n in range(1, self.workers + 1):
             worker = Service(f"Celery worker {n}", self.folder / f"worker{n}.log")
@@ -322,9 +336,8 @@ class Services:
                 "--loglevel",
                 "INFO",
             ]
-            worker.start(cmd, None, worker_env)
             self.celery.append(worker)
-        self._wait_workers(env["SENTRA_CELERY_BROKER"])
+            worker.start(cmd, None, worker_env)
 
     def _wait_workers(self, broker: str) -> None:
         from celery import Celery

@@ -16,6 +16,7 @@ import duckdb
 
 from models import ddl
 from pipelines.core.config import Settings, settings
+from pipelines.core.errors import WarehouseLockedError
 from pipelines.warehouse import lake, migrate
 from pipelines.warehouse.sqlfiles import render as render
 from pipelines.warehouse.sqlfiles import sql
@@ -24,10 +25,6 @@ POOL = "duckdb"
 CONFLICT_RETRIES = 5
 T = TypeVar("T")
 _LOCK_WAIT_S = 60.0  # outside Dagster's pool (e.g. a notebook holding the file) wait this long, then fail
-
-
-class WarehouseLockedError(Exception):
-    """Another process holds the warehouse file."""
 
 
 def connect(
@@ -51,11 +48,7 @@ def connect(
             con = duckdb.connect(path, read_only=read_only, config={"memory_limit": memory})
             break
         except duckdb.IOException as exc:
-            if "newer version of duckdb" in str(exc).lower():
-                raise migrate.WarehouseSchemaError(
-                    f"{path}: written by a newer DuckDB than this Sentra's {duckdb.__version__} (Sentra before the "
-                    f"scale profile used DuckDB 2.0.1): convert it once with `make convert-warehouse WAREHOUSE={path}`"
-                ) from None
+            _refuse_newer(path, exc)
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() > deadline:
@@ -147,9 +140,19 @@ def reader_now(target: str) -> duckdb.DuckDBPyConnection | None:
     try:
         return duckdb.connect(target, read_only=True)
     except duckdb.IOException as exc:
+        _refuse_newer(target, exc)
         if "lock" not in str(exc).lower():
             raise
         return None
+
+
+def _refuse_newer(path: str, exc: duckdb.IOException) -> None:
+    """A warehouse of another DuckDB storage version, said in one line with the fix (every command alike)."""
+    if "newer version of duckdb" in str(exc).lower():
+        raise migrate.WarehouseSchemaError(
+            f"{path}: written by a newer DuckDB than this Sentra's {duckdb.__version__} (Sentra before the "
+            f"scale profile used DuckDB 2.0.1): convert it once with `make convert-warehouse WAREHOUSE={path}`"
+        ) from None
 
 
 def exists(target: str) -> bool:
