@@ -8,6 +8,7 @@ with the reason, when it is absent — except under CI=true, where a missing bro
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,3 +96,19 @@ def collect_errors(page: Page) -> list[str]:
     # A script injected through a title would most likely call alert(); fail loudly if anything does.
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     return errors
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`sentra serve`'s server (uvicorn) for `folder` on a free port, in a thread; yields its base URL."""
+    from pipelines.publish.portal.serve import make_server
+
+    srv = make_server(folder, "127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv.url
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=10)

@@ -8,7 +8,6 @@ import hashlib
 import html
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +16,14 @@ import altair as alt
 import polars as pl
 import pytest
 import vl_convert as vlc
-from browser import chromium, collect_errors, offline, requires_chromium
+from browser import chromium, collect_errors, offline, requires_chromium, serving
 from markupsafe import escape
 
 from pipelines.publish import i18n
 from pipelines.publish.portal.manifest import write_manifest
 from pipelines.publish.portal.model import FORMATS, Manifest
 from pipelines.publish.portal.page import ManifestError, load_manifest, period_label, write_portal
-from pipelines.publish.portal.serve import CONTENT_TYPES, make_server
+from pipelines.publish.portal.serve import CONTENT_TYPES
 from pipelines.warehouse.connection import connect
 
 TIER = "pure"  # tests/conftest.py: the runner's tiers
@@ -196,16 +195,8 @@ def index_html(site: Path) -> str:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    """`sentra serve`'s server (uvicorn) on a free port, in a thread; yields its base URL."""
-    srv = make_server(site, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield srv.url
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=10)
+    with serving(site) as url:
+        yield url
 
 
 def links(page_html: str) -> list[str]:

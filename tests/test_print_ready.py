@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import openpyxl
 import polars as pl
 import pytest
 import vl_convert as vlc
-from browser import chromium, collect_errors, offline, requires_chromium
+from browser import chromium, collect_errors, offline, requires_chromium, serving
 from conftest import Built
 from PIL import Image
 from pypdf import PdfReader
@@ -27,7 +26,6 @@ from models.names import name
 from pipelines.publish.charts import palette
 from pipelines.publish.charts.draw import PRINT_HEIGHT, PRINT_WIDTH
 from pipelines.publish.charts.save import print_spec
-from pipelines.publish.portal.serve import make_server
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 GROUP = "fourteen_months"  # on the worker that builds conftest.fourteen_months, with tests/test_recomputed_changes.py
@@ -197,14 +195,8 @@ def test_the_xlsx_is_a_table_a_person_opens(publish: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(publish: Path) -> Iterator[str]:
-    srv = make_server(publish, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield srv.url
-    finally:
-        srv.shutdown()
-        thread.join(5)
+    with serving(publish) as url:
+        yield url
 
 
 @requires_chromium
