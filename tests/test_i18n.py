@@ -1,4 +1,4 @@
-"""The translation catalogue (pipelines.publish.i18n) and the one list of names (models.names)."""
+"""The translation catalogue (pipelines.core.i18n) and the one list of names (models.names)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from models import names
 from models.codes import CATEGORIES, COMMODITY_BY_HS_HEADING, COUNTRIES
-from pipelines.publish import i18n
+from pipelines.core import i18n
 from pipelines.publish.charts import breakdowns, frames
 from pipelines.publish.formatting import LANGS, UnknownLanguageError
 from pipelines.publish.reports import check_wording as cw
@@ -226,7 +226,7 @@ def test_names_file_covers_every_code() -> None:
 
 def test_catalogues_and_names_ship_as_package_data() -> None:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"]
-    assert "locale/*/LC_MESSAGES/*.po" in data["pipelines.publish"]
+    assert "locale/*/LC_MESSAGES/*.po" in data["pipelines.core"]
     assert "*.csv" in data["models"]
     for lang in LANGS:
         assert i18n.catalogue_path(lang).is_file()

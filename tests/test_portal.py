@@ -19,7 +19,7 @@ import vl_convert as vlc
 from browser import chromium, collect_errors, offline, requires_chromium, serving
 from markupsafe import escape
 
-from pipelines.publish import i18n
+from pipelines.core import i18n
 from pipelines.publish.portal.manifest import write_manifest
 from pipelines.publish.portal.model import FORMATS, Manifest
 from pipelines.publish.portal.page import ManifestError, load_manifest, period_label, write_portal

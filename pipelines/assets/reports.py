@@ -22,9 +22,9 @@ import duckdb
 import polars as pl
 
 from models.codes import TIMEZONE
-from pipelines.core import dates, partitions, periods
+from pipelines.core import dates, i18n, partitions, periods
 from pipelines.core.config import Settings
-from pipelines.publish import fingerprint, gate, i18n, published, reconcile, reports
+from pipelines.publish import fingerprint, gate, published, reconcile, reports
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.files import write_atomic
 from pipelines.warehouse.connection import Sentra, Warehouse, pool, sql

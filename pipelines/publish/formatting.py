@@ -2,7 +2,7 @@
 
 Everything here is pure and offline. The same conventions are handed to Vega (the chart renderer)
 through `vega_locale`, so numbers printed by Python and numbers drawn on a chart look alike. Words
-(month and day names, magnitude words, chart labels) come from the catalogue (`pipelines.publish.i18n`).
+(month and day names, magnitude words, chart labels) come from the catalogue (`pipelines.core.i18n`).
 
 Magnitudes are always written as words (juta, miliar, triliun / million, billion, trillion), never
 as SI suffixes: "100M" reads as 100 *miliar* to an Indonesian reader (M = miliar), a 1000x error.
@@ -17,13 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.codes import TIMEZONE
-from pipelines.publish import i18n
+from pipelines.core import i18n
 
 # The languages are defined with the catalogue; re-exported here, where most callers import them from.
-from pipelines.publish.i18n import LANGS as LANGS
-from pipelines.publish.i18n import Lang as Lang
-from pipelines.publish.i18n import UnknownLanguageError as UnknownLanguageError
-from pipelines.publish.i18n import check_lang as check_lang
+from pipelines.core.i18n import LANGS as LANGS
+from pipelines.core.i18n import Lang as Lang
+from pipelines.core.i18n import UnknownLanguageError as UnknownLanguageError
+from pipelines.core.i18n import check_lang as check_lang
 
 Number = int | float | Decimal
 

@@ -22,8 +22,8 @@ from datetime import date
 
 import duckdb
 
+from pipelines.core.i18n import text
 from pipelines.publish.formatting import number
-from pipelines.publish.i18n import text
 from pipelines.transform.marts import DAILY_MARTS, MONTHLY_MARTS
 from pipelines.warehouse.connection import sql
 

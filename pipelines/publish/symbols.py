@@ -15,7 +15,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.publish import disclosure, i18n
+from pipelines.core import i18n
+from pipelines.publish import disclosure
 from pipelines.publish.figures import pct_change, share
 from pipelines.publish.published import Figure
 

@@ -18,7 +18,8 @@ from datetime import date, datetime
 import polars as pl
 import xlsxwriter
 
-from pipelines.publish import i18n, symbols
+from pipelines.core import i18n
+from pipelines.publish import symbols
 from pipelines.publish.files import XLSX_CREATED, neutralise_formulas
 
 Value = float | int | str | bool | date | None

@@ -15,10 +15,10 @@ import altair as alt
 import duckdb
 import polars as pl
 
+from pipelines.core.i18n import text
 from pipelines.publish import cells, disclosure, figures
 from pipelines.publish.cells import Window
 from pipelines.publish.charts import breakdowns, draw
-from pipelines.publish.i18n import text
 from pipelines.quality import settings as quality_settings
 from pipelines.warehouse.connection import sql
 

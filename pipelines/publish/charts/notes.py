@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.core.i18n import text
 from pipelines.publish import disclosure, gate
 from pipelines.publish.charts.catalogue import ChartDef, low_coverage_pct
 from pipelines.publish.formatting import date_label, month_label, number
-from pipelines.publish.i18n import text
 
 HELD_NAMED = 3  # held periods a chart's note names; the rest are counted
 

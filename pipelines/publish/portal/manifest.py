@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from models.codes import TIMEZONE
+from pipelines.core.i18n import text
 from pipelines.publish import gate
 from pipelines.publish.charts.catalogue import FORMATS
 from pipelines.publish.charts.save import PRINT
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import date_label, month_label
-from pipelines.publish.i18n import text
 from pipelines.publish.portal.model import (
     MANIFEST_NAME,
     ArchiveEntry,

@@ -4,7 +4,7 @@ The page is opened from a shared folder, a USB stick or `sentra serve`, so it ne
 network: `static/portal.css` and `static/portal.js` are inlined at render time (pinned by a CSP hash),
 every link is a relative path inside the publish folder, nothing is loaded from outside. `write_portal`
 reads `manifest.json` (schema and checks: `manifest_model`), fills `templates/portal.html.j2`
-(autoescaped; every word from the catalogue's `portal.*` entries, `pipelines.publish.i18n`) and writes
+(autoescaped; every word from the catalogue's `portal.*` entries, `pipelines.core.i18n`) and writes
 the page atomically. A listed file that does not exist is left off the page with a warning in the log,
 so one missing export does not break it.
 
@@ -28,7 +28,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from pipelines.publish import i18n, templating
+from pipelines.core import i18n
+from pipelines.publish import templating
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import as_of_label
 from pipelines.publish.portal.model import (

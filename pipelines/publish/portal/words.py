@@ -1,5 +1,5 @@
 """The portal's words: every `portal.*` text of the catalogue as an (Indonesian, English) pair, and the labels of
-periods, values, changes and sizes in both languages (`pipelines.publish.i18n`)."""
+periods, values, changes and sizes in both languages (`pipelines.core.i18n`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from pipelines.publish import i18n, symbols
+from pipelines.core import i18n
+from pipelines.publish import symbols
 from pipelines.publish.formatting import date_label, month_label, month_name, number
 from pipelines.publish.portal.model import LocalText
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pipelines.publish import i18n
+from pipelines.core import i18n
 from pipelines.publish.formatting import check_lang, number
 from pipelines.publish.reports.wording import join_words, percent, t
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from pipelines.publish import i18n, symbols
+from pipelines.core import i18n
+from pipelines.publish import symbols
 from pipelines.publish.comparison import year_before
 from pipelines.publish.figures import add_months, month_end
 from pipelines.publish.formatting import month_label, rupiah_short

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.publish import gate, i18n, symbols
+from pipelines.core import i18n
+from pipelines.publish import gate, symbols
 from pipelines.publish.comparison import Comparison, week_before
 from pipelines.publish.files import write_atomic
 from pipelines.publish.formatting import LANGS, as_of_label, check_lang, date_label, day_name, number, rupiah_short

@@ -2,8 +2,8 @@
 
 Numbers arrive already computed (Decimal percentages, rupiah amounts) from `pipelines.publish.reports`;
 this module only phrases them, with `pipelines.publish.formatting` for every figure. The wording
-itself lives in the catalogue (`pipelines/publish/locale/<lang>/LC_MESSAGES/sentra.po`, read through
-`pipelines.publish.i18n`): here is only the grammar, which entry to pick and what to fill it with.
+itself lives in the catalogue (`pipelines/core/locale/<lang>/LC_MESSAGES/sentra.po`, read through
+`pipelines.core.i18n`): here is only the grammar, which entry to pick and what to fill it with.
 Names of countries, commodities and categories come from `models.names`.
 
 Percent changes are written the way BPS's "Berita Resmi Statistik" writes them: "naik 4,3 persen
@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from models import names
-from pipelines.publish import i18n
+from pipelines.core import i18n
 from pipelines.publish.formatting import Number, check_lang, date_label, month_label, month_name, number, rupiah_short
 
 # ---------------------------------------------------------------------------------------------
