@@ -183,6 +183,8 @@ def test_a_bad_file_is_named_moved_aside_and_the_rest_go_on(sample: Path, isolat
         (["run", "--from", "2025-03-01", "--to", "2999-01-01"], "--to 2999-01-01 is not a complete day yet"),
         (["run", "--from", "2019-03-01", "--to", "2019-03-02"], "before the first partition"),
         (["sample", "--out", "x", "--from", "2025-03-05", "--to", "2025-03-01"], "start"),
+        (["status", "--data-dir", "/nonexistent/data"], "/nonexistent/data: no such data folder"),
+        (["quality", "--from", "2025-03-01", "--to", "2025-03-02", "--data-dir", "/nonexistent/data"], "no such data"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:

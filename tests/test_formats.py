@@ -129,9 +129,10 @@ def test_unreadable_files_move_to_rejected_with_an_explanation_and_the_rest_go_o
     for name, (payload, problem) in BAD_FILES.items():
         assert not (folder / name).exists() and (rejected / name).read_bytes() == payload
         error = (rejected / f"{name}.error.txt").read_text(encoding="utf-8")
-        first = error.splitlines()[0]
-        assert first.startswith(f"{folder / name}: ") and problem in first, first
-        assert "Fix the file and put it back in" in error
+        indonesian, _, english, _ = error.split("\n\n")  # both languages, Indonesian first
+        assert english.startswith(f"{folder / name}: ") and problem in english, english
+        assert indonesian.startswith(f"{folder / name}: ") and indonesian != english, error
+        assert "Fix the file and put it back in" in error and "Perbaiki berkasnya lalu taruh kembali" in error
     reasons = dict(query("SELECT name, reason FROM raw.rejected_files"))
     assert set(reasons) == set(BAD_FILES) and all("\n" not in r for r in reasons.values())
     # A fixed file put back is ingested; the same rejected name again gets a numbered place.

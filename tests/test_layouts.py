@@ -80,8 +80,10 @@ def _assert_refused(landing: Path, refused: Refused, *phrases: str) -> str:
         r for (r,) in query("SELECT reason FROM raw.rejected_files WHERE source = ? AND name = ?", [source, name])
     ]
     assert len(reasons) == 1, f"{name}: raw.rejected_files has {reasons}"
+    indonesian, _, english, _ = error.split("\n\n")  # each language: the reason, then what to do
+    assert indonesian.startswith(f"{refused.path}: ") and indonesian != english, error
     for phrase in phrases:
-        assert phrase in error.splitlines()[0], (phrase, error)
+        assert phrase in english, (phrase, error)
         assert phrase in reasons[0], (phrase, reasons[0])
     return reasons[0]
 

@@ -236,7 +236,7 @@ def test_file_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "besar.csv"
     with path.open("wb") as fh:
         fh.truncate((2 << 20) + 1)
-    with pytest.raises(LandingFileError, match="above the 2 MB limit; split it"):
+    with pytest.raises(LandingFileError, match="3 MB is above the limit of 2 MB for one file; split it"):
         read_file(path, TRANSACTIONS, IngestSettings(max_file_mb=2))
 
 

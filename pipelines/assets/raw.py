@@ -81,6 +81,8 @@ def build_raw_asset(contract: Contract, s: Settings) -> dg.AssetsDefinition:
                 "touched_months": dg.MetadataValue.json([p.isoformat() for g, p in touched if g == "month"]),
                 "files": dg.MetadataValue.md(_files_table(result)),
                 "rejected": dg.MetadataValue.json([f.reason for f in result.rejected]),
+                # The same reasons in each language, for `sentra run --lang`.
+                "rejected_texts": dg.MetadataValue.json([f.texts for f in result.rejected]),
                 "waiting": dg.MetadataValue.json([f.reason for f in result.waiting]),
                 # Read by the landing sensor, so files ingested outside it (`sentra run`) start no run.
                 SEEN_METADATA: dg.MetadataValue.json(result.seen),

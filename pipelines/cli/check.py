@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import textwrap
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
@@ -19,9 +18,11 @@ import polars as pl
 
 from models.aliases import MARKETPLACES
 from models.contracts import CONTRACTS, Contract
+from pipelines.cli.verdict import EXAMPLES, Group, Report, verdict
 from pipelines.core.config import settings
 from pipelines.core.errors import EXIT_REJECTED_FILES, UserError
-from pipelines.ingest import load, parse
+from pipelines.core.i18n import LANGS, Said, cli_lang
+from pipelines.ingest import books, load, parse, propose, read
 from pipelines.ingest.landing import REJECTED, LandingFile
 from pipelines.ingest.settings import IngestSettings, from_environment
 from pipelines.warehouse.connection import exists, reader_now, sql
@@ -36,36 +37,7 @@ _VARYING = (
     (r"\[[^\]]*\]", "[…]"),
     (r"line \d+ has \d+ fields, the header \d+", "more fields than the header"),
 )
-EXAMPLES = 3
 _NOT_EVALUATED = "duplicates and corrections against earlier files: not evaluated"
-
-
-@dataclass
-class Group:
-    reason: str
-    count: int = 0
-    lines: list[int] = field(default_factory=list)
-    example: str = ""
-    values: list[str] = field(default_factory=list)  # the offending values, up to EXAMPLES, as the file has them
-
-
-@dataclass
-class Report:
-    file: str
-    source: str | None = None
-    source_from: str = ""  # its folder, --source, or guessed from its columns
-    marketplace: str | None = None
-    producer_id: str | None = None
-    layout: str | None = None
-    read: dict[str, str] = field(default_factory=dict)
-    columns: dict[str, str] = field(default_factory=dict)  # the file's header -> Sentra column
-    notes: list[str] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)  # read, accepted, quarantined, excluded
-    quarantined: list[Group] = field(default_factory=list)
-    excluded: list[Group] = field(default_factory=list)
-    dates: list[str] | None = None  # first and last date of the accepted rows
-    checks: list[str] = field(default_factory=list)
-    refused: str | None = None
 
 
 def main(args: argparse.Namespace, echo: Callable[[str], None] = print) -> int:
@@ -73,10 +45,13 @@ def main(args: argparse.Namespace, echo: Callable[[str], None] = print) -> int:
     for f in files:
         if not f.is_file():
             raise UserError(f"{f}: {'not a file' if f.exists() else 'no such file'}")
-    if (args.marketplace is None) != (args.producer is None):
-        raise UserError("--marketplace and --producer go together (a marketplace export's shop)")
+    if args.marketplace is not None and args.producer is None:
+        raise UserError("--marketplace needs --producer (the producer_id of the shop)")
+    if args.propose and len(files) != 1:
+        raise UserError("--propose takes one file (its proposed mapping is printed alone, to save as sentra.toml)")
     try:
         limits = from_environment()
+        lang = cli_lang(args.lang)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     reports = []
@@ -88,10 +63,12 @@ def main(args: argparse.Namespace, echo: Callable[[str], None] = print) -> int:
                 raise
             except Exception as exc:  # noqa: BLE001 — a damaged file must not take the others' verdicts with it
                 reports.append(_unreadable(f, exc))
+    if args.propose:
+        return _propose_only(reports[0], echo, lang)
     if args.json:
         echo(json.dumps({"files": [asdict(r) for r in reports]}, indent=2, ensure_ascii=False))
     else:
-        echo("\n\n".join(_text(r) for r in reports))
+        echo("\n\n".join(verdict(r, lang) for r in reports))
     return EXIT_REJECTED_FILES if any(r.refused for r in reports) else 0
 
 
@@ -131,7 +108,9 @@ class _Registry:
 def _unreadable(path: Path, exc: Exception) -> Report:
     """The verdict on a file that failed while being looked at: refused with the failure in words."""
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    return Report(str(path), refused=f"cannot be read ({type(exc).__name__}: {first}); export it again")
+    report = Report(str(path))
+    report.refuse(Said.of("reject.failed", detail=f"{type(exc).__name__}: {first}"))
+    return report
 
 
 def check(
@@ -151,20 +130,20 @@ def check(
         report.source, report.source_from = parts[at + 1], "from its folder"
         if report.source == "transactions" and len(parts) == at + 5 and parts[at + 2] in MARKETPLACES:
             market, producer = parts[at + 2], parts[at + 3]
+        elif report.source == "transactions" and len(parts) == at + 4:  # transactions/<producer_id>/: own books
+            market, producer = None, parts[at + 2]
     elif source is not None:
         report.source, report.source_from = source, "--source"
-    elif market is not None:
-        report.source, report.source_from = "transactions", "--marketplace"
+    elif producer is not None:
+        report.source, report.source_from = "transactions", "--marketplace" if market else "--producer"
     if report.source is None:
         for guess in GUESS_ORDER:
             found = _evaluate(path, Report(str(path), guess), limits, registry)
             if found.refused is None or not _NO_COLUMNS.search(found.refused):
                 found.source_from = "guessed from its columns"
                 return found
-        report.refused = (
-            f"its header matches no source ({', '.join(GUESS_ORDER)}); "
-            "name the source with --source to see which columns are missing"
-        )
+        report.refuse(Said.of("check.no_source", sources=list(GUESS_ORDER)))
+        report.has = _own_columns(path, limits)
         return report
     if report.source != "transactions":
         market = producer = None
@@ -183,13 +162,55 @@ def _evaluate(path: Path, report: Report, limits: IngestSettings, registry: _Reg
         _describe(report, found)
         _tally(report, found, contract, registry.rules(contract, limits, report))
         report.checks.append(_NOT_EVALUATED)
+        if lf.books and not (lf.path.parent / books.MAPPING).is_file():  # read by usual names: say what else fits
+            _propose(report, lf, limits)
+            report.has = []
         return report
 
     try:  # read exactly as ingest reads it
         return load.read_then(lf, contract, limits, tally)
     except parse.LandingFileError as exc:
-        report.refused = str(exc).removeprefix(f"{lf.path}: ")  # the file is named above the verdict
+        report.refuse(exc.said)  # the file is named above the verdict
+        if exc.said.key.startswith("reject.missing") or exc.said.key == "reject.mapping_no_column":
+            _propose(report, lf, limits)
         return report
+
+
+def _own_columns(path: Path, limits: IngestSettings) -> list[str]:
+    """The file's own header (its first line or row), to show beside what is missing."""
+    st = path.stat()
+    try:
+        return read.sample(LandingFile("transactions", path.resolve(), st.st_size, st.st_mtime), limits, 0).columns
+    except parse.LandingFileError:
+        return []
+
+
+def _propose(report: Report, lf: LandingFile, limits: IngestSettings) -> None:
+    """A producer's books that lack columns: their own columns, and the mapping file proposed from them."""
+    try:
+        sample = read.sample(lf, limits, propose.SAMPLE_ROWS)
+    except parse.LandingFileError:
+        return
+    report.has = sample.columns
+    if lf.books and lf.producer_id is not None:
+        proposal = propose.propose(sample)
+        report.proposal_texts = {lang: proposal.toml(lang, lf.producer_id, lf.path.name) for lang in LANGS}
+
+
+def _propose_only(report: Report, echo: Callable[[str], None], lang: str) -> int:
+    """`--propose`: the proposed mapping alone (to redirect into sentra.toml), or why there is none."""
+    if report.producer_id is None or report.marketplace is not None:
+        raise UserError(
+            f"{report.file}: --propose is for a producer's own books: put the file in "
+            "landing/transactions/<producer_id>/ or name the producer with --producer"
+        )
+    if not report.proposal_texts:
+        raise UserError(
+            f"{report.file}: nothing to propose: "
+            + (report.refused_texts.get(lang) or "every column it needs is found (it would be ingested as it is)")
+        )
+    echo(report.proposal_texts[lang].rstrip("\n"))
+    return 0
 
 
 def _describe(report: Report, found: load.Records) -> None:
@@ -249,50 +270,3 @@ def _group(groups: dict[str, Group], bad: pl.DataFrame) -> None:
         g.count += n
         g.lines = sorted(g.lines + lines)[:EXAMPLES]
         g.values = list(dict.fromkeys(g.values + values))[:EXAMPLES]
-
-
-def _text(r: Report) -> str:
-    out = [r.file]
-
-    def line(label: str, *texts: str) -> None:
-        for i, t in enumerate(t for t in texts if t):
-            out.append(f"  {label if i == 0 else '':<10} {t}")
-
-    shop = f", {r.marketplace} export of {r.producer_id}" if r.marketplace else ""
-    line("source", f"{r.source} ({r.source_from}{shop})" if r.source else "")
-    line("layout", r.layout or "")
-    line("read", _how(r.read))
-    line("columns", *_wrapped([k if k == v else f"{k} -> {v}" for k, v in r.columns.items()]))
-    line("notes", *r.notes)
-    if r.rows:
-        n = r.rows
-        dates = f"; dates {r.dates[0]} … {r.dates[1]}" if r.dates else ""
-        line(
-            "rows",
-            f"{n['read']:,} read: {n['accepted']:,} would be accepted, {n['quarantined']:,} quarantined, "
-            f"{n['excluded']:,} excluded{dates}",
-        )
-    line("quarantine", *(_shown(g) for g in r.quarantined))
-    line("excluded", *(_shown(g) for g in r.excluded))
-    line("checks", *r.checks)
-    line("verdict", f"would be REFUSED: {r.refused}" if r.refused else "would be ingested")
-    return "\n".join(out)
-
-
-def _wrapped(items: list[str], width: int = 100) -> list[str]:
-    """Items joined with commas, in lines of about `width`, never split inside an item."""
-    return [w.replace("\xa0", " ") for w in textwrap.wrap(", ".join(i.replace(" ", "\xa0") for i in items), width)]
-
-
-def _how(how: dict[str, str]) -> str:
-    order = (("encoding", "{}"), ("separator", "separator {}"), ("sheet", "sheet {}"), ("header", "header on {}"))
-    return ", ".join(text.format(how[k]) for k, text in order if k in how)
-
-
-def _shown(g: Group) -> str:
-    lines = ", ".join(map(str, g.lines)) + (", …" if g.count > len(g.lines) else "")
-    reason = g.example if g.count == 1 else g.reason
-    if g.count > 1 and g.values and "'…'" in reason:  # the values themselves, a few of them: '25rb', 'abc'
-        more = ", …" if g.count > len(g.values) else ""
-        reason = reason.replace("'…'", ", ".join(f"'{v}'" for v in g.values) + more, 1)
-    return f"{g.count:,} × {reason} (line{'s' if g.count > 1 else ''} {lines})"

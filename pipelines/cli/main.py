@@ -14,6 +14,7 @@ from pathlib import Path
 
 from models.aliases import MARKETPLACES
 from pipelines.core.errors import EXIT_FAILED, EXIT_USAGE, UserError, WarehouseLockedError
+from pipelines.core.i18n import LANG_ENV, LANGS
 
 CHECK_SOURCES = ("producers", "transactions", "exports", "fx_rates")
 
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     r.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
+    r.add_argument("--lang", choices=LANGS, help="language of rejections (default: $SENTRA_LANG, else en)")
     r.add_argument(
         "--timings", type=Path, metavar="FILE", help="also write each step's Dagster run id and seconds to FILE as JSON"
     )
@@ -64,9 +66,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE", help="landing file(s): csv, xlsx, parquet, jsonl")
     c.add_argument("--source", choices=CHECK_SOURCES, help="the source, when the path does not say it")
     c.add_argument("--marketplace", choices=sorted(MARKETPLACES), help="a marketplace export outside landing/ …")
-    c.add_argument("--producer", metavar="ID", help="… and the producer_id of its shop")
+    c.add_argument(
+        "--producer", metavar="ID", help="… and the producer_id of its shop; alone: a file of the producer's own books"
+    )
     c.add_argument("--data-dir", type=Path, help="data folder (default: $SENTRA_DATA_DIR or data/)")
     c.add_argument("--json", action="store_true", help="print a machine-readable report instead of text")
+    c.add_argument(
+        "--propose",
+        action="store_true",
+        help="print only the column mapping proposed for a producer's own books (to save as its sentra.toml)",
+    )
+    c.add_argument("--lang", choices=LANGS, help="language of the verdicts (default: $SENTRA_LANG, else en)")
     b = sub.add_parser("bench", help="one day of N transactions: Sentra vs a dbt-duckdb peer, one DuckDB query, pandas")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
@@ -86,12 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bench(args)
         if args.data_dir:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
+        if getattr(args, "lang", None):  # what the steps say to people, in the run's processes too
+            os.environ[LANG_ENV] = args.lang
         if args.command == "serve":
             return _serve(args)
         if args.command == "check":
             from pipelines.cli import check
 
             return check.main(args, _echo)
+        if args.command in ("status", "quality"):
+            _require_data_dir()
         if args.command == "status":
             from pipelines.cli.status import status
 
@@ -114,6 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"sentra: internal error: {type(exc).__name__}: {exc} (set SENTRA_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _require_data_dir() -> None:
+    """A data folder that does not exist is a typo or a fresh clone: said in one line, not a table of nothing."""
+    from pipelines.core.config import settings
+
+    try:
+        data = settings().data_dir
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if not data.is_dir():
+        raise UserError(f"{data}: no such data folder (check --data-dir or SENTRA_DATA_DIR; `make demo` makes one)")
 
 
 def _run(args: argparse.Namespace) -> int:

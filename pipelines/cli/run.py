@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from itertools import zip_longest
 from typing import Protocol
 
 import dagster as dg
@@ -20,6 +21,7 @@ from models.contracts import SOURCES
 from pipelines.core import dates
 from pipelines.core.config import Settings
 from pipelines.core.errors import EXIT_FAILED, EXIT_HELD, EXIT_REJECTED_FILES, UserError
+from pipelines.core.i18n import cli_lang
 from pipelines.core.periods import complete_weeks, periods, range_tags, segments
 from pipelines.orchestration.instance import get_instance, owner_tags, release_dead_runs
 from pipelines.orchestration.jobs import STEPS, Step
@@ -314,8 +316,9 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
         _report_notes(m.get("notes", []), echo)
-        for reason in m.get("rejected", []):
-            echo(f"  rejected: {reason}")
+        lang = cli_lang(None)
+        for reason, texts in zip_longest(m.get("rejected", []), m.get("rejected_texts", [])):
+            echo(f"  rejected: {(texts or {}).get(lang, reason)}")
         for reason in m.get("waiting", []):
             echo(f"  waiting: {reason}")
     return rejected

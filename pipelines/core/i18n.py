@@ -13,7 +13,9 @@ supported languages are defined here too (`formatting` re-exports them).
 
 from __future__ import annotations
 
+import os
 import string
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -64,7 +66,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return dict(_catalogues()[check_lang(lang)])
 
 
-def text(key: str, lang: str, **values: object) -> str:
+def text(key: str, lang: str, /, **values: object) -> str:
     """The text `key` in `lang`, its `{placeholders}` filled from `values`.
 
     Without `values` the text comes back as written, placeholders included, so a caller may fill it
@@ -87,3 +89,45 @@ def text(key: str, lang: str, **values: object) -> str:
 def placeholders(template: str) -> frozenset[str]:
     """The `{named}` placeholders of a text: "naik {percent} dibanding {against}" -> {"percent", "against"}."""
     return frozenset(field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message for people kept as its key and values, so it can be said in either language.
+
+    A value may itself be a Said (a phrase such as "a PDF document"), said in the same language, or a dict
+    {lang: text}; a list is joined with commas. `str()` is the English text, which logs and the warehouse keep.
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **values: object) -> Said:
+        return cls(key, tuple(values.items()))
+
+    def text(self, lang: str) -> str:
+        filled = {k: _said(v, lang) for k, v in self.values}
+        return text(self.key, lang, **filled) if filled else text(self.key, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _said(value: object, lang: str) -> object:
+    if isinstance(value, Said):
+        return value.text(lang)
+    if isinstance(value, dict):  # a text given in each language (a data file's)
+        return value[lang]
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_said(v, lang)) for v in value)
+    return value
+
+
+# The CLI's language for messages to people (rejections, `sentra check`): --lang, else SENTRA_LANG, else English.
+LANG_ENV = "SENTRA_LANG"
+
+
+def cli_lang(given: str | None) -> Lang:
+    """`given` (a --lang option), else $SENTRA_LANG, else "en"; UnknownLanguageError for any other."""
+    return check_lang(given or os.environ.get(LANG_ENV) or "en")

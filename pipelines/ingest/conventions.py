@@ -37,7 +37,6 @@ _EN_PROOF = r"\d,\d{3},|\d,\d{3}\.\d|\d\.\d{1,2}$|\d\.\d{4,5}$|\d\.\d{7,}$"  # 6
 _ONE_GROUP = r"^-?\d{1,3}[.,]\d{3}$"  # `1.250`, `1,250`: read by the column's marks, so worth a note
 _SCIENTIFIC = r"(?i)^[+-]?\d(?:[.,]\d+)?e\+\d+$"  # as spreadsheets show it: `2.08E+18`; a SKU `1E10` is not
 _FLOAT_ID = r"^\d{16,}\.0{6}$"  # an identifier typed as a number: past 15 digits it is rounded
-_CLEAN_EXPORT = "send the original export (the file as downloaded, not opened and saved again in a spreadsheet)"
 
 
 @dataclass
@@ -121,19 +120,12 @@ def decide(
         name = mapping.get(header, header)
         label = f"{name} ('{header}')" if name != header else f"'{header}'"
         if kind == "id" and seen[f"sci:{header}"] is not None:
-            raise Refused(
-                f"column '{header}' holds identifiers in scientific notation or as rounded numbers "
-                f"('{seen[f'sci:{header}']}'): a spreadsheet turned them into numbers and their digits are lost; "
-                f"{_CLEAN_EXPORT}"
-            )
+            raise Refused("scientific_ids", header=header, value=seen[f"sci:{header}"])
         if kind == "rupiah" and seen[f"trip:{header}"] is not None:
-            also = seen[f"three:{header}"]
-            mixed = f" beside '{also}'" if also is not None else ""
-            raise Refused(
-                f"column '{header}' holds rupiah amounts with decimals ('{seen[f'trip:{header}']}'{mixed}): the file "
-                "was saved again in a spreadsheet set to a US locale, which turned thousands dots into decimal "
-                f"points and dropped trailing zeros, so amounts would be 1,000 times too small; {_CLEAN_EXPORT}"
-            )
+            also, value = seen[f"three:{header}"], seen[f"trip:{header}"]
+            if also is None:
+                raise Refused("us_rupiah", header=header, value=value)
+            raise Refused("us_rupiah_beside", header=header, value=value, also=also)
         if kind == "date":
             _date_order(out, header, name, label, seen, layout, folder_order)
         elif kind in ("number", "rupiah"):
@@ -150,10 +142,7 @@ def _date_order(
 ) -> None:
     day, month = seen[f"day:{header}"], seen[f"month:{header}"]
     if day is not None and month is not None:
-        raise Refused(
-            f"column '{header}' has dates with the day first ('{day}') and with the month first ('{month}'); "
-            "write every date one way (2025-07-24 is never ambiguous), or " + _CLEAN_EXPORT
-        )
+        raise Refused("dates_mixed", header=header, day=day, month=month)
     if day is not None or month is not None:
         order = "dmy" if day is not None else "mdy"
         why = f"'{day or month}' can only be {_ORDER_WORDS[order]}"
@@ -171,10 +160,7 @@ def _date_order(
 def _number_marks(out: Conventions, header: str, name: str, label: str, seen: dict, layout: Layout) -> None:
     ind, eng = seen[f"id:{header}"], seen[f"en:{header}"]
     if ind is not None and eng is not None:
-        raise Refused(
-            f"column '{header}' mixes Indonesian ('{ind}') and English ('{eng}') number marks, so '1.250' "
-            "would be ambiguous; write all its numbers one way, or " + _CLEAN_EXPORT
-        )
+        raise Refused("marks_mixed", header=header, ind=ind, eng=eng)
     group = seen[f"group:{header}"]  # a value the marks decide; only then is the choice worth a note
     if ind is not None:
         out.numbers[name] = "id"

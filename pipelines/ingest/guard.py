@@ -8,93 +8,98 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from pipelines.core.i18n import Said
 from pipelines.ingest.settings import IngestSettings
 
-# What a file really is, from its first bytes, for errors like "x.xlsx is really a PDF".
+# What a file really is, from its first bytes, for errors like "x.xlsx is really a PDF" (`filekind.*` texts).
 _MAGIC = (
-    (b"PK\x03\x04", "a zip archive (an .xlsx is one)"),
-    (b"PAR1", "a Parquet file"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or Word .doc file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "zip"),
+    (b"PAR1", "parquet"),
+    (b"%PDF", "pdf"),
+    (b"\xd0\xcf\x11\xe0", "xls"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
 )
 
 
 class Refused(Exception):
-    """One sentence on what is wrong with the file and how to fix it (the caller adds the file name)."""
+    """One sentence on what is wrong with the file and how to fix it (the caller adds the file name), said from
+    the catalogue's `reject.<key>` in either language; `str()` is the English."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.said = Said.of(f"reject.{key}", **values)
+        super().__init__(str(self.said))
 
 
-def looks_like(path: Path) -> str | None:
+def kind_of(path: Path) -> str | None:
+    """What the first bytes say the file is: "zip", "parquet", "pdf", … (None: nothing recognised)."""
     with path.open("rb") as fh:
         head = fh.read(8)
     return next((what for magic, what in _MAGIC if head.startswith(magic)), None)
 
 
+def _kind(kind: str | None, otherwise: str) -> Said:
+    return Said.of(f"filekind.{kind or otherwise}")
+
+
 def check_size(path: Path, limits: IngestSettings) -> None:
     size = path.stat().st_size
     if size == 0:
-        raise Refused("the file is empty; send it again with a header row and data rows")
+        raise Refused("empty")
     if size > limits.max_file_mb << 20:
-        raise Refused(f"the file is {size >> 20} MB, above the {limits.max_file_mb} MB limit; split it by day or month")
+        raise Refused("too_big", mb=-(-size >> 20), limit=limits.max_file_mb)
 
 
 def check_text(path: Path, limits: IngestSettings) -> None:
     """A text file: no NUL bytes, and no line longer than the limit (checked exactly, in chunks of that size)."""
-    what = looks_like(path)
+    what = kind_of(path)
     if what:
-        raise Refused(f"it is {what}, not text; export it as CSV (UTF-8) or use the matching file extension")
+        raise Refused("not_text", what=_kind(what, ""))
     limit = limits.max_line_kb << 10
     run, lines = 0, 1  # bytes since the last newline; line number at the chunk's start
     with path.open("rb") as fh:
         while chunk := fh.read(limit):
             if b"\x00" in chunk:
-                raise Refused("it contains NUL bytes, so it is a binary file, not text; export it as CSV (UTF-8)")
+                raise Refused("nul")
             first = chunk.find(b"\n")
             if first < 0:
                 run += len(chunk)
             else:  # lines inside a chunk are shorter than the chunk, so only the ends can exceed the limit
                 if run + first > limit:
-                    raise Refused(_long_line(lines, limits))
+                    raise Refused("long_line", line=lines, limit=limits.max_line_kb)
                 lines += chunk.count(b"\n")
                 run = len(chunk) - chunk.rfind(b"\n") - 1
             if run > limit:
-                raise Refused(_long_line(lines, limits))
-
-
-def _long_line(line: int, limits: IngestSettings) -> str:
-    return (
-        f"line {line} is longer than {limits.max_line_kb} KB, so the file is not a table of records; "
-        "check that it was exported as CSV with one record per line"
-    )
+                raise Refused("long_line", line=lines, limit=limits.max_line_kb)
 
 
 def check_xlsx(path: Path, limits: IngestSettings) -> None:
     """A real workbook whose content unzips to no more than the limit (declared sizes can lie: count them)."""
-    what = looks_like(path)
-    if what != _MAGIC[0][1]:
-        raise Refused(f"it is {what or 'not an Excel workbook'}; save it from Excel as .xlsx (Excel Workbook)")
+    what = kind_of(path)
+    if what != "zip":
+        raise Refused("not_workbook", what=_kind(what, "not_workbook"))
     limit = limits.max_xlsx_mb << 20
-    too_big = f"it unzips to more than {limits.max_xlsx_mb} MB (a zip bomb or a huge sheet); split it or send CSV"
+    too_big = Refused("unzips_too_big", limit=limits.max_xlsx_mb)
     try:
         with zipfile.ZipFile(path) as zf:
             entries = zf.infolist()
             if not any(e.filename == "xl/workbook.xml" for e in entries):
-                raise Refused("it is a zip archive but not an Excel workbook; save it from Excel as .xlsx")
+                raise Refused("zip_not_workbook")
             if sum(e.file_size for e in entries) > limit:
-                raise Refused(too_big)
+                raise too_big
             total = 0
             for e in entries:
                 with zf.open(e) as member:
                     while block := member.read(1 << 20):
                         total += len(block)
                         if total > limit:
-                            raise Refused(too_big)
+                            raise too_big
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as exc:
-        raise Refused(f"the workbook is damaged ({exc}); open it in Excel and save it again as .xlsx") from None
+        raise Refused("workbook_damaged", detail=exc) from None
 
 
 def check_parquet(path: Path) -> None:
-    if looks_like(path) != "a Parquet file":
-        raise Refused(f"it is {looks_like(path) or 'not a Parquet file'}; write it again as Parquet or send CSV")
+    what = kind_of(path)
+    if what != "parquet":
+        raise Refused("not_parquet", what=_kind(what, "not_parquet"))

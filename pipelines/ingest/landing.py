@@ -24,6 +24,7 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+BOOKS_MAPPING = "sentra.toml"  # a producer's mapping of its books' columns (pipelines.ingest.books)
 REJECTED = "rejected"  # landing/rejected/<source>/: refused files and their <name>.error.txt
 # The raw assets' metadata entry of {path: fingerprint} of every file they dealt with (not those still being
 # written): the landing sensor reads it, so files ingested by `sentra run` start no second ingest.
@@ -40,8 +41,13 @@ class LandingFile:
     path: Path
     size: int
     mtime: float
-    producer_id: str | None = None  # a marketplace export's producer, from its folder name
+    producer_id: str | None = None  # a marketplace export's or own books' producer, from its folder name
     marketplace: str | None = None  # the marketplace (and so the layout), from its folder name
+
+    @property
+    def books(self) -> bool:
+        """A producer's own books: a file in `transactions/<producer_id>/`."""
+        return self.producer_id is not None and self.marketplace is None
 
     @property
     def format(self) -> str | None:
@@ -50,12 +56,16 @@ class LandingFile:
     @property
     def name(self) -> str:
         """The name users know the file by: relative to its source folder."""
-        return self.path.name if self.marketplace is None else f"{self.marketplace}/{self.producer_id}/{self.path.name}"
+        return self.path.relative_to(self.path.parents[len(self._below())]).as_posix()
 
     @property
     def folder(self) -> str:
         """Its folder relative to landing/, the key of per-folder settings."""
-        return self.source if self.marketplace is None else f"{self.source}/{self.marketplace}/{self.producer_id}"
+        return "/".join((self.source, *self._below()))
+
+    def _below(self) -> tuple[str, ...]:
+        """The folders between the source's folder and the file."""
+        return tuple(p for p in (self.marketplace, self.producer_id) if p is not None)
 
     @property
     def modified_at(self) -> datetime:
@@ -96,7 +106,8 @@ def _files(
 ) -> list[LandingFile]:
     out = []
     for p in folder.iterdir():
-        if p.is_file() and not p.name.startswith((".", "~")):  # hidden files and Office lock files
+        # Hidden files, Office lock files, and a producer's mapping file (read with the books it describes).
+        if p.is_file() and not p.name.startswith((".", "~")) and not (producer_id and p.name == BOOKS_MAPPING):
             st = p.stat()
             out.append(LandingFile(source, p, st.st_size, st.st_mtime, producer_id, marketplace))
     return out
@@ -105,16 +116,21 @@ def _files(
 def scan(landing: Path, source: str) -> list[LandingFile]:
     """The source's files in ingest order (modification time, then name), without hidden files.
 
-    Transactions also come as marketplace order exports in `transactions/<marketplace>/<producer_id>/`.
+    Transactions also come as marketplace order exports in `transactions/<marketplace>/<producer_id>/`, and as
+    a producer's own books in `transactions/<producer_id>/`.
     """
     folder = landing / source
     if not folder.is_dir():
         return []
     files = _files(folder, source)
-    for market in sorted(MARKETPLACES) if source == "transactions" else ():
-        if (folder / market).is_dir():
-            for shop in sorted(p for p in (folder / market).iterdir() if p.is_dir()):
-                files += _files(shop, source, shop.name, market)
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if source != "transactions":
+            continue
+        if sub.name not in MARKETPLACES:
+            files += _files(sub, source, sub.name)
+            continue
+        for shop in sorted(p for p in sub.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            files += _files(shop, source, shop.name, sub.name)
     return sorted(files, key=lambda f: (f.mtime, f.name))
 
 

@@ -32,6 +32,8 @@ class Layout:
     date_order: str = aliases.OWN_DATE_ORDER  # for columns no value settles
     dot_decimal: bool = False
     known_layout: aliases.KnownLayout | None = None  # None: the source's own layout
+    mapping_file: str | None = None  # a producer's own books: the mapping file that named the columns
+    mapped: dict[str, str] = field(default_factory=dict)  # ... and its column -> the file's header
 
     @classmethod
     def of(cls, contract: Contract) -> Layout:

@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from models.contracts import Contract
-from pipelines.ingest import guard, layouts, marketplace, parse, rates, read, rowsql
+from pipelines.core.i18n import LANGS
+from pipelines.ingest import books, guard, layouts, marketplace, parse, rates, read, rowsql
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
@@ -44,6 +45,7 @@ class FileResult:
     excluded: int = 0
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # a rejection's reason in each language
 
 
 @dataclass
@@ -115,8 +117,9 @@ def _ingest_new(
     try:
         return _ingest_readable(con, contract, lf, digest, run_id, rules, limits, touched)
     except parse.LandingFileError as exc:
-        reject(con, landing, lf, digest, str(exc), run_id)
-        return FileResult(lf.name, "rejected", reason=str(exc))
+        texts = {lang: exc.text(lang) for lang in LANGS}
+        reject(con, landing, lf, digest, texts, run_id)
+        return FileResult(lf.name, "rejected", reason=str(exc), texts=texts)
 
 
 def _ingest_readable(
@@ -195,7 +198,7 @@ def records(
     try:
         return _records(lf, contract, limits, windows_1252, ragged_rows)
     except guard.Refused as exc:
-        raise parse.LandingFileError(f"{lf.path}: {exc}") from None
+        raise parse.LandingFileError(lf.path, exc.said) from None
 
 
 def _records(
@@ -212,11 +215,17 @@ def _records(
         # the regrouping.
         orders = items.select(pl.col("order_id").n_unique()).item() if items.height else 0
         return Records(sales.lazy(), excluded, [*table.notes, note], orders, conv, table)
+    if lf.books and lf.producer_id is not None:
+        m = books.mapping_of(lf.path.parent, lf.producer_id)
+        own = books.layout(layouts.Layout.of(contract), m, lf.producer_id)
+        table = read.read(lf, (own,), limits, windows_1252, ragged_rows, m.date_order)
+        frame, note = books.rows(table.frame, lf.producer_id, m, set(table.mapping.values()))
+        return Records(frame, _NONE_EXCLUDED, [*table.notes, note], None, table.conventions, table)
     table = read.read(lf, layouts.for_source(contract.source), limits, windows_1252, ragged_rows)
     known = table.layout.known_layout if table.layout is not None else None
     if known is None:
         return Records(table.frame, _NONE_EXCLUDED, table.notes, None, table.conventions, table)
-    places = [("title", table.title), ("sheet's name", table.how.get("sheet", "")), ("file name", lf.path.stem)]
+    places = [("title", table.title), ("sheet", table.how.get("sheet", "")), ("file_name", lf.path.stem)]
     frame, note = rates.rows(table.frame.collect(), known.kind, places, table.conventions)
     conv = Conventions({"date": table.conventions.date_order["date"]} if "date" in table.conventions.date_order else {})
     # The middle rate is computed as plain decimal text (`103.032`), never Indonesian thousands.

@@ -34,10 +34,7 @@ def _line_value(present: set[str], conv: Conventions) -> tuple[pl.Expr, str]:
         return _whole("unit_price", conv) * qty, "unit_price"
     if "order_subtotal" in present:
         return _whole("order_subtotal", conv), "order_subtotal"
-    raise Refused(
-        "it has no amount column (a line total, a unit price, or the order's subtotal); export the orders again "
-        "with the price columns"
-    )
+    raise Refused("no_amount")
 
 
 def orders(

@@ -12,12 +12,21 @@ import duckdb
 import polars as pl
 
 from models.contracts import TRANSACTIONS, Contract
+from pipelines.core.i18n import Said
 from pipelines.ingest import rowsql
 from pipelines.ingest.conventions import Conventions
 
 
 class LandingFileError(Exception):
-    """A whole file cannot be read; the message names the file and the problem in one line."""
+    """A whole file cannot be read; the message names the file and the problem in one line, in either language
+    (`text`); `str()` is the English."""
+
+    def __init__(self, path: object, said: Said) -> None:
+        self.path, self.said = path, said
+        super().__init__(f"{path}: {said}")
+
+    def text(self, lang: str) -> str:
+        return f"{self.path}: {self.said.text(lang)}"
 
 
 def cell(name: str) -> pl.Expr:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 
 from models import aliases, codes
+from pipelines.core.i18n import Said
 from pipelines.ingest import normalise
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.guard import Refused
@@ -21,7 +22,8 @@ from pipelines.ingest.parse import cell
 
 
 def currency(places: list[tuple[str, str]]) -> tuple[str, str]:
-    """(currency, where it was found) from [(where, text)], tried in order; Refused when none or two."""
+    """(currency, where it was found) from [(where, text)], tried in order; Refused when none or two. `where` is
+    a `place.*` text's key: "title", "sheet" or "file_name"."""
     for where, text in places:
         found = set()
         for word in re.findall(r"[A-Za-z]+", text):
@@ -29,13 +31,10 @@ def currency(places: list[tuple[str, str]]) -> tuple[str, str]:
             if code in codes.CURRENCIES and code != "IDR":
                 found.add(code)
         if len(found) > 1:
-            raise Refused(f"its {where} names more than one currency ({', '.join(sorted(found))}); send one per file")
+            raise Refused("currency_two", where=Said.of(f"place.{where}"), codes=sorted(found))
         if found:
             return found.pop(), where
-    raise Refused(
-        "it has no currency column, and neither its title, its sheet's name nor its file name names one; "
-        "name the file after its currency (e.g. kurs_USD.xlsx)"
-    )
+    raise Refused("currency_none")
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -81,4 +80,4 @@ def rows(frame: pl.DataFrame, kind: str, places: list[tuple[str, str]], conv: Co
         *([extra.alias("_extra")] if extra is not None else (["_extra"] if "_extra" in frame.columns else [])),
         *(["_reject"] if "_reject" in frame.columns else []),
     )
-    return out, f"currency {cur} from its {where}; rate_idr is {how}"
+    return out, f"currency {cur} from its {Said.of(f'place.{where}')}; rate_idr is {how}"

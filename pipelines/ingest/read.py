@@ -22,7 +22,8 @@ import fastexcel
 import polars as pl
 
 from models import aliases
-from pipelines.ingest import conventions, guard, ragged
+from pipelines.core.i18n import Said
+from pipelines.ingest import conventions, guard, ragged, unmatched
 from pipelines.ingest.landing import FORMATS, LandingFile
 from pipelines.ingest.layouts import Layout
 from pipelines.ingest.parse import LandingFileError
@@ -50,9 +51,10 @@ def read(
     limits: IngestSettings,
     windows_1252: bool = False,
     ragged_rows: bool = False,
+    date_order: str | None = None,
 ) -> Table:
     """The file as lazy text columns in the first layout whose header it has, or LandingFileError naming the
-    file and the problem.
+    file and the problem. `date_order` (a producer's mapping file's) comes before the folder's setting.
 
     A CSV is scanned lazily, so it is read in batches while it is ingested; a problem found only then
     (a ragged row, a byte that is not UTF-8) surfaces as a Polars error from the batches: the caller
@@ -60,21 +62,10 @@ def read(
     """
     try:
         guard.check_size(lf.path, limits)
-        match lf.format:
-            case "csv":
-                table = _csv(lf.path, layouts, limits, windows_1252, ragged_rows)
-            case "xlsx":
-                table = _xlsx(lf.path, lf.source, layouts, limits)
-            case "parquet":
-                table = _parquet(lf.path, limits)
-            case "jsonl":
-                table = _jsonl(lf.path, limits)
-            case _:
-                accepted = ", ".join(sorted(FORMATS))
-                raise guard.Refused(f"'{lf.path.suffix or 'no extension'}' files are not accepted (use {accepted})")
-        return _map_headers(table, layouts, lf.source, limits, limits.date_order.get(lf.folder))
+        table = _table(lf, layouts, limits, windows_1252, ragged_rows)
+        return _map_headers(table, layouts, lf.source, limits, date_order or limits.date_order.get(lf.folder))
     except guard.Refused as exc:
-        raise LandingFileError(f"{lf.path}: {exc}") from None
+        raise LandingFileError(lf.path, exc.said) from None
     except pl.exceptions.PolarsError as exc:
         if lf.format == "csv" and ((not windows_1252 and not_utf8(exc)) or (not ragged_rows and is_ragged(exc))):
             raise  # the caller reads the file again, as Windows-1252 or row by row
@@ -83,14 +74,52 @@ def read(
         raise failure(lf, exc) from None
 
 
+def sample(lf: LandingFile, limits: IngestSettings, rows: int) -> pl.DataFrame:
+    """The file's first `rows` records under its own header (the first line or row), as text: what a person
+    proposing its column mapping looks at. LandingFileError if it cannot be read."""
+    bare = (Layout("any", "any", (), {}, ()),)  # requires nothing: the first line is the header
+
+    def first(windows_1252: bool) -> pl.DataFrame:
+        table = _table(lf, bare, limits, windows_1252, False)
+        return table.frame.head(rows).collect().drop("_line", strict=False)
+
+    try:
+        guard.check_size(lf.path, limits)
+        try:
+            return first(False)
+        except pl.exceptions.ComputeError as exc:
+            if lf.format == "csv" and not_utf8(exc):
+                return first(True)
+            raise
+    except guard.Refused as exc:
+        raise LandingFileError(lf.path, exc.said) from None
+    except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as exc:
+        raise failure(lf, exc) from None
+
+
+def _table(
+    lf: LandingFile, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool, ragged_rows: bool
+) -> Table:
+    """The file in its format's reader, before its headers are mapped."""
+    match lf.format:
+        case "csv":
+            return _csv(lf.path, layouts, limits, windows_1252, ragged_rows)
+        case "xlsx":
+            return _xlsx(lf.path, lf.source, layouts, limits)
+        case "parquet":
+            return _parquet(lf.path, limits)
+        case "jsonl":
+            return _jsonl(lf.path, limits)
+        case _:
+            suffix = f"'{lf.path.suffix}'" if lf.path.suffix else Said.of("filekind.no_extension")
+            raise guard.Refused("extension", suffix=suffix, accepted=sorted(FORMATS))
+
+
 def failure(lf: LandingFile, exc: Exception) -> LandingFileError:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     if "more fields than defined" in first:
-        return LandingFileError(
-            f"{lf.path}: a row has more fields than the header (a separator inside an unquoted value?); "
-            "quote that value or export the file again"
-        )
-    return LandingFileError(f"{lf.path}: cannot be read as {lf.format} ({first}); export it again")
+        return LandingFileError(lf.path, Said.of("reject.ragged"))
+    return LandingFileError(lf.path, Said.of("reject.unreadable", format=lf.format, detail=first))
 
 
 def is_ragged(exc: Exception) -> bool:
@@ -121,14 +150,14 @@ def _find_header(lines: list[str], layouts: Sequence[Layout], limits: IngestSett
         for sep in sorted(_SEPARATORS, key=lambda c: -_unquoted(line).count(c)):
             cells = next(csv.reader([line], delimiter=sep), [])
             if len(cells) > limits.max_columns:
-                raise guard.Refused(f"its header has {len(cells)} columns, above the limit of {limits.max_columns}")
+                raise guard.Refused("header_columns", n=len(cells), limit=limits.max_columns)
             layout = next((x for x in layouts if x.matches(cells)), None)
             if layout is not None:
                 return i, sep, layout
     first = _unquoted(lines[0]) if lines else ""
     sep = max(_SEPARATORS, key=first.count)
     if first.count(sep) + 1 > limits.max_columns:
-        raise guard.Refused(f"its header has {first.count(sep) + 1} columns, above the limit of {limits.max_columns}")
+        raise guard.Refused("header_columns", n=first.count(sep) + 1, limit=limits.max_columns)
     return 0, sep, layouts[0]
 
 
@@ -161,9 +190,7 @@ def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_
                 try:
                     tmp.write(chunk.decode("cp1252").encode("utf-8"))
                 except UnicodeDecodeError:
-                    raise guard.Refused(
-                        "it is neither UTF-8 nor Windows-1252 text; save it again as CSV UTF-8"
-                    ) from None
+                    raise guard.Refused("not_windows_1252") from None
         tmp.flush()
         table.frame = _scan_csv(Path(tmp.name), sep, skip).collect().lazy()
     table.notes.append("read as Windows-1252 (it is not valid UTF-8)")
@@ -205,7 +232,7 @@ def _normalised(
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError:
         if encoding is not None:
-            raise guard.Refused(f"it is not valid {encoding.upper()} text; save it again as CSV UTF-8") from None
+            raise guard.Refused("not_encoding", encoding=encoding.upper()) from None
         text = data.decode("cp1252", errors="replace")  # Excel on Windows, as for any CSV
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
@@ -228,7 +255,7 @@ def _scan_csv(path: Path, sep: str, skip: int) -> pl.LazyFrame:
     try:
         scan.collect_schema()
     except pl.exceptions.NoDataError:
-        raise guard.Refused("the file has no header row; send it again with a header row and data rows") from None
+        raise guard.Refused("no_header") from None
     # The header is line `skip + 1`, so record i (0-based) is line `skip + 2 + i` (with no quoted newline).
     return scan.with_row_index("_line", offset=skip + 2).with_columns(pl.col("_line").cast(pl.Int64))
 
@@ -238,7 +265,7 @@ def _xlsx(path: Path, source: str, layouts: Sequence[Layout], limits: IngestSett
     reader = fastexcel.read_excel(path)
     wanted = limits.sheets.get(source)
     if wanted is not None and wanted not in reader.sheet_names:
-        raise guard.Refused(f"it has no sheet named '{wanted}' (it has {', '.join(reader.sheet_names)})")
+        raise guard.Refused("no_sheet", wanted=wanted, sheets=reader.sheet_names)
     candidates = [wanted] if wanted is not None else reader.sheet_names
     found = None
     for sheet in candidates:
@@ -249,18 +276,14 @@ def _xlsx(path: Path, source: str, layouts: Sequence[Layout], limits: IngestSett
             ).to_arrow()
         )
         if top.width > limits.max_columns:
-            raise guard.Refused(f"sheet '{sheet}' has {top.width} columns, above the limit of {limits.max_columns}")
+            raise guard.Refused("sheet_columns", sheet=sheet, n=top.width, limit=limits.max_columns)
         found = _header_row(top, layouts)
         if found is not None:
             row, layout = found
             title = " ".join(str(c) for r in top.head(row).iter_rows() for c in r if c and str(c).strip())
             break
     if found is None:
-        required = layouts[0].required
-        raise guard.Refused(
-            f"no sheet has a header row with the columns {', '.join(required)} in its first "
-            f"{limits.header_search_rows} rows; put the header above the data"
-        )
+        raise _no_header_row(reader, candidates[0], layouts, source, limits)
     df = _as_text(pl.DataFrame(reader.load_sheet(sheet, header_row=row).to_arrow()))
     df = df.select(c for c in df.columns if not (c.startswith("__UNNAMED__") and df[c].null_count() == df.height))
     # Excel row numbers: the header is on row `row + 1`, so data row i (0-based) is row `row + 2 + i`.
@@ -269,6 +292,23 @@ def _xlsx(path: Path, source: str, layouts: Sequence[Layout], limits: IngestSett
     table.layout, table.title = layout, title
     table.how = {"sheet": f"'{sheet}'", "header": f"row {row + 1}"}
     return table
+
+
+def _no_header_row(
+    reader: fastexcel.ExcelReader, sheet: str, layouts: Sequence[Layout], source: str, limits: IngestSettings
+) -> guard.Refused:
+    """Why no sheet has a header: the first sheet's first row of several cells is taken as its header, to name
+    the export it is or the columns it lacks."""
+    top = reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=limits.header_search_rows, dtypes="string")
+    rows = pl.DataFrame(top.to_arrow()).iter_rows()
+    cells = next(([str(c) for c in r if c is not None and str(c).strip()] for r in rows if sum(map(bool, r)) > 1), [])
+    refused = unmatched.refusal(cells, layouts[0], source, layouts[0].columns_of(cells))
+    if refused.said.key in ("reject.missing", "reject.missing_one_column"):
+        required = list(layouts[0].required)
+        return guard.Refused(
+            "no_header_row", required=required, rows=limits.header_search_rows, has=unmatched.shown(cells)
+        )
+    return refused
 
 
 def _header_row(top: pl.DataFrame, layouts: Sequence[Layout]) -> tuple[int, Layout] | None:
@@ -309,7 +349,7 @@ def _parquet(path: Path, limits: IngestSettings) -> Table:
     guard.check_parquet(path)
     width = len(pl.read_parquet_schema(path))
     if width > limits.max_columns:
-        raise guard.Refused(f"it has {width} columns, above the limit of {limits.max_columns}")
+        raise guard.Refused("columns", n=width, limit=limits.max_columns)
     return _records(pl.read_parquet(path))
 
 
@@ -318,7 +358,7 @@ def _jsonl(path: Path, limits: IngestSettings) -> Table:
     with path.open("rb") as fh:
         first = fh.readline()  # bounded by the line limit just checked
     if first.count(b'":') > limits.max_columns:
-        raise guard.Refused(f"its first record has more than {limits.max_columns} fields")
+        raise guard.Refused("first_record_fields", limit=limits.max_columns)
     return _records(pl.read_ndjson(path, infer_schema_length=10_000))
 
 
@@ -360,7 +400,7 @@ def _map_headers(
     df = table.frame
     columns = [c for c in df.collect_schema().names() if c not in ("_line", "_reject")]
     if len(columns) > limits.max_columns:
-        raise guard.Refused(f"it has {len(columns)} columns, above the limit of {limits.max_columns}")
+        raise guard.Refused("columns", n=len(columns), limit=limits.max_columns)
     layout = table.layout or next((x for x in layouts if x.matches(columns)), layouts[0])
     mapped: dict[str, str] = {}
     for c in columns:
@@ -369,15 +409,10 @@ def _map_headers(
             continue
         if name in mapped.values():
             other = next(k for k, v in mapped.items() if v == name)
-            raise guard.Refused(f"columns '{other}' and '{c}' both mean {name}; keep one of them")
+            raise guard.Refused("both_mean", first=other, second=c, name=name)
         mapped[c] = name
-    missing = [n for n in layout.required if n not in mapped.values()]
-    if missing:
-        hint = " (is the separator , or ; ?)" if len(columns) == 1 else ""
-        raise guard.Refused(
-            f"missing column(s) {', '.join(missing)}{hint}; a {source} file needs "
-            f"{', '.join(layout.required)} (other spellings and the bank and marketplace layouts: docs/FORMATS.md)"
-        )
+    if any(n not in mapped.values() for n in layout.required):
+        raise unmatched.refusal(columns, layout, source, set(mapped.values()))
     if layout.known_layout is not None and layout.known_layout.description_row:
         df = _drop_description_row(df, next(k for k, v in mapped.items() if v == layout.key[0]), table.notes)
     found = conventions.decide(df, mapped, layout, folder_order)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from models.codes import TIMEZONE
+from pipelines.core.i18n import text
 from pipelines.ingest.landing import REJECTED, LandingFile
 
 
@@ -25,9 +26,10 @@ def _free(folder: Path, name: str) -> Path:
 
 
 def reject(
-    con: duckdb.DuckDBPyConnection, landing: Path, lf: LandingFile, digest: str, reason: str, run_id: str
+    con: duckdb.DuckDBPyConnection, landing: Path, lf: LandingFile, digest: str, texts: dict[str, str], run_id: str
 ) -> Path:
-    """Record the rejection, then move the file aside with its explanation. Returns where it went.
+    """Record the rejection (its English reason), then move the file aside with its explanation in every
+    language (`texts`: lang -> reason). Returns where it went.
 
     Recorded first: killed before the move, the file is simply rejected again on the next run. A file that
     changed since it was scanned was probably read half-written: StillWriting, and it stays where it is.
@@ -38,15 +40,16 @@ def reject(
     target = _free(folder, lf.path.name)
     con.execute(
         "INSERT INTO raw.rejected_files VALUES (?, ?, ?, ?, ?, ?, timezone('UTC', now()), ?)",  # rejected_at: UTC
-        [lf.source, lf.name, str(lf.path), digest, reason, run_id, str(target)],
+        [lf.source, lf.name, str(lf.path), digest, texts["en"], run_id, str(target)],
     )
     when = datetime.now(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M WIB")  # people read Jakarta time
-    note = (
-        f"{reason}\n\n"
-        f"Rejected {when} (run {run_id}, sha256 {digest}). Nothing from this file was ingested.\n"
-        f"Fix the file and put it back in {lf.path.parent}/ (any name); it will be ingested on the next run.\n"
-    )
+    # Indonesian first: producers' assistants read it; the English below for everyone else.
+    notes = [
+        f"{texts[lang]}\n\n"
+        + text("rejected.note", lang, when=when, run=run_id, digest=digest, folder=f"{lf.path.parent}/")
+        for lang in ("id", "en")
+    ]
     error = target.with_name(target.name + ".error.txt")
-    error.write_text(note, encoding="utf-8")
+    error.write_text("\n\n".join(notes) + "\n", encoding="utf-8")
     os.replace(lf.path, target)
     return target

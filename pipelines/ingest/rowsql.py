@@ -245,7 +245,10 @@ def _row_rules(contract: Contract, rules: Rules) -> list[str]:
             amount = _shown(contract.field("amount_idr"))
             where = lit(f" for a sale ({setting} in SENTRA_INGEST)")
             msg = concat(lit("amount_idr "), amount, lit(f" is {word} of "), shown, where)
-            out.append(case((op(ident("__amount_idr"), operator, bound), msg)))
+            broken = op(ident("__amount_idr"), operator, bound)
+            if operator == "<":  # an amount the field's own rule refuses (0, negative) gets that one reason only
+                broken = and_(broken, op(ident("__amount_idr"), ">", lit(0)))
+            out.append(case((broken, msg)))
     if rules.date_column is not None and rules.first_day is not None and rules.last_day is not None:
         d = ident("__" + rules.date_column)
         outside = or_(op(d, "<", lit(rules.first_day)), op(d, ">", lit(rules.last_day)))
