@@ -11,7 +11,7 @@ import pytest
 
 from models.contracts import CONTRACTS
 from pipelines.core import i18n
-from pipelines.ingest import books, load, parse, propose, reasons
+from pipelines.ingest import books, load, parse, propose, read, reasons
 from pipelines.ingest.guard import Refused
 from pipelines.ingest.landing import LandingFile, scan
 from pipelines.ingest.rowsql import Rules
@@ -158,3 +158,22 @@ def test_every_rejection_and_verdict_text_exists_in_both_languages() -> None:
     assert len(keys) > 80
     same = [k for k in keys if english[k] == indonesian[k] and k != "reason.as_written"]
     assert not same, same
+
+
+def test_a_workbook_of_books_with_a_title_row_is_proposed_from_its_real_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Buku Penjualan Toko Boneka Ceria - Maret 2025"], [], ["No", "Tgl", "Pembeli", "Uang Masuk"]):
+        ws.append(row)
+    for row in ([1, "01/03/2025", "Ani", 150000], [2, "02/03/2025", "Budi", 75000], [3, "02/03/2025", "Cici", 9000]):
+        ws.append(row)
+    folder = tmp_path / "transactions" / "P1"
+    folder.mkdir(parents=True)
+    wb.save(folder / "buku.xlsx")
+    (lf,) = scan(tmp_path, "transactions")
+    sample = read.sample(lf, IngestSettings(), propose.SAMPLE_ROWS)
+    assert sample.columns == ["No", "Tgl", "Pembeli", "Uang Masuk"] and sample.height == 3
+    found = {c: h for c, (h, _) in propose.propose(sample).columns.items()}
+    assert found == {"transaction_id": "No", "occurred_at": "Tgl", "amount_idr": "Uang Masuk"}

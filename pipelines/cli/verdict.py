@@ -98,7 +98,7 @@ def _shown(g: Group, lang: str) -> str:
     # Said in the language first, with '…' for the value; then the values themselves, a few: '25rb', 'abc'.
     reason = reasons.text(g.example if g.count == 1 else g.reason, lang)
     if g.count > 1 and g.values and "'…'" in reason:
-        more = ", …" if g.count > len(g.values) else ""
+        more = ", …" if g.count > len(g.values) >= EXAMPLES else ""  # fewer shown than kept: those are all
         reason = reason.replace("'…'", ", ".join(f"'{v}'" for v in g.values) + more, 1)
     if g.count == 1:
         return text("check.group_one", lang, reason=reason, lines=lines)

@@ -63,6 +63,11 @@ class Layout:
         return {self.known.get(aliases.normalise(str(c))) for c in cells if c} - {None}  # type: ignore[return-value]
 
     def matches(self, cells: Iterable[object]) -> bool:
+        """Whether a row is this layout's header; with no required column (a file read as it is, to propose its
+        mapping), the first row of two cells or more: a title above the header is one cell."""
+        cells = list(cells)
+        if not self.required:
+            return sum(1 for c in cells if c is not None and str(c).strip()) > 1
         return set(self.required) <= self.columns_of(cells)
 
 
