@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python -m pipelines.bench.quality --rows 1000000 --repeat 5
 	$(BIN)/sentra bench --rows $(BENCH_ROWS)
 	$(BIN)/python -m pipelines.bench.mutate --seeds 20 --per-file 12
+	$(BIN)/python -m pipelines.bench.history --rows 1000000 --days 20
 
 # The embedded profile against the scale profile: a year of days, a 10M-row day in 10 files, instance events/s.
 bench-profiles: setup

@@ -301,10 +301,11 @@ def test_the_renderer_fingerprint_covers_code_templates_texts_and_libraries() ->
     and the libraries' versions are all in the renderer's fingerprint."""
     from pipelines.publish import fingerprint
 
-    names = {p.relative_to(fingerprint.PUBLISH).as_posix() for p in fingerprint.REPORT_SOURCES
-             if p.is_relative_to(fingerprint.PUBLISH)}  # fmt: skip
-    assert {"locale/id/LC_MESSAGES/sentra.po", "locale/en/LC_MESSAGES/sentra.po", "templates/report.html.j2",
-            "static/report.css", "charts/draw.py", "charts/save.py", "reports/pdf.py"} <= names  # fmt: skip
+    pipelines = fingerprint.PUBLISH.parent
+    names = {p.relative_to(pipelines).as_posix() for p in fingerprint.REPORT_SOURCES if p.is_relative_to(pipelines)}
+    assert {"core/locale/id/LC_MESSAGES/sentra.po", "core/locale/en/LC_MESSAGES/sentra.po", "core/i18n.py",
+            "publish/templates/report.html.j2", "publish/static/report.css", "publish/charts/draw.py",
+            "publish/charts/save.py", "publish/reports/pdf.py"} <= names  # fmt: skip
     assert set(fingerprint.CHART_SOURCES) <= set(fingerprint.REPORT_SOURCES)
     assert all(p.is_file() for p in fingerprint.REPORT_SOURCES)
     assert {"altair", "vl-convert-python", "polars"} <= set(fingerprint._LIBRARIES)

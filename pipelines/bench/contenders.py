@@ -181,7 +181,7 @@ def _child(script: str, path: Path, log: Path) -> tuple[Measured, Totals, float]
     return m, {c: (int(s), int(n)) for c, (s, n) in result["totals"].items()}, float(result["work_s"])
 
 
-def _steps(timings: Path) -> dict[str, float]:
+def steps_of(timings: Path) -> dict[str, float]:
     """Seconds by step label, from the `sentra run --timings` file (`pipelines.run.RunOutcome.to_json`)."""
     steps: dict[str, float] = {}
     for step in json.loads(timings.read_text(encoding="utf-8"))["steps"]:
@@ -189,7 +189,7 @@ def _steps(timings: Path) -> dict[str, float]:
     return steps
 
 
-def _sentra_env(data: Path, run: Path, day: date) -> dict[str, str]:
+def sentra_env(data: Path, run: Path, day: date) -> dict[str, str]:
     """A fresh warehouse and Dagster instance for each run, reading the shared landing folder."""
     home = run / "dagster"
     home.mkdir(parents=True)
@@ -209,7 +209,7 @@ def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[st
     """`sentra run` for `day` in a subprocess: its measure, totals by category and seconds by step."""
     for tree in ("publish", "internal"):  # each run publishes from scratch
         shutil.rmtree(data / tree, ignore_errors=True)
-    env = _sentra_env(data, run, day)
+    env = sentra_env(data, run, day)
     timings = run / "sentra-run-timings.json"
     cmd = [
         sys.executable,
@@ -227,7 +227,7 @@ def _sentra(data: Path, run: Path, day: date) -> tuple[Measured, Totals, dict[st
     if m.returncode != 0:
         raise BenchError(f"sentra run failed (exit {m.returncode}): {m.output.strip()[-2000:]}")
     totals = mart_totals(env["SENTRA_WAREHOUSE"], day, "Sentra's")  # after the run: nobody else holds it
-    return m, totals, _steps(timings)
+    return m, totals, steps_of(timings)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def run(
             figs["sentra"].add(m)
             steps.append(run_steps)
             echo(f"bench:   sentra {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; start-up …")
-            env = _sentra_env(data, run_dir / "startup", day)
+            env = sentra_env(data, run_dir / "startup", day)
             figs["startup"].add(measure([sys.executable, "-c", STARTUP], env, run_dir / "startup.log"))
             echo("bench:   dbt-duckdb peer: dbt build, then its start-up (a 1-row file) …")
             m, results["peer"], peer_startup, dbt = peer.run(path, producers, run_dir, day)
