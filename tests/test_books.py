@@ -4,6 +4,8 @@ every rejection and row reason said in both languages."""
 from __future__ import annotations
 
 import csv
+import tomllib
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -79,7 +81,7 @@ def test_the_proposal_reads_the_values_not_only_the_names() -> None:
     }
     toml = found.toml("id", "P1", "buku.csv")
     assert "[columns]" in toml and "median Rp175.000" in toml
-    assert books.validated(__import__("tomllib").loads(toml), "x").columns["amount_idr"] == "uang"
+    assert books.validated(tomllib.loads(toml), "x").columns["amount_idr"] == "uang"
 
 
 def _landing_file(path: Path) -> LandingFile:
@@ -130,8 +132,6 @@ def test_every_row_reason_the_rules_write_is_said_in_both_languages(source: str)
     contract = CONTRACTS[source]
     frame = pl.DataFrame(BAD[source]).with_row_index("_line").with_columns(pl.col("_line").cast(pl.Int64))
     registry = REGISTRY if contract.registry_checked else None
-    from datetime import date
-
     rules = Rules(
         registry=registry is not None,
         sale_min_idr={"*": 1_000},

@@ -194,6 +194,13 @@ def test_user_errors_are_one_line_without_traceback(args: list[str], message: st
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3
 
 
+def test_an_unknown_language_is_one_line_before_anything_runs() -> None:
+    done = sentra("check", "nothing.csv", env={**os.environ, "SENTRA_LANG": "fr"})
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "sentra: error: SENTRA_LANG: unknown language 'fr'; supported: id, en"
+    ], done.stderr
+
+
 def test_the_cli_and_what_it_runs_do_not_import_each_other() -> None:
     """Exit codes and UserError live in pipelines.errors: `run` and `benchmark` never import the CLI, and the CLI
     imports them only for the command that needs them (each checked in a fresh interpreter)."""

@@ -37,7 +37,7 @@ UNICODE = [
 ]
 
 
-def sentra(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def sentra(*args: str) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("sentra")
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=os.environ.copy(), timeout=600)
 

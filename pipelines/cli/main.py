@@ -14,7 +14,7 @@ from pathlib import Path
 
 from models.aliases import MARKETPLACES
 from pipelines.core.errors import EXIT_FAILED, EXIT_USAGE, UserError, WarehouseLockedError
-from pipelines.core.i18n import LANG_ENV, LANGS
+from pipelines.core.i18n import LANG_ENV, LANGS, cli_lang
 
 CHECK_SOURCES = ("producers", "transactions", "exports", "fx_rates")
 
@@ -96,8 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bench(args)
         if args.data_dir:
             os.environ["SENTRA_DATA_DIR"] = str(args.data_dir.resolve())
-        if getattr(args, "lang", None):  # what the steps say to people, in the run's processes too
-            os.environ[LANG_ENV] = args.lang
+        if args.command in ("run", "check"):  # what the steps say to people, in the run's processes too
+            try:
+                os.environ[LANG_ENV] = cli_lang(args.lang)  # a wrong SENTRA_LANG: said now, not after the run
+            except ValueError as exc:
+                raise UserError(f"{LANG_ENV}: {exc}") from None
         if args.command == "serve":
             return _serve(args)
         if args.command == "check":

@@ -304,7 +304,7 @@ def _report_notes(notes: list[str], echo: Echo) -> None:
 
 
 def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
-    rejected = 0
+    rejected, lang = 0, cli_lang(None)
     for source in SOURCES:
         m = meta.get(f"raw_{source}", {})
         rejected += m.get("files_rejected", 0)
@@ -316,7 +316,6 @@ def _report_ingest(meta: dict[str, dict], echo: Echo) -> int:
             f"{m.get('rows_excluded', 0):,} not sales, {m.get('rows_corrected', 0):,} corrections"
         )
         _report_notes(m.get("notes", []), echo)
-        lang = cli_lang(None)
         for reason, texts in zip_longest(m.get("rejected", []), m.get("rejected_texts", [])):
             echo(f"  rejected: {(texts or {}).get(lang, reason)}")
         for reason in m.get("waiting", []):

@@ -22,10 +22,10 @@ def shown(columns: Sequence[str]) -> str:
 def refusal(columns: Sequence[str], layout: Layout, source: str, mapped: set[str]) -> Refused:
     """The refusal of a file whose header (`columns`) lacks some of `layout`'s required columns (`mapped`:
     those it has)."""
-    known = unusable.recognise({aliases.normalise(str(c)) for c in columns})
+    normalised = {aliases.normalise(str(c)) for c in columns}
+    known = unusable.recognise(normalised)
     if known is not None:
         return Refused("known_export", title=known.title, why=known.why, instead=known.instead)
-    normalised = {aliases.normalise(str(c)) for c in columns}
     for target, header in layout.mapped.items():
         if aliases.normalise(header) not in normalised:
             return Refused(
