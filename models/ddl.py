@@ -66,11 +66,19 @@ def duplicates_table(c: Contract) -> str:
     return _table(f"raw.{q(c.source + '_duplicates')}", [("_key", "VARCHAR NOT NULL"), *LINEAGE])
 
 
+def keys_table(c: Contract) -> str:
+    """The key index: where each stored version of a key is (file, line), by a stable 64-bit hash of the key.
+    A new file's keys are looked up here, a narrow table, instead of in `raw`; entries are only ever
+    appended (a superseded version's entry stays and is told apart by the row's `_is_current`)."""
+    cols = [("_key_hash", "UBIGINT NOT NULL"), ("_file_id", "BIGINT NOT NULL"), ("_line", "BIGINT NOT NULL")]
+    return _table(f"raw.{q(c.source + '_keys')}", cols)
+
+
 def contract_ddl() -> list[str]:
     """The schemas and per-source tables the contracts call for: what the migrated warehouse is checked against."""
     stmts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
     for c in CONTRACTS.values():
-        stmts += [raw_table(c), quarantine_table(c), duplicates_table(c)]
+        stmts += [raw_table(c), quarantine_table(c), duplicates_table(c), keys_table(c)]
     return stmts
 
 

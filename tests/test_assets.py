@@ -8,6 +8,7 @@ import pytest
 from conftest import REGISTRY
 from helpers import build, ingest, query
 
+from pipelines.ingest.landing import LandingFile
 from pipelines.warehouse.connection import connect, overwrite, transaction
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
@@ -152,6 +153,44 @@ def test_a_correction_replaces_the_earlier_row_and_is_recorded(write_landing) ->
     corrections = query("SELECT _key, old_line, new_line FROM raw.corrections ORDER BY 1")
     assert corrections == [("P1\x1fa", 2, 2), ("P1\x1fb", 3, 3)]
     assert query("SELECT count(*), count(*) FILTER (_is_current) FROM raw.transactions") == [(4, 2)]
+    # The key index points at every current version: the next file's lookup finds them there.
+    unindexed = "SELECT count(*) FROM raw.transactions r ANTI JOIN raw.transactions_keys k USING (_file_id, _line)"
+    assert query(f"{unindexed} WHERE r._is_current") == [(0,)]
+
+
+def test_keys_sharing_a_hash_in_the_key_index_stay_apart(write_landing, isolated) -> None:
+    """The index is looked up by a 64-bit hash: a new key whose hash points at another key's row is a new
+    sale, not a correction of that row (forced here by an index entry under the new key's hash)."""
+    write_landing("producers", "p.csv", REGISTRY)
+    write_landing("transactions", "t1.csv", [_tx("a", "P1", "2025-03-01T10:00", 100)])
+    ingest()
+    con = connect(str(isolated / "warehouse.duckdb"))
+    con.execute(
+        "INSERT INTO raw.transactions_keys SELECT (md5_number('P1' || chr(31) || 'c') >> 64)::UBIGINT, "
+        "_file_id, _line FROM raw.transactions"
+    )
+    con.close()
+    write_landing("transactions", "t2.csv", [_tx("c", "P1", "2025-03-01T11:00", 7)])
+    meta = ingest()["raw_transactions"]
+    assert (meta["rows_accepted"], meta["rows_corrected"], meta["rows_duplicate"]) == (1, 0, 0)
+    assert query("SELECT transaction_id, _is_current FROM raw.transactions ORDER BY 1") == [("a", True), ("c", True)]
+
+
+def test_a_file_ingested_before_is_not_read_again(write_landing, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Landing keeps every file: one seen before, unchanged where it was, costs a run a stat, not a read."""
+    write_landing("producers", "p.csv", REGISTRY)
+    write_landing("transactions", "t.csv", [_tx("a", "P1", "2025-03-01T10:00", 100)])
+    ingest()
+
+    def unread(self: LandingFile) -> str:
+        raise AssertionError(f"{self.path} read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(LandingFile, "sha256", unread)
+        assert ingest()["raw_transactions"]["files_skipped"] == 1
+    # Written again (write_landing gives it a new modification time): read, and ingested as its content is new.
+    write_landing("transactions", "t.csv", [_tx("a", "P1", "2025-03-01T10:00", 150)])
+    assert ingest()["raw_transactions"]["rows_corrected"] == 1
 
 
 def test_a_late_file_lands_in_its_own_days_and_reruns_do_not_duplicate(write_landing) -> None:

@@ -152,15 +152,16 @@ def test_peer_quarantines_with_reasons_and_loads_incrementally(tmp_path: Path) -
 
 
 def test_history_benchmark_smoke(tmp_path: Path) -> None:
-    """Two days of history at 1,000 rows a day: every run's figures and the ratios are written."""
+    """Two days of history at 1,000 rows a day, each timed day run twice from the same state: every run's
+    figures and the ratios are written."""
     out = tmp_path / "history.json"
+    args = ["--rows", "1000", "--days", "2", "--repeat", "2", "--json", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench.history", "--rows", "1000", "--days", "2", "--json", str(out)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [sys.executable, "-m", "pipelines.bench.history", *args], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text())
-    assert (result["rows_per_day"], result["history_days"]) == (1000, 3)
+    assert (result["rows_per_day"], result["history_days"], result["repeat"]) == (1000, 4, 2)
     assert result["load"]["first"] < result["load"]["last"] < result["day_after_history"]["first"]
     assert result["ratio"] > 0 and result["ratio_ingest_and_day"] > 0, result
     assert {"ingest landing files", "day"} <= set(result["ratio_by_step"]), result

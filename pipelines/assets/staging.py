@@ -57,7 +57,8 @@ def _history(con: duckdb.DuckDBPyConnection, start: date, quality: QualitySettin
     volume = gx.validate(
         "volume", days, suites.volume_rules(quality.volume_low, quality.volume_high), ["sales", "baseline"]
     )
-    scales = con.sql(sql("check_amount_scale"), params=[start, start]).pl()
+    checks.usual_amounts(con, start)
+    scales = con.sql(sql("check_amount_scale")).pl()
     rules = suites.scale_rules(quality.amount_scale_factor)
     scale = gx.validate("amount_scale", scales, rules, ["producer_id", "median_idr", "usual_idr"])
     for o in (o for o in volume if not o.passed and o.samples):  # GX says "1 of 1 rows unexpected": say what

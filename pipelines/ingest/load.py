@@ -79,13 +79,19 @@ def ingest_source(
     """Ingest every new or changed file of one source, oldest first. A bad file is moved aside and skipped;
     a file still being written is left for the next run."""
     result = SourceResult(contract.source)
-    seen = {r[0] for r in con.execute("SELECT sha256 FROM raw.files WHERE source = ?", [contract.source]).fetchall()}
+    known = {
+        (path, size, at): sha
+        for path, size, at, sha in con.execute(sql("ingest_known_files"), [contract.source]).fetchall()
+    }
+    seen = set(known.values())
     rules = RowRules(con, contract, first_day, last_day, limits)
     ready, waiting = settled(scan(landing, contract.source), limits.settle_seconds)
     for lf in ready:
-        # Hashed before it is parsed; `_ingest_file` commits only if the file is unchanged after parsing, so
-        # the digest is that of the bytes parsed.
-        digest = lf.sha256()
+        # A file ingested before, still where it was with its size and modification time, is not read again:
+        # the landing folder's history costs a run a stat per file, not a read. Any other file is hashed
+        # before it is parsed; `_ingest_file` commits only if the file is unchanged after parsing, so the digest
+        # is that of the bytes parsed.
+        digest = known.get((str(lf.path), lf.size, lf.modified_at)) or lf.sha256()
         if digest in seen:
             fr = FileResult(lf.name, "skipped")
         else:
@@ -280,8 +286,11 @@ def _ingest_batch(
 ) -> None:
     """Type, check, classify and store one batch of a file's rows in DuckDB (`rowsql`), in the file's
     transaction. Batches go in line order and see the rows of earlier ones, so duplicates and corrections
-    within a file are found across batches exactly as within one; DuckDB's memory stays within its limit."""
-    raw_t, q_t, dup_t = f"raw.{contract.source}", f"quarantine.{contract.source}", f"raw.{contract.source}_duplicates"
+    within a file are found across batches exactly as within one; DuckDB's memory stays within its limit.
+    Earlier versions are found through the key index (`raw.<source>_keys`), so a batch's lookup reads a narrow
+    hash column, not raw's history (docs/BENCHMARKS.md, "A new day against its history")."""
+    raw_t, q_t = f"raw.{contract.source}", f"quarantine.{contract.source}"
+    dup_t, keys_t = f"raw.{contract.source}_duplicates", f"raw.{contract.source}_keys"
     columns = rowsql.type_into(con, "typed", contract, batch.lazy(), conventions, rules.sql, rules.registry)
     date_column = PARTITION_DATE.get(contract.source, (None,))[0]
     con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {rowsql.accepted(contract, 'typed', columns)}")
@@ -289,15 +298,18 @@ def _ingest_batch(
         f"CREATE OR REPLACE TEMP VIEW rejected_rows AS {rowsql.rejected(contract, 'typed', columns, date_column)}"
     )
     con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {render('ingest_classify', raw=raw_t)}", [file_id])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE batch_keys AS {sql('ingest_batch_keys')}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stored AS {render('ingest_stored', raw=raw_t, keys=keys_t)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {sql('ingest_classify')}", [file_id])
     counts.periods.append(_periods_of_file(con, contract, raw_t, file_id))
     con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
     con.execute(render("ingest_supersede", raw=raw_t))
     con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
+    con.execute(render("ingest_index_keys", keys=keys_t), [file_id])
     con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
     con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
     read_rows, bad, dups, corrections = con.execute(sql("ingest_counts")).fetchall()[0]
-    con.execute("DROP TABLE typed; DROP TABLE classified")
+    con.execute("DROP TABLE typed; DROP TABLE classified; DROP TABLE batch_keys; DROP TABLE stored")
     counts.read += read_rows
     counts.quarantined += bad
     counts.duplicates += dups

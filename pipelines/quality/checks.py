@@ -276,3 +276,12 @@ def fx_gaps(con: duckdb.DuckDBPyConnection, max_days: int) -> list[Outcome]:
             threshold=float(max_days),
         )
     ]
+
+
+def usual_amounts(con: duckdb.DuckDBPyConnection, start: date) -> None:
+    """Each producer's usual sale before each staged day of a range beginning `start`, into the temporary table
+    `usual` (`check_amount_usual`): one query per day over its own 4 weeks, so a day costs the same whether
+    it is checked alone or in a year's backfill, and the history read stays four weeks long."""
+    con.execute("CREATE OR REPLACE TEMP TABLE usual (date DATE, producer_id VARCHAR, usual_idr DOUBLE, n BIGINT)")
+    for (day,) in con.execute(sql("candidate_dates")).fetchall():
+        con.execute(f"INSERT INTO usual {sql('check_amount_usual')}", [day, day, day, start, day])

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from pipelines.warehouse.connection import connect, sql
+from pipelines.warehouse.connection import connect, render, sql
 
 _PROFILE = ("SENTRA_DATA_DIR", "SENTRA_WAREHOUSE", "SENTRA_LAKE_DATA_PATH")
 
@@ -38,9 +38,9 @@ def dump_marts(env: Mapping[str, str]) -> dict[str, bytes]:
 
         con = connect(settings().warehouse_target, read_only=True)
     try:
-        names = [r[0] for r in con.execute(sql("compare_mart_tables")).fetchall()]
+        names = [r[0] for r in con.execute(sql("compare_mart_tables"), [None]).fetchall()]
         out = {n: con.sql(f"SELECT * FROM marts.{n} ORDER BY ALL").pl().write_csv().encode() for n in names}  # noqa: S608 - catalog names
-        out["raw.files"] = con.sql(sql("compare_files")).pl().write_csv().encode()
+        out["raw.files"] = con.sql(render("compare_files", files="raw.files")).pl().write_csv().encode()
         out["unbalanced files"] = con.sql(sql("compare_unbalanced")).pl().write_csv().encode()
     finally:
         con.close()

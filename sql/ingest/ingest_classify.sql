@@ -1,14 +1,10 @@
 -- Classify the accepted rows (`incoming`) of keys with history, stored already or repeated in this file,
--- against the current versions in $raw. A row equal to the version before it (stored, or an earlier line
--- of this file) is an exact duplicate; any other row is a new version of its key, and a correction when
--- an older version exists. Every other row, nearly every row of a new day, is a new single version and is
+-- against their current stored versions (`stored`, found through the key index). A row equal to the version
+-- before it (stored, or an earlier line of this file) is an exact duplicate; any other row is a new version
+-- of its key, and a correction when an older version exists. Every other row, nearly every row of a new day, is a new single version and is
 -- not listed. Parameter: the file_id of the incoming file.
 WITH incoming_rows AS (
     SELECT _key, _row_hash, _line FROM incoming
-),
-stored AS (
-    SELECT _key, _row_hash, _file_id, _line FROM $raw
-    WHERE _is_current AND _key IN (SELECT _key FROM incoming_rows)
 ),
 repeated AS (
     SELECT _key FROM incoming_rows GROUP BY _key HAVING count(*) > 1

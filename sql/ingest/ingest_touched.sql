@@ -5,7 +5,8 @@ FROM (
     SELECT $date_col AS _partition_date FROM incoming
     WHERE _line NOT IN (SELECT _line FROM classified WHERE is_duplicate)
     UNION ALL
-    SELECT $date_col FROM $raw
-    WHERE _is_current AND _key IN (SELECT _key FROM classified WHERE prev_row_hash IS NOT NULL)
+    SELECT r.$date_col FROM $raw r
+    SEMI JOIN stored s ON r._file_id = s._file_id AND r._line = s._line
+    WHERE r._key IN (SELECT _key FROM classified WHERE prev_row_hash IS NOT NULL)
 )
 WHERE _partition_date IS NOT NULL
