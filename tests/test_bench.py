@@ -21,7 +21,7 @@ def test_quality_benchmark_smoke() -> None:
 
 
 def test_sentra_benchmark_smoke(tmp_path: Path) -> None:
-    """100k rows through `sentra bench`: the four contenders agree and the figures are written."""
+    """100k rows through `sentra bench`: the five contenders agree and the figures are written."""
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "bench", "--rows", "100000", "--json", str(out)],
@@ -29,9 +29,9 @@ def test_sentra_benchmark_smoke(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text())
-    assert set(result) >= {"rows", "day", "sentra", "startup", "peer", "peer_startup", "floor", "pandas", "ratios",
-                           "totals", "totals_match"}  # fmt: skip
-    for contender in ("sentra", "peer", "floor", "pandas"):
+    assert set(result) >= {"rows", "day", "sentra", "startup", "peer", "peer_startup", "floor", "write_floor", "pandas",
+                           "ratios", "totals", "totals_match", "sentra_bound_s"}  # fmt: skip
+    for contender in ("sentra", "peer", "floor", "write_floor", "pandas"):
         assert set(result[contender]) >= {"seconds", "rows_per_s", "peak_rss_mb"}
         assert result[contender]["peak_rss_mb"] > 0
     for startup in ("startup", "peer_startup"):
@@ -39,15 +39,19 @@ def test_sentra_benchmark_smoke(tmp_path: Path) -> None:
     assert set(result["ratios"]) == {
         "sentra_over_floor", "sentra_excluding_startup_over_floor", "peer_over_floor",
         "peer_excluding_startup_over_floor", "pandas_over_floor", "sentra_over_peer",
-        "sentra_over_peer_excluding_startup", "pandas_over_sentra",
+        "sentra_over_peer_excluding_startup", "pandas_over_sentra", "write_floor_over_floor", "sentra_over_write_floor",
     }  # fmt: skip
+    # Storing the rows costs more than reading them; the bound is twice that plus a 5 s start-up.
+    assert result["write_floor"]["seconds"] > 0 and result["write_floor"]["work_s"] > 0
+    assert result["sentra_bound_s"] == round(2 * result["write_floor"]["seconds"] + 5, 2)
     # The peer really ran its dbt project: every model and test passed, none skipped.
     assert result["peer"]["dbt"]["pass"] >= 30 and result["peer"]["dbt"]["error"] == result["peer"]["dbt"]["skip"] == 0
     assert result["machine"]["dbt_core"] and result["machine"]["dbt_duckdb"]
     assert result["totals_match"] is True
-    assert set(result["totals_by_contender"]) == {"sentra", "peer", "floor", "pandas"}
+    assert set(result["totals_by_contender"]) == {"sentra", "peer", "floor", "write_floor", "pandas"}
     assert len(set(map(json.dumps, result["totals_by_contender"].values()))) == 1
-    assert "dbt-duckdb peer (dbt build)" in done.stdout and "identical in all four" in done.stdout
+    assert "dbt-duckdb peer (dbt build)" in done.stdout and "identical in all five" in done.stdout
+    assert "Sentra within 2 × write floor + 5 s" in done.stdout
     assert sum(t["transactions"] for t in result["totals"].values()) == 100_000
     # Seconds per step, from the run's own `--timings` file: every Dagster run of `sentra run`, each timed.
     steps = result["sentra"]["steps"]

@@ -1,4 +1,4 @@
-"""`sentra bench`: one day of N transactions through Sentra, against a dbt-duckdb peer, the DuckDB floor and pandas.
+"""`sentra bench`: one day of N transactions through Sentra, against a dbt-duckdb peer, DuckDB's floors and pandas.
 
 In one process tree and one run it
 
@@ -6,13 +6,14 @@ In one process tree and one run it
    data folder (`landing/producers/`, `landing/transactions/`);
 2. runs Sentra's full path as a user does: `sentra run --from D --to D --timings FILE` in a subprocess with
    a fresh warehouse and Dagster instance (ingest with lineage, validation, quarantine, dedupe, marts, charts);
-3. times the floor: one DuckDB query, `read_csv` of the same file grouped to totals by category;
+3. times the floor: one DuckDB query, `read_csv` of the same file grouped to totals by category; and the
+   write floor: the same `read_csv` into a persisted table of a fresh DuckDB file (what storing costs);
 4. times what a user would write instead: pandas `read_csv` + `groupby` to the same totals;
 5. runs the peer a capable engineer would build instead of Sentra: `dbt build` of the dbt-duckdb project in
    `bench/peers/dbt_duckdb` (typing, quarantine, incremental load, marts, dbt tests; `pipelines.bench_peer`),
    and reads its marts back;
 
-then checks that the four give the same totals (exact integers), prints seconds, start-up, peak memory
+then checks that the five give the same totals (exact integers), prints seconds, start-up, peak memory
 and ratios for each, and writes the figures to a JSON file.
 
 Each contender runs in its own subprocess tree, measured alike (`pipelines.bench_measure`): wall time, and
@@ -70,6 +71,19 @@ rows = duckdb.connect().execute(
     "SELECT category, sum(amount_idr)::BIGINT, count(*) FROM read_csv(?) GROUP BY category", [sys.argv[1]]
 ).fetchall()
 print(json.dumps({"work_s": time.perf_counter() - t, "totals": {c: [s, n] for c, s, n in rows}}))
+"""
+# The write floor: the same file read into a persisted table of a fresh DuckDB file (what storing the rows
+# costs at the least), its totals then read from that table.
+WRITE_FLOOR = """
+import json, sys, time
+import duckdb
+t = time.perf_counter()
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE transactions AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+con.execute("CHECKPOINT")
+work = time.perf_counter() - t
+rows = con.execute("SELECT category, sum(amount_idr)::BIGINT, count(*) FROM transactions GROUP BY category").fetchall()
+print(json.dumps({"work_s": work, "totals": {c: [s, n] for c, s, n in rows}}))
 """
 PANDAS = """
 import json, sys, time
@@ -173,8 +187,8 @@ class Figures:
         return out
 
 
-def _child(script: str, path: Path, log: Path) -> tuple[Measured, Totals, float]:
-    m = measure([sys.executable, "-c", script, str(path)], dict(os.environ), log)
+def _child(script: str, path: Path, log: Path, *more: Path) -> tuple[Measured, Totals, float]:
+    m = measure([sys.executable, "-c", script, str(path), *map(str, more)], dict(os.environ), log)
     if m.returncode != 0:
         raise BenchError(f"{log.name}: exit {m.returncode}: {m.output.strip()[-2000:]}")
     result = json.loads(m.output.strip().splitlines()[-1])
@@ -268,7 +282,8 @@ def run(
             f"{made['producers']:,} producers in {generated_s:.1f} s to {data}"
         )
 
-        figs = {k: Figures() for k in ("sentra", "startup", "peer", "peer_startup", "floor", "pandas")}
+        kinds = ("sentra", "startup", "peer", "peer_startup", "floor", "write_floor", "pandas")
+        figs = {k: Figures() for k in kinds}
         steps: list[dict[str, float]] = []
         results: dict[str, Totals] = {}
         for i in range(repeat):
@@ -284,9 +299,13 @@ def run(
             m, results["peer"], peer_startup, dbt = peer.run(path, producers, run_dir, day)
             figs["peer"].add(m)
             figs["peer_startup"].add(peer_startup)
-            echo(f"bench:   peer {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; floor, pandas …")
+            echo(f"bench:   peer {m.seconds:.1f} s, {m.peak_rss_bytes / 2**20:,.0f} MB; floors, pandas …")
             m, results["floor"], work = _child(FLOOR, path, run_dir / "floor.log")
             figs["floor"].add(m, work)
+            table = run_dir / "write_floor.duckdb"
+            m, results["write_floor"], work = _child(WRITE_FLOOR, path, run_dir / "write_floor.log", table)
+            figs["write_floor"].add(m, work)
+            table.unlink()
             m, results["pandas"], work = _child(PANDAS, path, run_dir / "pandas.log")
             figs["pandas"].add(m, work)
 
@@ -350,18 +369,23 @@ def _report(
         "peer": summary["peer"],
         "peer_startup": summary["peer_startup"],
         "floor": summary["floor"],
+        "write_floor": summary["write_floor"],
         "pandas": summary["pandas"],
         "ratios": {
             "sentra_over_floor": round(s["sentra"] / s["floor"], 2),
             "sentra_excluding_startup_over_floor": round(sentra_net / s["floor"], 2),
             "peer_over_floor": round(s["peer"] / s["floor"], 2),
             "peer_excluding_startup_over_floor": round(peer_net / s["floor"], 2),
+            "write_floor_over_floor": round(s["write_floor"] / s["floor"], 2),
             "pandas_over_floor": round(s["pandas"] / s["floor"], 2),
+            "sentra_over_write_floor": round(s["sentra"] / s["write_floor"], 2),
             "sentra_over_peer": round(s["sentra"] / s["peer"], 2),
             # None when the peer's run is no longer than its start-up (a tiny file: noise)
             "sentra_over_peer_excluding_startup": round(sentra_net / peer_net, 2) if peer_net > 0 else None,
             "pandas_over_sentra": round(s["pandas"] / s["sentra"], 2),
         },
+        # Issue 27's bound: the whole path within twice what storing the rows costs, plus a 5 s start-up.
+        "sentra_bound_s": round(2 * s["write_floor"] + 5, 2),
         "totals_match": match,
         "totals": {c: {"turnover_idr": v, "transactions": n} for c, (v, n) in sorted(reference.items())},
         "totals_by_contender": {k: {c: list(v) for c, v in sorted(r.items())} for k, r in results.items()},
@@ -372,6 +396,7 @@ CONTENDERS = (  # key in the figures, key of its start-up, label, key of its rat
     ("sentra", "startup", "Sentra (sentra run, whole path)", "sentra"),
     ("peer", "peer_startup", "dbt-duckdb peer (dbt build)", "peer"),
     ("floor", None, "DuckDB floor (one read_csv query)", None),
+    ("write_floor", None, "DuckDB write floor (into a table)", "write_floor"),
     ("pandas", None, "pandas (read_csv + groupby)", "pandas"),
 )
 
@@ -405,8 +430,13 @@ def _table(fig: dict) -> list[str]:
         f"Sentra ÷ peer: {r['sentra_over_peer']:.2f}× ({net} excluding both start-ups); "
         f"pandas ÷ Sentra: {r['pandas_over_sentra']:.2f}"
     )
+    bound, met = fig["sentra_bound_s"], fig["sentra"]["seconds"] <= fig["sentra_bound_s"]
+    out.append(
+        f"Sentra ÷ write floor: {r['sentra_over_write_floor']:.2f}×; Sentra within 2 × write floor + 5 s "
+        f"({bound:.1f} s): {'yes' if met else 'no'}"
+    )
     total = sum(v["turnover_idr"] for v in fig["totals"].values())
     count = sum(v["transactions"] for v in fig["totals"].values())
-    verdict = "identical in all four" if fig["totals_match"] else "DIFFER (see totals_by_contender)"
+    verdict = "identical in all five" if fig["totals_match"] else "DIFFER (see totals_by_contender)"
     out.append(f"totals by category: {verdict} ({len(fig['totals'])} categories, Rp{total:,}, {count:,} transactions)")
     return out

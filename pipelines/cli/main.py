@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print only the column mapping proposed for a producer's own books (to save as its sentra.toml)",
     )
     c.add_argument("--lang", choices=LANGS, help="language of the verdicts (default: $SENTRA_LANG, else en)")
-    b = sub.add_parser("bench", help="one day of N transactions: Sentra vs a dbt-duckdb peer, one DuckDB query, pandas")
+    b = sub.add_parser("bench", help="one day of N transactions: Sentra vs a dbt peer, DuckDB floors, pandas")
     b.add_argument("--rows", type=int, default=10_000_000, help="transactions in the day's file (default 10,000,000)")
     b.add_argument("--repeat", type=int, default=1, help="runs of each contender; seconds are medians")
     b.add_argument("--json", type=Path, help="figures file (default: <data dir>/bench/sentra-bench-N.json)")
