@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/sentra bench --rows $(BENCH_ROWS)
 	$(BIN)/python -m pipelines.bench.mutate --seeds 20 --per-file 12
 	$(BIN)/python -m pipelines.bench.history --rows 1000000 --days 20
+	$(BIN)/python bench/writers.py --rows 300000
 
 # The embedded profile against the scale profile: a year of days, a 10M-row day in 10 files, instance events/s.
 bench-profiles: setup

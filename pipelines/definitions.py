@@ -14,6 +14,7 @@ from pipelines.assets.reports import report_assets
 from pipelines.assets.staging import staging_assets
 from pipelines.core.config import Settings
 from pipelines.ingest import settings as ingest_settings
+from pipelines.orchestration.compaction import compact_job, compact_schedule
 from pipelines.orchestration.jobs import JOBS
 from pipelines.orchestration.schedules import SCHEDULES
 from pipelines.orchestration.sensors import SENSORS
@@ -30,10 +31,11 @@ def build(s: Settings) -> dg.Definitions:
     with warnings.catch_warnings():  # single-run backfill policies are "beta" in this Dagster: relied on knowingly
         warnings.simplefilter("ignore", dg.BetaWarning)
         assets = [*raw_assets(s), *staging_assets(s), *mart_assets(s), *report_assets(s), *publish_assets(s)]
+    compaction = compact_job(s)
     return dg.Definitions(
         assets=assets,
-        jobs=JOBS,
-        schedules=SCHEDULES,
+        jobs=[*JOBS, compaction],
+        schedules=[*SCHEDULES, compact_schedule(compaction)],
         sensors=[*SENSORS, *ALERT_SENSORS],
         resources=resources(s),
         executor=profile.executor(),

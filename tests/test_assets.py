@@ -9,7 +9,8 @@ from conftest import REGISTRY
 from helpers import build, ingest, query
 
 from pipelines.ingest.landing import LandingFile
-from pipelines.warehouse.connection import connect, overwrite, transaction
+from pipelines.warehouse import versions
+from pipelines.warehouse.connection import connect, transaction
 
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
@@ -267,11 +268,15 @@ def test_export_values_use_the_latest_rate_on_or_before_the_date(write_landing) 
 
 def test_replacing_a_partition_is_all_or_nothing(isolated) -> None:
     con = connect(str(isolated / "warehouse.duckdb"))
-    con.execute("INSERT INTO marts.daily_turnover VALUES ('2025-03-01', 5, 1, 1)")
-    # The delete succeeds, then the insert fails (a date is no turnover): the delete must not survive.
+    day, nxt = date(2025, 3, 1), date(2025, 3, 2)
+    with transaction(con):
+        versions.write(con, "marts.daily_turnover", "SELECT ?::DATE AS date, 5 AS turnover_idr, 1 AS transactions, "
+                       "1 AS active_producers", day, nxt, "run-1", params=[day])  # fmt: skip
+    # The new version's insert fails (a date is no turnover): nothing of it may be recorded or shown.
     with pytest.raises(duckdb.Error), transaction(con):
-        overwrite(
-            con, "marts.daily_turnover", "SELECT ?::DATE AS date, ?::DATE AS turnover_idr", "2025-03-01", "2025-03-02"
-        )
+        versions.write(con, "marts.daily_turnover", "SELECT ?::DATE AS date, ?::DATE AS turnover_idr", day, nxt,
+                       "run-2", params=[day, day])  # fmt: skip
     assert con.execute("SELECT turnover_idr FROM marts.daily_turnover").fetchall() == [(5,)]
+    assert con.execute("SELECT run_id FROM meta.partition_versions WHERE table_name = 'marts.daily_turnover'"
+                       ).fetchall() == [("run-1",)]  # fmt: skip
     con.close()

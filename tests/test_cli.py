@@ -23,6 +23,7 @@ from conftest import Built, build_once
 from independent import daily_turnover, monthly_exports
 
 from pipelines.publish.portal.serve import CONTENT_TYPES, make_server
+from pipelines.warehouse.sqlfiles import sql
 
 TIER = "e2e"  # tests/conftest.py: the runner's tiers
 
@@ -309,8 +310,7 @@ def _portal_works_in_a_browser(publish: Path) -> None:
 def _every_mart(warehouse: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]  # fmt: skip
+        names = [r[0] for r in con.execute(sql("mart_tables"), [None, None]).fetchall()]
         marts = {n: con.execute(f'SELECT * FROM marts."{n}" ORDER BY ALL').fetchall() for n in names}  # noqa: S608
         marts["files"] = con.execute(
             "SELECT source, name, rows_read, accepted, quarantined, duplicates FROM raw.files ORDER BY ALL"

@@ -7,7 +7,8 @@ import dagster as dg
 from helpers import DEFS, ingest, resources_now
 
 from pipelines.core import partitions
-from pipelines.core.config import settings
+from pipelines.core.config import Settings, settings
+from pipelines.definitions import build
 from pipelines.orchestration.sensors import ingested_partitions_sensor, landing_sensor
 from pipelines.warehouse.connection import POOL
 
@@ -27,6 +28,19 @@ def test_definitions_load_with_every_layer() -> None:
         assert mart in names
     # Every asset opens the warehouse, so every one is in the single-writer pool.
     assert {a.op.pool for a in DEFS.assets} == {POOL}
+    assert [n.definition.pool for n in DEFS.resolve_job_def("compact_job").nodes] == [POOL]
+
+
+def test_on_a_lake_no_staging_or_mart_step_takes_a_pool(monkeypatch) -> None:
+    """Their writes are appended versions (pipelines.warehouse.versions): many workers write one table at once.
+    Ingest and publishing still update or delete in place, so each of their assets keeps a pool of its own."""
+    monkeypatch.setenv("SENTRA_WAREHOUSE", "ducklake:postgres:dbname=lake host=127.0.0.1")
+    defs = build(Settings.from_env())
+    pools = {k.to_user_string(): a.op.pool for a in defs.assets for k in a.keys}
+    groups = {k.to_user_string(): a.group_names_by_key[k] for a in defs.assets for k in a.keys}
+    assert {n for n, g in groups.items() if g in ("stg", "marts") and pools[n] is not None} == set()
+    assert pools["raw_transactions"] == "lake_raw_transactions"
+    assert all(p is None or p.startswith("lake_") for p in pools.values())
 
 
 def test_partitions_and_backfill_policy() -> None:
@@ -54,6 +68,10 @@ def test_schedules_run_in_wib() -> None:
     assert [(r.cron_schedule, r.execution_timezone) for r in reports] == [
         ("0 7 6 * *", "Asia/Jakarta"), ("0 7 * * 1", "Asia/Jakarta")
     ]  # fmt: skip
+    compaction = DEFS.resolve_schedule_def("compact_schedule")  # Sundays, before the 06:00 runs
+    assert (compaction.cron_schedule, compaction.execution_timezone, compaction.job_name) == (
+        "0 2 * * 0", "Asia/Jakarta", "compact_job"
+    )  # fmt: skip
 
 
 def test_landing_sensor_requests_an_ingest_once_per_change(write_landing) -> None:

@@ -37,7 +37,7 @@ def test_two_builds_compare_identical_until_one_figure_or_reason_differs(month_r
     assert all(": identical (" in line for line in lines)
 
     con = duckdb.connect(str(second))
-    con.execute("UPDATE marts.daily_turnover SET turnover_idr = turnover_idr + 1 WHERE date = '2025-01-15'")
+    con.execute("UPDATE marts.daily_turnover_versions SET turnover_idr = turnover_idr + 1 WHERE date = '2025-01-15'")
     con.execute("UPDATE quarantine.transactions SET reason = reason || '!' WHERE rowid = 0")
     con.close()
     differs = _identical(first, second)

@@ -219,8 +219,9 @@ def test_marts_that_disagree_with_the_accepted_rows_hold_the_family_and_the_port
     ingest()
     build("2025-03-01", "2025-03-01")
     assert _publish().success
+    # written behind the pipeline
     con = duckdb.connect(settings().warehouse_target)
-    con.execute("UPDATE marts.daily_turnover SET turnover_idr = turnover_idr + 7")  # written behind the pipeline
+    con.execute("UPDATE marts.daily_turnover_versions SET turnover_idr = turnover_idr + 7")
     con.close()
     assert _publish().success
     assert _latest("daily_turnover")["turnover_idr"].to_list() == [5000]  # the previous, checked figures

@@ -185,7 +185,7 @@ def test_a_second_publish_redraws_nothing_and_a_deleted_file_is_drawn_again(
     # A kept report is reconciled with the marts on every run: marts changed behind the pipeline stop it
     # (kept: its documents are not built again, the figures it keeps are checked).
     con = duckdb.connect(settings().warehouse_target)
-    con.execute("UPDATE marts.daily_turnover SET turnover_idr = turnover_idr + 7 WHERE date = '2024-03-05'")
+    con.execute("UPDATE marts.daily_turnover_versions SET turnover_idr = turnover_idr + 7 WHERE date = '2024-03-05'")
     con.close()
 
     def rebuilt(*args: object) -> None:

@@ -28,6 +28,7 @@ from scale_support import (
 
 from pipelines.scale.compare import dump_marts
 from pipelines.scale.services import Services, group_alive
+from pipelines.scale.writers import concurrent
 from pipelines.warehouse.connection import CONFLICT_RETRIES, Warehouse, connect
 
 pytestmark = pytest.mark.scale
@@ -93,6 +94,16 @@ def test_a_quarter_of_days_is_built_on_two_workers(services: Services, tmp_path:
     assert {w.split("@")[0] for *_, w in steps} == {"w1", "w2"}
     overlapping = [(a, b) for a in steps for b in steps if a[0] < b[0] and a[2] < b[3] and b[2] < a[3]]
     assert overlapping, "no two days' steps ran at the same time"
+
+
+def test_four_writers_write_one_table_at_once_without_losing_a_row(services: Services, tmp_path: Path) -> None:
+    """Four processes write days of `stg.transactions` at once, each day twice: every day then shows exactly
+    its writer's last version (`concurrent` reads them back and raises otherwise). Versions are appends, which
+    DuckLake commits side by side: a lost commit would be retried and counted, and they stay rare."""
+    env = {**os.environ, **services.profile(tmp_path / "scale" / "data", tmp_path / "scale" / "home", "writers")}
+    done = concurrent(env, writers=4, days_each=3, rounds=2, rows=2000)
+    assert done.commits == 4 * 3 * 2
+    assert done.conflicts <= done.commits // 4, done
 
 
 def test_a_lost_lake_commit_asks_dagster_to_retry_the_step(

@@ -37,7 +37,7 @@ Decorator = Callable[[Callable[..., Events]], dg.AssetsDefinition]
 
 def partitioned(
     partitions_def: dg.PartitionsDefinition,
-    pool_name: str,
+    pool_name: str | None,
     group_name: str,
     deps: list,
     name: str,

@@ -1,5 +1,6 @@
 """Mart assets, one per mart of `pipelines.transform.marts`: each partition computed into `candidate`, checked
-against the accepted rows counted apart from staging, then written; a period whose check fails is held."""
+against the accepted rows counted apart from staging, then written as a new version
+(`pipelines.warehouse.versions`); a period whose check fails is held: its previous version stays."""
 
 import dagster as dg
 
@@ -9,7 +10,8 @@ from pipelines.core.config import Settings
 from pipelines.quality import checks
 from pipelines.quality.settings import QualitySettings
 from pipelines.transform.marts import DAILY_MARTS, MARTS, MONTHLY_MARTS, candidate, is_total
-from pipelines.warehouse.connection import Sentra, Warehouse, overwrite, pool, transaction
+from pipelines.warehouse import versions
+from pipelines.warehouse.connection import Sentra, Warehouse, pool, transaction
 
 MART_CHECKS = [checks.RECONCILED]
 TOTAL_CHECKS = [*MART_CHECKS, checks.COVERAGE, checks.NO_MISSING]
@@ -27,7 +29,7 @@ def _mart(name: str, upstream: str, grain: str, s: Settings) -> dg.AssetsDefinit
     measures = "turnover, transactions and active producers" if grain == "day" else "export value, items and exporters"
     doc = f"Marts: {measures} per {', '.join(MARTS[name][1])}, from the accepted rows of each partition."
 
-    @partitioned(partitions_def, pool(name, s), "marts", [upstream], name, mart_checks, description=doc)
+    @partitioned(partitions_def, pool(name, s, versioned=True), "marts", [upstream], name, mart_checks, description=doc)
     def _asset(
         context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings, sentra: Sentra
     ) -> Events:
@@ -42,8 +44,8 @@ def _mart(name: str, upstream: str, grain: str, s: Settings) -> dg.AssetsDefinit
                 outcomes += checks.silent_producers(con, end, quality.silent_producer_days)
             held = yield from checked(name, con, Run.of(context.run_id, sentra, quality), outcomes)
             with transaction(con):
-                rows = overwrite(
-                    con, f"marts.{name}", "SELECT * FROM candidate", start, end, date_col, params=[], keep=held
+                rows = versions.write(
+                    con, f"marts.{name}", "SELECT * FROM candidate", start, end, context.run_id, keep=held
                 )
             yield preview(con, f"marts.{name}", rows, date_col, start, end, held)
 

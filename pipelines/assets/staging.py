@@ -1,6 +1,7 @@
 """Staging assets, quality-gated: each is computed into `candidate` (`pipelines.transform.staging`), checked
-(`pipelines.quality`), and only then written; a period a blocking check fails for is held
-(`pipelines.assets.checked`). The registry and the rates are whole tables; sales by day, exports by month.
+(`pipelines.quality`), and only then written as a new version (`pipelines.warehouse.versions`); a period a
+blocking check fails for is held (`pipelines.assets.checked`): its previous version stays. The registry and
+the rates are whole tables; sales by day, exports by month.
 """
 
 from datetime import date
@@ -27,7 +28,8 @@ from pipelines.quality import bulk, checks, gx, suites
 from pipelines.quality.outcome import Check, Outcome, specs, to_results
 from pipelines.quality.settings import QualitySettings
 from pipelines.transform import staging
-from pipelines.warehouse.connection import Sentra, Warehouse, overwrite, pool, sql, transaction
+from pipelines.warehouse import versions
+from pipelines.warehouse.connection import Sentra, Warehouse, pool, sql, transaction
 
 PRODUCER_CHECKS = checks_of(suites.producers_rules())
 FX_CHECKS = checks_of(suites.fx_rules(), checks.FX_GAPS)
@@ -80,7 +82,11 @@ def staging_assets(s: Settings) -> list[dg.AssetsDefinition]:
     def whole_table(name: str, dep: str, declared: list[Check]) -> Decorator:
         """A staging table replaced whole from one raw table (the registry, the rates)."""
         return dg.asset(
-            group_name="stg", deps=[dep], pool=pool(name, s), kinds={"duckdb"}, check_specs=specs(name, declared)
+            group_name="stg",
+            deps=[dep],
+            pool=pool(name, s, versioned=True),
+            kinds={"duckdb"},
+            check_specs=specs(name, declared),
         )
 
     @whole_table("stg_producers", "raw_producers", PRODUCER_CHECKS)
@@ -101,7 +107,7 @@ def staging_assets(s: Settings) -> list[dg.AssetsDefinition]:
                 Run.of(context.run_id, sentra, quality),
                 bulk.validate(con, "producers", suites.producers_rules(), ["producer_id"]),
             )
-            rows = staging.replace_whole(con, "stg.producers")
+            rows = staging.replace_whole(con, "stg.producers", context.run_id)
             yield preview(con, "stg.producers", rows, None, None, None, source=source)
 
     @whole_table("stg_fx_rates", "raw_fx_rates", FX_CHECKS)
@@ -119,13 +125,18 @@ def staging_assets(s: Settings) -> list[dg.AssetsDefinition]:
             run = Run.of(context.run_id, sentra, quality)
             outcomes = bulk.validate(con, "fx_rates", suites.fx_rules(), ["date", "currency"])
             yield from checked("stg_fx_rates", con, run, outcomes)
-            rows = staging.replace_whole(con, "stg.fx_rates")
+            rows = staging.replace_whole(con, "stg.fx_rates", context.run_id)
             # The gap check reads the rates as written: a long gap warns, it does not block.
             yield from to_results(recorded(con, run, "stg_fx_rates", checks.fx_gaps(con, quality.max_fx_gap_days)))
             yield preview(con, "stg.fx_rates", rows, None, None, None, source=source)
 
     @partitioned(
-        days, pool("stg_transactions", s), "stg", ["raw_transactions", "stg_producers"], "stg_transactions", TX_CHECKS
+        days,
+        pool("stg_transactions", s, versioned=True),
+        "stg",
+        ["raw_transactions", "stg_producers"],
+        "stg_transactions",
+        TX_CHECKS,
     )
     def stg_transactions(
         context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings, sentra: Sentra
@@ -143,20 +154,20 @@ def staging_assets(s: Settings) -> list[dg.AssetsDefinition]:
             outcomes += checks.coverage_to_publish(con, "day", quality.min_daily_coverage_to_publish)
             held = yield from checked("stg_transactions", con, Run.of(context.run_id, sentra, quality), outcomes)
             with transaction(con):
-                rows = overwrite(
+                rows = versions.write(
                     con,
                     "stg.transactions",
                     "SELECT * EXCLUDE (_partition, _registered) FROM candidate",
                     start,
                     end,
-                    params=[],
+                    context.run_id,
                     keep=held,
                 )
             yield preview(con, "stg.transactions", rows, "date", start, end, held)
 
     @partitioned(
         months,
-        pool("stg_exports", s),
+        pool("stg_exports", s, versioned=True),
         "stg",
         ["raw_exports", "stg_fx_rates", "stg_producers"],
         "stg_exports",
@@ -186,7 +197,7 @@ def staging_assets(s: Settings) -> list[dg.AssetsDefinition]:
             held = yield from checked("stg_exports", con, Run.of(context.run_id, sentra, quality), outcomes)
             with transaction(con):
                 staged = "SELECT * EXCLUDE (_partition, weight_ok, _registered, _exporter) FROM candidate"
-                rows = overwrite(con, "stg.exports", staged, start, end, "month", params=[], keep=held)
+                rows = versions.write(con, "stg.exports", staged, start, end, context.run_id, keep=held)
             if unrated:
                 context.log.warning(
                     f"{unrated} export item(s) in {start} … {end} have no usable reference rate: quarantined"

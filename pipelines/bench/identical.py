@@ -47,7 +47,7 @@ class Compared:
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str) -> dict[str, str]:
     """The compared relations of the warehouse attached as `db`, by name: a query each."""
-    marts = [r[0] for r in con.execute(sql("compare_mart_tables"), [db]).fetchall()]
+    marts = [r[0] for r in con.execute(sql("mart_tables"), [db, db]).fetchall()]
     out = {f"marts.{m}": f"SELECT * FROM {qualified(f'{db}.marts.{m}')}" for m in marts}  # noqa: S608
     for source in CONTRACTS:
         out[f"quarantine.{source}"] = render(

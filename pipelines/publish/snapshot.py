@@ -17,6 +17,7 @@ import polars as pl
 
 from models.ddl import q
 from pipelines.publish.files import temp_path
+from pipelines.warehouse.connection import sql
 
 FILE = "sentra.duckdb"
 
@@ -25,10 +26,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, internal: Path, run_id: str) 
     """Copy every mart table into `<internal>/snapshot/`; returns rows per table."""
     folder = internal / "snapshot"
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
-    names = [
-        r[0]
-        for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()
-    ]
+    names = [r[0] for r in con.execute(sql("mart_tables"), [None, None]).fetchall()]
     tmp = temp_path(folder / FILE)  # DuckDB creates it (an empty file is not a database)
     snap = duckdb.connect(str(tmp))
     rows: dict[str, int] = {}

@@ -38,7 +38,7 @@ def dump_marts(env: Mapping[str, str]) -> dict[str, bytes]:
 
         con = connect(settings().warehouse_target, read_only=True)
     try:
-        names = [r[0] for r in con.execute(sql("compare_mart_tables"), [None]).fetchall()]
+        names = [r[0] for r in con.execute(sql("mart_tables"), [None, None]).fetchall()]
         out = {n: con.sql(f"SELECT * FROM marts.{n} ORDER BY ALL").pl().write_csv().encode() for n in names}  # noqa: S608 - catalog names
         out["raw.files"] = con.sql(render("compare_files", files="raw.files")).pl().write_csv().encode()
         out["unbalanced files"] = con.sql(sql("compare_unbalanced")).pl().write_csv().encode()

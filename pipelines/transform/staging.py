@@ -1,5 +1,6 @@
 """Staging: each table's rows computed into the temporary table `candidate` (what the checks judge before
-anything is written), and the writes that replace a whole table. `_partition` says each row's partition.
+anything is written), and the whole tables' new versions (`pipelines.warehouse.versions`). `_partition` says
+each row's partition.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from models.ddl import qualified
+from pipelines.warehouse import versions
 from pipelines.warehouse.connection import render, sql, transaction
 
 
@@ -30,19 +31,21 @@ def stage_exports(con: duckdb.DuckDBPyConnection, start: date, end: date, weight
 
 
 def quarantine_unrated(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
-    """Items of [start, end) with no usable rate join the quarantine (replacing those held before); how many."""
+    """Items of [start, end) with no usable rate join the quarantine (replacing those held before); how many.
+    Nothing is deleted when nothing was held: on a lake a delete conflicts with every concurrent write of the
+    quarantine (ingest, other months), so the usual month, with every rate known, only reads."""
+    unrated = int(con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0])
     with transaction(con):
-        con.execute(sql("quarantine_unrated_exports_delete"), [start, end])
-        con.execute(f"INSERT INTO quarantine.exports BY NAME {sql('quarantine_unrated_exports')}")
-    return int(con.execute("SELECT count(*) FROM valued WHERE missing_rate IS NOT NULL").fetchall()[0][0])
+        if con.execute(sql("quarantine_unrated_exports_held"), [start, end]).fetchall()[0][0]:
+            con.execute(sql("quarantine_unrated_exports_delete"), [start, end])
+        if unrated:
+            con.execute(f"INSERT INTO quarantine.exports BY NAME {sql('quarantine_unrated_exports')}")
+    return unrated
 
 
-def replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """`table`'s rows replaced by the candidate's, in one transaction; the rows it now has."""
-    with transaction(con):
-        con.execute(f"DELETE FROM {qualified(table)}")  # noqa: S608
-        con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * EXCLUDE (_partition) FROM candidate")  # noqa: S608
-    return int(con.execute(f"SELECT count(*) FROM {qualified(table)}").fetchall()[0][0])  # noqa: S608
+def replace_whole(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> int:
+    """The candidate's rows as `table`'s new version, in one transaction; the rows it now has."""
+    return versions.write_whole(con, table, "SELECT * EXCLUDE (_partition) FROM candidate", run_id)
 
 
 def source_version(con: duckdb.DuckDBPyConnection, raw: str) -> str:

@@ -7,14 +7,12 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 import dagster as dg
 import duckdb
 
-from models import ddl
 from pipelines.core.config import Settings, settings
 from pipelines.core.errors import WarehouseLockedError
 from pipelines.warehouse import lake, migrate
@@ -76,14 +74,14 @@ def _connect_lake(target: str, read_only: bool, memory: str, threads: int | None
         if read_only:
             migrate.check(con, target)
         else:
-            _retry_conflicts(lambda: lake.create_schema(con, target))  # two first writers may race to create it
+            retry_conflicts(lambda: lake.create_schema(con, target))  # two first writers may race to create it
     except BaseException:
         con.close()
         raise
     return con
 
 
-def _retry_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
+def retry_conflicts(work: Callable[[], T], attempts: int = 5) -> T:
     """Run `work` again when a DuckLake commit lost to another writer's, a bounded number of times."""
     for attempt in range(1, attempts + 1):
         try:
@@ -125,11 +123,15 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
 
 
-def pool(asset: str, s: Settings) -> str:
+def pool(asset: str, s: Settings, versioned: bool = False) -> str | None:
     """The Dagster pool of a step that writes the warehouse. A file has one writer: every step shares pool
-    `duckdb` (limit 1). A lake takes many: one pool per asset, so two partitions of one table are never
-    replaced at once (DuckLake refuses concurrent deletes of a table) while different tables run in parallel."""
-    return f"lake_{asset}" if s.is_lake else POOL
+    `duckdb` (limit 1). A lake takes many. Steps that write versions (`pipelines.warehouse.versions`) only append,
+    and appends never conflict, so they take no pool: many workers write days and months of one table at once.
+    The others (ingest, publishing) still delete or update in place, which DuckLake refuses between concurrent
+    writers of a table, so they keep one pool per asset."""
+    if not s.is_lake:
+        return POOL
+    return None if versioned else f"lake_{asset}"
 
 
 def reader_now(target: str) -> duckdb.DuckDBPyConnection | None:
@@ -177,24 +179,3 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
-
-
-def overwrite(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    select_sql: str,
-    start: object,
-    end: object,
-    date_col: str = "date",
-    params: list[object] | None = None,
-    keep: list[date] | None = None,
-) -> int:
-    """Replace `[start, end)` of `table` with `select_sql`, except the periods in `keep` (held by a blocking check:
-    their previous rows stay); count the rows of the range. In the caller's transaction."""
-    held = list(keep or [])
-    con.execute(render("partition_delete", target=table, col=date_col), [start, end, held])
-    # The new rows come from the caller's statement (a file under sql/, identifiers quoted there).
-    target, col = ddl.qualified(table), ddl.q(date_col)
-    insert = f"INSERT INTO {target} BY NAME SELECT * FROM ({select_sql}) WHERE NOT list_contains(?::DATE[], {col})"  # noqa: S608
-    con.execute(insert, [*([start, end] if params is None else params), held])
-    return int(con.execute(render("partition_rows", target=table, col=date_col), [start, end]).fetchall()[0][0])

@@ -6,7 +6,8 @@ write it at once; `pipelines.warehouse.connection.connect` opens it like the fil
 - Extensions are never downloaded: DuckDB loads the `ducklake` and `postgres` wheels' files.
 - The lake's schema is the file's: the migrations are applied to an in-memory DuckDB and its tables and
   views are created in the lake without what DuckLake lacks (primary keys, sequences). File ids come from
-  a PostgreSQL sequence in the catalog's database, so concurrent ingests never share one.
+  a PostgreSQL sequence in the catalog's database, so concurrent ingests never share one; so do partition
+  versions (`pipelines.warehouse.versions`).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def create_schema(con: duckdb.DuckDBPyConnection, target: str) -> bool:
             rows = ref.execute("SELECT * FROM meta.schema_version ORDER BY version").fetchall()
             con.executemany("INSERT INTO meta.schema_version VALUES (?, ?, ?, ?)", rows)
             con.execute(sql("lake_file_id_sequence"))
+            con.execute(sql("lake_version_sequence"))
         except BaseException:
             con.execute("ROLLBACK")
             raise
