@@ -1,7 +1,8 @@
 """The embedded profile against the scale profile on this machine, in one run (docs/BENCHMARKS.md, "Profiles").
 
 1. a year of Kota Bekasi days: the demo's messy sample, `sentra run` over 2025;
-2. one day of N rows (10M by default) split into 10 files;
+2. one day of N rows (10M by default) split into 10 files, on the scale profile with 2 Celery workers (or each
+   count in `--workers 1 2 4`: ingest seconds per worker count);
 3. Dagster instance events per second: SQLite, PostgreSQL direct, PostgreSQL through PgBouncer (session
    pool), and through PgBouncer with `synchronous_commit=off` on Dagster's database.
 
@@ -9,7 +10,7 @@ Each case runs `sentra run` as a user does, in a subprocess, with a fresh wareho
 the scale profile's services (PostgreSQL, PgBouncer, Redis, two Celery workers) are started here. The two
 profiles' marts are compared byte for byte (`pipelines.scale.compare`); a difference fails the benchmark.
 
-    .venv/bin/python bench/profiles.py [--rows 10000000] [--skip-year] [--json FILE]
+    .venv/bin/python bench/profiles.py [--rows 10000000] [--workers 2] [--skip-year] [--json FILE]
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def _run(env: dict[str, str], first: date, last: date, folder: Path) -> dict[str
     return {"seconds": round(m.seconds, 1), "peak_rss_mb_cli": round(m.peak_rss_bytes / 2**20), "step_seconds": by_job}
 
 
-def _case(services: Services, root: Path, name: str, landing: Path, first: date, last: date) -> dict[str, object]:
-    """One landing folder through both profiles; their marts must be identical."""
+def _case(
+    services: Services, root: Path, name: str, landing: Path, first: date, last: date, workers: tuple[int, ...] = (2,)
+) -> dict[str, object]:
+    """One landing folder through the embedded profile, then the scale profile with each number of Celery
+    workers in `workers` (a new lake and instance each); every profile's marts must be identical."""
     results: dict[str, object] = {}
     emb = root / name / "embedded"
     env = _embedded(emb)
@@ -69,19 +73,25 @@ def _case(services: Services, root: Path, name: str, landing: Path, first: date,
     results["embedded"] = _run(env, first, last, emb)
     expected = dump_marts(env)
     shutil.rmtree(emb / "data" / "landing")
-    sc = root / name / "scale"
-    scale_env = {**_embedded(sc), **services.profile(sc / "data", sc / "dagster_home", name)}
-    shutil.copytree(landing, sc / "data" / "landing")
-    services.start_workers(scale_env)
-    try:
-        print(f"{name}: scale …", flush=True)
-        results["scale"] = _run(scale_env, first, last, sc)
-    finally:
-        services.stop_workers()
-    got = dump_marts(scale_env)
-    if got != expected:
-        differ = sorted(k for k in expected if got.get(k) != expected[k])
-        raise SystemExit(f"{name}: the profiles' marts differ in {differ}")
+    by_workers: dict[str, object] = {}
+    for n in workers:
+        sc = root / name / f"scale{n}"
+        scale_env = {**_embedded(sc), **services.profile(sc / "data", sc / "dagster_home", f"{name}_w{n}")}
+        scale_env["SENTRA_PARALLEL_RUNS"] = str(n)
+        shutil.copytree(landing, sc / "data" / "landing")
+        services.workers = n
+        services.start_workers(scale_env)
+        try:
+            print(f"{name}: scale, {n} worker(s) …", flush=True)
+            by_workers[str(n)] = _run(scale_env, first, last, sc)
+        finally:
+            services.stop_workers()
+        got = dump_marts(scale_env)
+        if got != expected:
+            differ = sorted(k for k in expected if got.get(k) != expected[k])
+            raise SystemExit(f"{name}: the scale profile's marts ({n} workers) differ in {differ}")
+        shutil.rmtree(sc / "data" / "landing")
+    results["scale"] = by_workers[str(workers[0])] if len(workers) == 1 else by_workers
     results["marts_identical"] = True
     shutil.rmtree(root / name, ignore_errors=True)
     return results
@@ -154,6 +164,9 @@ def main() -> None:
     ap.add_argument("--event-runs", type=int, default=20, help="runs of the no-op job per instance storage")
     ap.add_argument("--skip-year", action="store_true")
     ap.add_argument("--skip-day", action="store_true")
+    ap.add_argument(
+        "--workers", type=int, nargs="+", default=[2], help="the scale profile's Celery workers for the day (1 2 4)"
+    )
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="sentra-profiles-"))
@@ -172,7 +185,7 @@ def main() -> None:
             generate(day, args.rows, DAY)
             _split(day, args.files)
             figures["day"] = {"rows": args.rows, "files": args.files,
-                              **_case(services, root, "day", day, DAY, DAY)}  # fmt: skip
+                              **_case(services, root, "day", day, DAY, DAY, tuple(args.workers))}  # fmt: skip
     finally:
         services.stop()
         figures["machine"]["load_at_end"] = os.getloadavg()

@@ -97,9 +97,10 @@ def test_a_quarter_of_days_is_built_on_two_workers(services: Services, tmp_path:
 
 
 def test_four_writers_write_one_table_at_once_without_losing_a_row(services: Services, tmp_path: Path) -> None:
-    """Four processes write days of `stg.transactions` at once, each day twice: every day then shows exactly
-    its writer's last version (`concurrent` reads them back and raises otherwise). Versions are appends, which
-    DuckLake commits side by side: a lost commit would be retried and counted, and they stay rare."""
+    """Four processes open a new lake at once (its first writers race to create the catalog and the schema),
+    then write days of `stg.transactions` at once, each day twice: every day then shows exactly its writer's
+    last version (`concurrent` reads them back and raises otherwise). Versions are appends, which DuckLake
+    commits side by side: a lost commit would be retried and counted, and they stay rare."""
     env = {**os.environ, **services.profile(tmp_path / "scale" / "data", tmp_path / "scale" / "home", "writers")}
     done = concurrent(env, writers=4, days_each=3, rounds=2, rows=2000)
     assert done.commits == 4 * 3 * 2
@@ -146,10 +147,25 @@ def test_the_profiles_benchmark_runs(tmp_path: Path) -> None:
     """A small run of `bench/profiles.py` (docs/BENCHMARKS.md, "Profiles"), so it keeps working."""
     out = tmp_path / "profiles.json"
     bench = Path(__file__).parent.parent / "bench" / "profiles.py"
-    args = ["--rows", "3000", "--files", "2", "--skip-year", "--event-runs", "1", "--json", str(out)]
+    args = ["--rows", "3000", "--files", "2", "--skip-year", "--event-runs", "1", "--workers", "1", "2"]
+    args += ["--json", str(out)]
     done = subprocess.run([sys.executable, str(bench), *args], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     figures = json.loads(out.read_text())
     assert figures["day"]["marts_identical"] and figures["day"]["rows"] == 3000
+    assert set(figures["day"]["scale"]) == {"1", "2"}  # one scale run per worker count
     assert set(figures["events"]) == {"sqlite", "postgres_direct", "pgbouncer", "pgbouncer_sync_off"}
     assert all(e["events"] > 0 for e in figures["events"].values())
+
+
+def test_the_writers_benchmark_runs(tmp_path: Path) -> None:
+    """A small run of `bench/writers.py` (docs/BENCHMARKS.md, "Writers on one table"), so it keeps working."""
+    out = tmp_path / "writers.json"
+    bench = Path(__file__).parent.parent / "bench" / "writers.py"
+    args = ["--rows", "100", "--days", "1", "--rounds", "2", "--json", str(out)]
+    done = subprocess.run([sys.executable, str(bench), *args], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert [(f["writers"], f["in_place"]) for f in figures] == [(n, p) for p in (False, True) for n in (1, 2, 4)]
+    assert all(f["commits"] == f["writers"] * 2 for f in figures)
+    assert all(f["conflicts"] <= f["commits"] // 4 for f in figures if not f["in_place"])

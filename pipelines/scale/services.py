@@ -214,6 +214,12 @@ class Service:
         self.proc.wait()
 
 
+# Opening the profile's instance creates its tables in PostgreSQL (dagster-postgres does it on first use).
+_CREATE_INSTANCE = (
+    "import os, dagster as dg; dg.DagsterInstance.from_config(os.environ['DAGSTER_HOME']).get_runs(limit=1)"
+)
+
+
 @dataclass
 class Services:
     """All four, under `folder`; `profile()` gives the settings Sentra and Dagster read to use them."""
@@ -309,6 +315,9 @@ class Services:
         self.stop_workers()
         bin_dir = str(Path(sys.executable).parent)  # `dagster-celery worker start` shells out to `celery`
         worker_env = {**os.environ, **env, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
+        # Each worker creates the instance's tables when it finds none, and two doing it at once race
+        # (`type "secondary_indexes" already exists`, seen in a test run): create them first, here.
+        subprocess.run([sys.executable, "-c", _CREATE_INSTANCE], env=worker_env, check=True, capture_output=True)
         try:
             self._start_workers(bin_dir, worker_env)
             self._wait_workers(env["SENTRA_CELERY_BROKER"])

@@ -80,8 +80,6 @@ def concurrent(
     """`writers` processes at once; then every day must show its writer's last round, `rows` rows of it."""
     cmd = [sys.executable, "-m", "pipelines.scale.writers", "--days", str(days_each), "--rounds", str(rounds)]
     cmd += ["--in-place"] if in_place else []
-    # The lake is created (catalog, schema) before the writers start: two first writers would race for it.
-    subprocess.run([*cmd, "--prepare"], env=dict(env), check=True)
     started = time.perf_counter()
     procs = [
         subprocess.Popen([*cmd, "--rows", str(rows), "--as-writer", str(w)], env=dict(env), stdout=subprocess.PIPE)
@@ -130,12 +128,8 @@ def main() -> None:
     ap.add_argument("--in-place", action="store_true", help="delete each day's rows before writing (the old way)")
     ap.add_argument("--as-writer", type=int, default=None, help=argparse.SUPPRESS)  # one writer process
     ap.add_argument("--check", type=int, default=None, help=argparse.SUPPRESS)  # read back, after N writers
-    ap.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)  # create the lake, write nothing
     args = ap.parse_args()
     target = os.environ.get("SENTRA_WAREHOUSE", "")
-    if args.prepare:
-        connect(target).close()
-        return
     if args.check is not None:
         check(target, args.check, args.days, args.rounds, args.rows)
         return

@@ -74,7 +74,7 @@ def _connect_lake(target: str, read_only: bool, memory: str, threads: int | None
         if read_only:
             migrate.check(con, target)
         else:
-            retry_conflicts(lambda: lake.create_schema(con, target))  # two first writers may race to create it
+            lake.create_schema(con, target)  # first writers racing to create it: handled there
     except BaseException:
         con.close()
         raise

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
+import time
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,7 @@ from pipelines.warehouse.sqlfiles import sql
 PREFIX = "ducklake:"
 NAME = "lake"  # the attached catalog's name in every connection
 CATALOG = "lake_catalog"  # the catalog's PostgreSQL database, attached to reach its file-id sequence (sql/lake_*)
+_CREATE_RACE_ATTEMPTS = 5  # first writers of a new lake racing to create it: see open_lake, create_schema
 _EXTENSIONS = {
     "ducklake": ("duckdb_extension_ducklake", "ducklake"),
     "postgres_scanner": ("duckdb_extension_postgres", "postgres"),
@@ -83,7 +86,23 @@ def data_path() -> str:
 
 
 def open_lake(target: str, memory_limit: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached as `lake` and in use (temp tables stay local)."""
+    """An in-memory DuckDB with the lake attached as `lake` and in use (temp tables stay local).
+
+    The first processes to open a new lake race to create DuckLake's catalog tables in PostgreSQL, and all
+    but one fail ("duplicate key value violates unique constraint", measured with four writers starting at
+    once): the catalog then exists, so opening again succeeds. Bounded, with a random pause."""
+    for attempt in range(1, _CREATE_RACE_ATTEMPTS + 1):
+        try:
+            return _open(target, memory_limit, read_only)
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0]
+            if not ("duplicate key" in first or "already exists" in first) or attempt == _CREATE_RACE_ATTEMPTS:
+                raise LakeError(f"{target}: the lake cannot be opened: {first}") from None
+            time.sleep(random.uniform(0.2, 1.0) * attempt)
+    raise AssertionError("unreachable")
+
+
+def _open(target: str, memory_limit: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     dsn = catalog_dsn(target)
     config = {"memory_limit": memory_limit, "autoinstall_known_extensions": False, "autoload_known_extensions": False}
     con = duckdb.connect(config=config)
@@ -95,9 +114,9 @@ def open_lake(target: str, memory_limit: str, read_only: bool) -> duckdb.DuckDBP
         con.execute(f"ATTACH {_literal(target)} AS {NAME} ({options})")
         con.execute(f"ATTACH {_literal(dsn)} AS {CATALOG} (TYPE postgres{', READ_ONLY' if read_only else ''})")
         con.execute(f"USE {NAME}")
-    except duckdb.Error as exc:
+    except BaseException:
         con.close()
-        raise LakeError(f"{target}: the lake cannot be opened: {str(exc).strip().splitlines()[0]}") from None
+        raise
     return con
 
 
@@ -123,16 +142,38 @@ def _columns(ref: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection, target: str) -> bool:
-    """Bring an empty lake to the code's schema in one transaction; check a lake that has one. True if created."""
+    """Bring an empty lake to the code's schema in one transaction; check a lake that has one. True if created.
+
+    Several first writers of a new lake race to create it (four writers starting at once did): all but one fail
+    on a table or PostgreSQL sequence the winner made ("already exists", "duplicate key"). A loser waits and
+    looks again: once the winner has committed, the lake is at the code's version and there is nothing to do."""
     code = migrate.latest()
-    current = migrate.version(con)
-    if current == code:
-        return False
-    if current:
-        raise LakeError(
-            f"{target}: the lake is at schema version {current}, this Sentra expects {code}; lakes are created at "
-            "the latest schema and not migrated in place yet (docs/DEPLOY.md, 'Upgrades')"
-        )
+    for attempt in range(1, _CREATE_RACE_ATTEMPTS + 1):
+        current = migrate.version(con)
+        if current == code:
+            return False
+        if current:
+            raise LakeError(
+                f"{target}: the lake is at schema version {current}, this Sentra expects {code}; lakes are created "
+                "at the latest schema and not migrated in place yet (docs/DEPLOY.md, 'Upgrades')"
+            )
+        try:
+            _create(con)
+            return True
+        except duckdb.Error as exc:
+            if not _lost_race(exc) or attempt == _CREATE_RACE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.2, 1.0) * attempt)
+    raise AssertionError("unreachable")
+
+
+def _lost_race(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    return "already exists" in text or "duplicate key" in text or is_conflict(exc)
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    """The reference schema's tables, views, schema version and PostgreSQL sequences, in one transaction."""
     ref = _reference_schema()
     try:
         tables = ref.execute(sql("lake_reference_tables")).fetchall()
@@ -155,7 +196,6 @@ def create_schema(con: duckdb.DuckDBPyConnection, target: str) -> bool:
         con.execute("COMMIT")
     finally:
         ref.close()
-    return True
 
 
 def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
