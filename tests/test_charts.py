@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -13,6 +15,7 @@ import polars as pl
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from tools import need_tool
 
 from pipelines.publish import files
 from pipelines.publish.charts.draw import daily_turnover_chart, monthly_export_chart
@@ -314,6 +317,20 @@ def _svg_texts(path: Path) -> list[str]:
     return [line.strip() for line in lines if line and line.strip()]
 
 
+def _assert_placed_whole(pdf: Path) -> None:
+    """The page, rendered by poppler, shows the chart whole: inked, inside the page on every side, and scaled
+    to fit (it spans most of the page's width or height)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rendered = Path(tmp) / "page"
+        subprocess.run([need_tool("pdftoppm"), "-r", "36", "-png", "-singlefile", str(pdf), str(rendered)], check=True)
+        page = Image.open(f"{rendered}.png").convert("L")
+    box = page.point(lambda v: 255 if v < 250 else 0).getbbox()  # what is not white
+    assert box is not None, pdf.name
+    left, top, right, bottom = box
+    assert left > 0 and top > 0 and right < page.width and bottom < page.height, (pdf.name, box, page.size)
+    assert (right - left) / page.width > 0.8 or (bottom - top) / page.height > 0.8, (pdf.name, box, page.size)
+
+
 @pytest.mark.parametrize("name", ["daily_id", "daily_en", "export_id"])
 def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]], name: str) -> None:
     out_dir, paths = saved[name]
@@ -332,6 +349,8 @@ def test_save_chart_writes_all_formats(saved: dict[str, tuple[Path, list[Path]]]
         pdf = PdfReader(out_dir / f"{name}.{suffix}").pages[0]
         assert (round(float(pdf.mediabox.width)), round(float(pdf.mediabox.height))) == page, suffix
     assert "Sumber" in PdfReader(out_dir / f"{name}.print.pdf").pages[0].extract_text() or name.endswith("en")
+    for suffix in ("pdf", "print.pdf"):
+        _assert_placed_whole(out_dir / f"{name}.{suffix}")
     # The XLSX's "data" sheet has the CSV's columns; its first sheet is for people (tests/test_formats.py).
     sheet = pl.read_excel(out_dir / f"{name}.xlsx", sheet_name="data")
     assert sheet.columns == pl.read_csv(out_dir / f"{name}.csv").columns and sheet.height > 0

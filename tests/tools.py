@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 # Debian package that provides each tool (`.ci/run` installs them).
-PACKAGES = {"pdftotext": "poppler-utils", "chromium": "chromium"}
+PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "chromium": "chromium"}
 
 
 def in_ci() -> bool:

@@ -9,7 +9,8 @@ from pipelines.assets.checked import Run, recorded
 from pipelines.core import dates, markdown
 from pipelines.core.config import Settings
 from pipelines.ingest.landing import SEEN_METADATA
-from pipelines.ingest.load import SourceResult, ingest_source
+from pipelines.ingest.load import ingest_source
+from pipelines.ingest.results import SourceResult
 from pipelines.ingest.settings import IngestSettings
 from pipelines.quality import accounting
 from pipelines.quality.outcome import blocking_failures, specs, to_results

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,10 @@ from pipelines.ingest import books, guard, layouts, marketplace, parse, rates, r
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.landing import LandingFile, StillWriting, scan, settled, still_writing
 from pipelines.ingest.rejected import reject
+from pipelines.ingest.results import FileResult, SourceResult
 from pipelines.ingest.settings import IngestSettings
-from pipelines.warehouse.connection import next_file_id, render, sql, transaction
+from pipelines.warehouse import leftovers
+from pipelines.warehouse.connection import next_file_id, on_lake, render, sql, transaction
 
 T = TypeVar("T")
 # The date that partitions each source's rows, and the grain of that partition.
@@ -31,40 +34,6 @@ _NO_PERIODS = pl.DataFrame(schema={"file_id": pl.Int64, "grain": pl.String, "per
 
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FileResult:
-    name: str
-    status: str  # ingested, skipped (content seen before), rejected or waiting (still being written)
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    corrections: int = 0
-    excluded: int = 0
-    reason: str = ""
-    notes: list[str] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)  # a rejection's reason in each language
-
-
-@dataclass
-class SourceResult:
-    source: str
-    files: list[FileResult] = field(default_factory=list)
-    touched: set[tuple[str, date]] = field(default_factory=set)  # (grain, period)
-    seen: dict[str, list[float]] = field(default_factory=dict)  # path -> fingerprint of every file dealt with
-
-    def total(self, attr: str) -> int:
-        return sum(getattr(f, attr) for f in self.files)
-
-    @property
-    def rejected(self) -> list[FileResult]:
-        return [f for f in self.files if f.status == "rejected"]
-
-    @property
-    def waiting(self) -> list[FileResult]:
-        return [f for f in self.files if f.status == "waiting"]
 
 
 def ingest_source(
@@ -272,6 +241,7 @@ class _Counts:
     duplicates: int = 0
     corrections: int = 0
     periods: list[pl.DataFrame] = field(default_factory=list)
+    new_periods: pl.DataFrame = field(default_factory=lambda: _NO_PERIODS)  # all of them, once recorded
 
 
 def _ingest_batch(
@@ -283,12 +253,18 @@ def _ingest_batch(
     rules: RowRules,
     counts: _Counts,
     conventions: Conventions,
+    commit: bool,
 ) -> None:
-    """Type, check, classify and store one batch of a file's rows in DuckDB (`rowsql`), in the file's
-    transaction. Batches go in line order and see the rows of earlier ones, so duplicates and corrections
-    within a file are found across batches exactly as within one; DuckDB's memory stays within its limit.
-    Earlier versions are found through the key index (`raw.<source>_keys`), so a batch's lookup reads a narrow
-    hash column, not raw's history (docs/BENCHMARKS.md, "A new day against its history")."""
+    """Type, check, classify and store one batch of a file's rows in DuckDB (`rowsql`). Batches go in line
+    order and see the rows of earlier ones, so duplicates and corrections within a file are found across
+    batches exactly as within one; DuckDB's memory stays within its limit. Earlier versions are found through
+    the key index (`raw.<source>_keys`), so a batch's lookup reads a narrow hash column, not raw's history
+    (docs/BENCHMARKS.md, "A new day against its history").
+
+    With `commit`, the batch's working tables are built outside any transaction and its writes commit on
+    their own: DuckDB scans a table written inside an open transaction in one thread, which doubled the
+    batch's cost (`pipelines.warehouse.leftovers` undoes a file that does not finish). Without, everything
+    happens in the file's transaction."""
     raw_t, q_t = f"raw.{contract.source}", f"quarantine.{contract.source}"
     dup_t, keys_t = f"raw.{contract.source}_duplicates", f"raw.{contract.source}_keys"
     columns = rowsql.type_into(con, "typed", contract, batch.lazy(), conventions, rules.sql, rules.registry)
@@ -297,17 +273,18 @@ def _ingest_batch(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW rejected_rows AS {rowsql.rejected(contract, 'typed', columns, date_column)}"
     )
-    con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
     con.execute(f"CREATE OR REPLACE TEMP TABLE batch_keys AS {sql('ingest_batch_keys')}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE stored AS {render('ingest_stored', raw=raw_t, keys=keys_t)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {sql('ingest_classify')}", [file_id])
     counts.periods.append(_periods_of_file(con, contract, raw_t, file_id))
-    con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
-    con.execute(render("ingest_supersede", raw=raw_t))
-    con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
-    con.execute(render("ingest_index_keys", keys=keys_t), [file_id])
-    con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
-    con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
+    with transaction(con) if commit else nullcontext(con):
+        con.execute(render("ingest_quarantine", quarantine=q_t), [file_id, run_id])
+        con.execute(render("ingest_duplicates", duplicates=dup_t), [file_id, run_id])
+        con.execute(render("ingest_supersede", raw=raw_t))
+        con.execute(render("ingest_insert", raw=raw_t), [file_id, run_id])
+        con.execute(render("ingest_index_keys", keys=keys_t), [file_id])
+        con.execute(sql("ingest_corrections"), [contract.source, file_id, run_id])
+        con.execute(render("ingest_resolve", quarantine=q_t), [file_id])
     read_rows, bad, dups, corrections = con.execute(sql("ingest_counts")).fetchall()[0]
     con.execute("DROP TABLE typed; DROP TABLE classified; DROP TABLE batch_keys; DROP TABLE stored")
     counts.read += read_rows
@@ -326,57 +303,84 @@ def _ingest_file(
     rules: RowRules,
     touched: set[tuple[str, date]],
 ) -> FileResult:
-    """One file, one transaction: all of its batches and its provenance, or nothing."""
+    """One file, all of its batches and its provenance, or nothing. A lake ingests it in one transaction;
+    a warehouse file commits each batch, and undoes them if the file does not finish (see `_ingest_batch`)."""
+    commit = not on_lake(con)
     counts = _Counts()
-    with transaction(con):
+    with nullcontext(con) if commit else transaction(con):
         file_id = next_file_id(con)
-        for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
-            _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions)
-        lf.check_unchanged()  # changed while it was parsed: roll back, the next run reads it whole
-        con.register("excluded_rows", records.excluded.to_arrow())
-        con.execute(sql("ingest_excluded"), [contract.source, file_id, run_id])
-        con.unregister("excluded_rows")
-        excluded = records.excluded.height
-        read_ = counts.read + excluded if records.count is None else records.count
-        accepted = counts.read - counts.quarantined - counts.duplicates
-        result = FileResult(
+        try:
+            for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
+                _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions, commit)
+            lf.check_unchanged()  # changed while it was parsed: undone, the next run reads it whole
+            # The file counts from here: its record, set-aside rows and partitions commit together.
+            with transaction(con) if commit else nullcontext(con):
+                result = _record_file(con, file_id, counts, contract.source, lf, records, digest, run_id)
+        except BaseException:
+            # Unreadable part-way, still being written, or read again in another encoding: nothing of it
+            # stays. Should undoing fail too, the next writer's connection sweeps it (`leftovers.sweep`).
+            if commit:
+                with suppress(duckdb.Error):
+                    leftovers.undo(con, contract.source, file_id)
+            raise
+    touched.update(zip(counts.new_periods["grain"].to_list(), counts.new_periods["period"].to_list(), strict=True))
+    return result
+
+
+def _record_file(
+    con: duckdb.DuckDBPyConnection,
+    file_id: int,
+    counts: _Counts,
+    source: str,
+    lf: LandingFile,
+    records: Records,
+    digest: str,
+    run_id: str,
+) -> FileResult:
+    """The file's set-aside records, its row in `raw.files` and the partitions it changed."""
+    con.register("excluded_rows", records.excluded.to_arrow())
+    con.execute(sql("ingest_excluded"), [source, file_id, run_id])
+    con.unregister("excluded_rows")
+    excluded = records.excluded.height
+    read_ = counts.read + excluded if records.count is None else records.count
+    accepted = counts.read - counts.quarantined - counts.duplicates
+    result = FileResult(
+        lf.name,
+        "ingested",
+        read_,
+        accepted,
+        counts.quarantined,
+        counts.duplicates,
+        counts.corrections,
+        excluded,
+        notes=records.notes,
+    )
+    con.execute(
+        sql("ingest_file"),
+        [
+            file_id,
+            source,
             lf.name,
-            "ingested",
-            read_,
-            accepted,
-            counts.quarantined,
-            counts.duplicates,
-            counts.corrections,
-            excluded,
-            notes=records.notes,
-        )
-        con.execute(
-            sql("ingest_file"),
-            [
-                file_id,
-                contract.source,
-                lf.name,
-                str(lf.path),
-                digest,
-                lf.size,
-                lf.modified_at,
-                run_id,
-                result.rows_read,
-                result.accepted,
-                result.quarantined,
-                result.duplicates,
-                result.corrections,
-                result.excluded,
-                lf.format,
-                "; ".join(records.notes) or None,
-            ],
-        )
-        new_periods = pl.concat(counts.periods).unique() if counts.periods else _NO_PERIODS
-        if new_periods.height:
-            con.register("new_periods", new_periods.to_arrow())
-            con.execute("INSERT INTO raw.file_partitions BY NAME SELECT * FROM new_periods")
-            con.unregister("new_periods")
-    touched.update(zip(new_periods["grain"].to_list(), new_periods["period"].to_list(), strict=True))
+            str(lf.path),
+            digest,
+            lf.size,
+            lf.modified_at,
+            run_id,
+            result.rows_read,
+            result.accepted,
+            result.quarantined,
+            result.duplicates,
+            result.corrections,
+            result.excluded,
+            lf.format,
+            "; ".join(records.notes) or None,
+        ],
+    )
+    counts.new_periods = pl.concat(counts.periods).unique() if counts.periods else _NO_PERIODS
+    if counts.new_periods.height:
+        con.register("new_periods", counts.new_periods.to_arrow())
+        con.execute("INSERT INTO raw.file_partitions BY NAME SELECT * FROM new_periods")
+        con.unregister("new_periods")
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.ingest.load import SourceResult
+from pipelines.ingest.results import SourceResult
 from pipelines.quality.outcome import Check, Outcome
 from pipelines.warehouse.connection import render
 

@@ -15,7 +15,7 @@ import duckdb
 
 from pipelines.core.config import Settings, settings
 from pipelines.core.errors import WarehouseLockedError
-from pipelines.warehouse import lake, migrate
+from pipelines.warehouse import lake, leftovers, migrate
 from pipelines.warehouse.sqlfiles import render as render
 from pipelines.warehouse.sqlfiles import sql
 
@@ -60,6 +60,7 @@ def connect(
             migrate.check(con, path)  # a reader cannot migrate: it refuses a warehouse that does not fit the code
         else:
             migrate.upgrade(con, path)  # pending migrations, all in one transaction (sql/migrations/)
+            leftovers.sweep(con, path)  # a file whose ingest was killed part-way (pipelines/warehouse/leftovers.py)
     except BaseException:
         con.close()
         raise
@@ -162,9 +163,14 @@ def exists(target: str) -> bool:
     return lake.is_lake(target) or Path(target).exists()
 
 
+def on_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` is a lake's connection (many writers at once) rather than a warehouse file's (one)."""
+    return bool(con.execute("SELECT current_database()").fetchall()[0][0] == lake.NAME)
+
+
 def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     """A new `raw.files.file_id`, unique even when many processes ingest into one lake at once."""
-    if con.execute("SELECT current_database()").fetchall()[0][0] == lake.NAME:
+    if on_lake(con):
         return lake.next_file_id(con)
     return int(con.execute(sql("next_file_id")).fetchall()[0][0])
 
