@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -20,8 +22,20 @@ EMBEDDED_ONLY = ("SENTRA_WAREHOUSE", "SENTRA_LAKE_DATA_PATH", "SENTRA_CELERY_BRO
 
 
 def sentra(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`sentra` in a subprocess. One that hangs for 900 s is asked for every thread's stack (SIGUSR1, see
+    `pipelines.cli.main`) before it is killed, and the test fails with it: a hang seen in CI is then readable."""
     exe = Path(sys.executable).with_name("sentra")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=900)
+    cmd = [str(exe), *args]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            out, err = proc.communicate(timeout=900)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(3)
+            proc.kill()
+            out, err = proc.communicate()
+            raise AssertionError(f"{' '.join(cmd)} hung for 900 s; its threads:\n{err[-30000:]}") from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def embedded_env(folder: Path) -> dict[str, str]:

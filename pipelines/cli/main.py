@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -88,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A run that hangs can be asked where it is: `kill -USR1 <pid>` prints every thread's stack to stderr
+    # (docs/OPERATIONS.md). The scale tests do so before killing a run that hung.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     args = _parser().parse_args(argv)
     try:
         if args.command == "sample":
