@@ -403,6 +403,36 @@ def test_serve_warns_off_localhost_and_stops_on_ctrl_c(site: Path, host: str) ->
     assert warned == (host != "127.0.0.1"), err
 
 
+def test_the_sentra_command_prints_its_threads_on_sigusr1_and_goes_on(tmp_path: Path) -> None:
+    """`kill -USR1` of a `sentra` process that seems hung prints where every thread is (docs/OPERATIONS.md), and
+    the process goes on: the scale tests rely on it to say where a hung run stood."""
+    (tmp_path / "publish").mkdir()
+    (tmp_path / "publish" / "index.html").write_bytes(PUBLIC_FILES["index.html"])
+    sentra = Path(sys.executable).with_name("sentra")
+    proc = subprocess.Popen(
+        [str(sentra), "serve", "--port", "0", "--data-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r"on http://127\.0\.0\.1:(\d+) ", first)
+        assert found, first + (proc.stderr.read() if proc.poll() is not None and proc.stderr else "")
+        proc.send_signal(signal.SIGUSR1)
+        stacks = []
+        while proc.stderr and not any("serve_forever" in line for line in stacks):
+            line = proc.stderr.readline()
+            assert line, "".join(stacks)  # stderr closed: the process died of the signal
+            stacks.append(line)
+        assert any(line.startswith("Current thread 0x") for line in stacks), "".join(stacks)
+        assert request(int(found.group(1)), "GET", "/index.html")[0] == 200  # still serving
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0
+
+
 @pytest.fixture
 def upgrade_lines(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """`pipelines.publish.layout.upgrade` replaced by one that records its calls."""

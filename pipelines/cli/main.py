@@ -90,9 +90,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A run that hangs can be asked where it is: `kill -USR1 <pid>` prints every thread's stack to stderr
-    # (docs/OPERATIONS.md). The scale tests do so before killing a run that hung.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
     args = _parser().parse_args(argv)
     try:
         if args.command == "sample":
@@ -228,6 +225,10 @@ def _sample(args: argparse.Namespace) -> int:
 def entry() -> None:
     """The `sentra` command. Everything a command writes is committed and closed when `main` returns, so the
     process ends there: Python's own teardown (Dagster's, Great Expectations' and DuckDB's modules) took 1.5 s."""
+    # A run that hangs can be asked where it is: `kill -USR1 <pid>` prints every thread's stack to stderr
+    # (docs/OPERATIONS.md). The scale tests do so before killing a run that hung. Here, not in `main`: a
+    # caller of `main` in its own process (the tests) may have replaced stderr with one that has no file.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     code = main()
     logging.shutdown()  # what atexit would have flushed
     sys.stdout.flush()
