@@ -11,8 +11,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import pytest
 from conftest import REGISTRY
 from helpers import ingest, query
@@ -21,6 +24,7 @@ from pipelines.ingest import load, rowsql
 from pipelines.warehouse import leftovers
 from pipelines.warehouse.connection import connect
 
+T = TypeVar("T")
 TIER = "pipeline"  # tests/conftest.py: the runner's tiers
 
 # Every table a batch writes, whole and in a fixed order (the row hash and line make each row unique).
@@ -161,3 +165,30 @@ def test_a_killed_ingest_is_taken_back_by_the_next_writer(first_file, write_land
     # The landing file was never recorded, so the next ingest reads it whole.
     whole = _after_second(write_landing)
     assert len(whole["raw"]) == len(first_file["raw"]) + 6
+
+
+def test_a_warehouse_file_ingests_under_the_lower_memory_limit_then_gets_its_own_back(
+    write_landing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's limit is `load.INGEST_MEMORY` while files go in (their working set is one batch), and the
+    configured one again for the checks after."""
+    import pipelines.assets.raw as raw_assets
+
+    seen: dict[str, set[str]] = {"ingest": set(), "checks": set()}
+
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.sql("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    def watch(name: str, real: Callable[..., T], stage: str) -> None:
+        def watched(con: duckdb.DuckDBPyConnection, *args: object) -> T:
+            seen[stage].add(limit(con))
+            return real(con, *args)
+
+        monkeypatch.setattr(raw_assets, name, watched)
+
+    watch("ingest_source", raw_assets.ingest_source, "ingest")
+    watch("recorded", raw_assets.recorded, "checks")
+    monkeypatch.setenv("SENTRA_DUCKDB_MEMORY", "1GB")
+    write_landing("producers", "p.csv", REGISTRY)
+    ingest()
+    assert seen == {"ingest": {"244.1 MiB"}, "checks": {"953.6 MiB"}}  # 256MB, then 1GB

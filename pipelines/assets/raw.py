@@ -1,6 +1,7 @@
 """Raw layer: landing files into `raw.*` and `quarantine.*`, one asset per source."""
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import dagster as dg
 
@@ -9,13 +10,13 @@ from pipelines.assets.checked import Run, recorded
 from pipelines.core import dates, markdown
 from pipelines.core.config import Settings
 from pipelines.ingest.landing import SEEN_METADATA
-from pipelines.ingest.load import ingest_source
+from pipelines.ingest.load import INGEST_MEMORY, ingest_source
 from pipelines.ingest.results import SourceResult
 from pipelines.ingest.settings import IngestSettings
 from pipelines.quality import accounting
 from pipelines.quality.outcome import blocking_failures, specs, to_results
 from pipelines.quality.settings import QualitySettings
-from pipelines.warehouse.connection import Sentra, Warehouse, pool
+from pipelines.warehouse.connection import Sentra, Warehouse, memory_at_most, on_lake, pool
 
 # Rows of a source can only be checked once the sources they refer to are in.
 _DEPS = {"transactions": ["raw_producers"], "exports": ["raw_producers"]}
@@ -52,9 +53,11 @@ def build_raw_asset(contract: Contract, s: Settings) -> dg.AssetsDefinition:
         sentra: Sentra,
     ) -> Iterator[dg.MaterializeResult]:
         with warehouse.connection() as con:
-            result = ingest_source(
-                con, contract, sentra.landing, context.run_id, sentra.partitions_start, dates.today(), ingest
-            )
+            lower = nullcontext() if on_lake(con) else memory_at_most(con, warehouse.memory, INGEST_MEMORY)
+            with lower:
+                result = ingest_source(
+                    con, contract, sentra.landing, context.run_id, sentra.partitions_start, dates.today(), ingest
+                )
             outcomes = [accounting.accounting(con, contract.source, context.run_id), accounting.readable(result)]
             recorded(con, Run.of(context.run_id, sentra, quality), name, outcomes)
         for f in result.rejected:

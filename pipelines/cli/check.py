@@ -227,7 +227,7 @@ def _tally(report: Report, found: load.Records, contract: Contract, rules: load.
     rows = accepted = 0
     span: list = []  # each batch's first and last date of its accepted rows
     day = DATE_OF.get(contract.source)
-    for batch in found.frame.collect_batches(chunk_size=load.BATCH_ROWS):
+    for batch in load.batches(found.frame):
         typed = parse.type_rows(batch, contract, found.conventions, rules.sql, rules.registry)
         rows += typed.height
         good = typed.filter(pl.col("_reason").is_null())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +30,15 @@ PARTITION_DATE = {"transactions": ("local_date", "day"), "exports": ("peb_date",
 _TOUCHED_BY = {"producers": "touched_by_producers", "fx_rates": "touched_by_fx_rates"}
 # Rows typed and stored at a time: memory stays flat whatever the file's size.
 BATCH_ROWS = 500_000
+# Rows the reader hands over at a time, gathered into batches. Polars' streaming reader keeps several chunks
+# ahead of a slow consumer (DuckDB typing the batch): 500k-row chunks held ~190 MB more of a 10M-row file than
+# 100k-row ones (docs/BENCHMARKS.md, "Peak memory"). Batches stay large: each costs a key lookup.
+READ_ROWS = 100_000
+# DuckDB's memory limit while a warehouse file ingests (when the configured one is higher). Its working set is
+# one batch; beyond that DuckDB only caches blocks. 256MB against 512MB: the 10M-row day's peak 1.41 → 1.19 GB
+# ingest alone, no slower (docs/BENCHMARKS.md, "Peak memory"). A lake keeps the configured limit: it holds a
+# whole file's rows in one transaction.
+INGEST_MEMORY = "256MB"
 _NO_PERIODS = pl.DataFrame(schema={"file_id": pl.Int64, "grain": pl.String, "period": pl.Date})
 
 
@@ -210,6 +219,21 @@ def _records(
     return Records(frame.lazy(), _NONE_EXCLUDED, [*table.notes, note], None, conv, table)
 
 
+def batches(frame: pl.LazyFrame) -> Iterator[pl.DataFrame]:
+    """The frame's rows in batches of about `BATCH_ROWS`, in line order, read `READ_ROWS` at a time (the
+    chunks are not copied)."""
+    chunks: list[pl.DataFrame] = []
+    rows = 0
+    for chunk in frame.collect_batches(chunk_size=min(READ_ROWS, BATCH_ROWS)):
+        chunks.append(chunk)
+        rows += chunk.height
+        if rows >= BATCH_ROWS:
+            yield pl.concat(chunks, rechunk=False)
+            chunks, rows = [], 0
+    if chunks:
+        yield pl.concat(chunks, rechunk=False)
+
+
 class RowRules:
     """Rules that need more than the row: the registry, plausible amounts per category, the partitioned dates
     (`rowsql.Rules`), with the registry's rows (small) when the source is checked against it."""
@@ -310,7 +334,7 @@ def _ingest_file(
     with nullcontext(con) if commit else transaction(con):
         file_id = next_file_id(con)
         try:
-            for batch in records.frame.collect_batches(chunk_size=BATCH_ROWS):
+            for batch in batches(records.frame):
                 _ingest_batch(con, contract, batch, file_id, run_id, rules, counts, records.conventions, commit)
             lf.check_unchanged()  # changed while it was parsed: undone, the next run reads it whole
             # The file counts from here: its record, set-aside rows and partitions commit together.

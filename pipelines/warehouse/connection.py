@@ -4,6 +4,7 @@ DuckLake many processes write at once (`pipelines.lake`, docs/DEPLOY.md)."""
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from pipelines.core.errors import WarehouseLockedError
 from pipelines.warehouse import lake, leftovers, migrate
 from pipelines.warehouse.sqlfiles import render as render
 from pipelines.warehouse.sqlfiles import sql
+from pipelines.warehouse.transactions import transaction as transaction
 
 POOL = "duckdb"
 CONFLICT_RETRIES = 5
@@ -124,6 +126,33 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def size_bytes(text: str) -> int | None:
+    """A DuckDB size setting ("512MB", "1.5 GiB") in bytes; None for one it is not (a percentage)."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if found is None or found.group(2).lower() not in _UNITS:
+        return None
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
+@contextmanager
+def memory_at_most(con: duckdb.DuckDBPyConnection, configured: str, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered from `configured` to `limit` for the block, never raised. DuckDB caches
+    blocks up to its limit; work whose working set is bounded (ingest's batches) runs as fast below it."""
+    low, high = size_bytes(limit), size_bytes(configured)
+    if low is None or high is None or low >= high:
+        yield
+        return
+    con.execute(f"SET memory_limit = '{low}B'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{high}B'")
+
+
 def pool(asset: str, s: Settings, versioned: bool = False) -> str | None:
     """The Dagster pool of a step that writes the warehouse. A file has one writer: every step shares pool
     `duckdb` (limit 1). A lake takes many. Steps that write versions (`pipelines.warehouse.versions`) only append,
@@ -173,15 +202,3 @@ def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     if on_lake(con):
         return lake.next_file_id(con)
     return int(con.execute(sql("next_file_id")).fetchall()[0][0])
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a failure anywhere inside rolls the whole unit back."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")

@@ -23,6 +23,7 @@ import duckdb
 
 from models.contracts import SOURCES
 from pipelines.warehouse.sqlfiles import render, sql
+from pipelines.warehouse.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +41,12 @@ def undo(con: duckdb.DuckDBPyConnection, source: str, file_id: int) -> None:
     """Take back every committed batch of one file of `source` that `raw.files` does not record, in one
     transaction."""
     t = _tables(source)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(render("undo_restore_current", raw=t["raw"]), [source, file_id, file_id])
         con.execute(render("undo_reopen_quarantine", quarantine=t["quarantine"]), [file_id])
         for table in t.values():
             con.execute(render("undo_file_rows", table=table), [file_id])
         con.execute(sql("undo_corrections"), [source, file_id])
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def sweep(con: duckdb.DuckDBPyConnection, where: str) -> list[tuple[str, int]]:
