@@ -413,20 +413,32 @@ def test_the_sentra_command_prints_its_threads_on_sigusr1_and_goes_on(tmp_path: 
         [str(sentra), "serve", "--port", "0", "--data-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    said: list[str] = []
+
+    def read_stderr() -> None:
+        for line in proc.stderr or ():
+            said.append(line)
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
     try:
         first = proc.stdout.readline() if proc.stdout else ""
         found = re.search(r"on http://127\.0\.0\.1:(\d+) ", first)
         assert found, first + (proc.stderr.read() if proc.poll() is not None and proc.stderr else "")
+        reader.start()
         proc.send_signal(signal.SIGUSR1)
-        stacks = []
-        while proc.stderr and not any("serve_forever" in line for line in stacks):
-            line = proc.stderr.readline()
-            assert line, "".join(stacks)  # stderr closed: the process died of the signal
-            stacks.append(line)
-        assert any(line.startswith("Current thread 0x") for line in stacks), "".join(stacks)
+        deadline = time.monotonic() + 30
+        # Not waiting for one function's name: the signal may come before the server loop is entered.
+        while time.monotonic() < deadline and proc.poll() is None:
+            if 'File "' in "".join(said).partition("Current thread 0x")[2]:
+                break
+            time.sleep(0.1)
+        dumped = "".join(said)
+        assert proc.poll() is None, dumped  # not killed by the signal
+        assert 'File "' in dumped.partition("Current thread 0x")[2], dumped
         assert request(int(found.group(1)), "GET", "/index.html")[0] == 200  # still serving
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
     finally:
         proc.kill()
         proc.wait()
