@@ -19,7 +19,7 @@ import pytest
 from tools import in_ci, need_executable
 
 if TYPE_CHECKING:  # playwright is a dev dependency; import it only when a browser is launched
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 CHROMIUM = Path(os.environ.get("SENTRA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -87,12 +87,27 @@ def offline(context: BrowserContext) -> list[str]:
     return blocked
 
 
+def _cancelled_image(request: Request) -> bool:
+    """An image load the browser itself gave up on, because the page no longer shows it.
+
+    Switching language hides one language's images: Chromium then cancels a lazy load still in
+    flight (net::ERR_ABORTED). That is not a fault of the page. A missing image is still caught: a
+    404 is a console error, and offline()'s blocked requests fail with net::ERR_FAILED.
+    """
+    return request.resource_type == "image" and request.failure == "net::ERR_ABORTED"
+
+
 def collect_errors(page: Page) -> list[str]:
     """Console errors, uncaught exceptions and failed requests of `page`, as they happen."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on("requestfailed", lambda req: errors.append(f"requestfailed: {req.url} {req.failure}"))
+
+    def failed(request: Request) -> None:
+        if not _cancelled_image(request):
+            errors.append(f"requestfailed: {request.url} {request.failure}")
+
+    page.on("requestfailed", failed)
     # A script injected through a title would most likely call alert(); fail loudly if anything does.
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     return errors

@@ -201,6 +201,8 @@ def server(publish: Path) -> Iterator[str]:
 
 @requires_chromium
 def test_the_monthly_exports_slide_is_two_clicks_from_home(server: str) -> None:
+    from playwright.sync_api import expect
+
     with chromium() as browser:
         context = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 800})
         offline(context)
@@ -218,7 +220,8 @@ def test_the_monthly_exports_slide_is_two_clicks_from_home(server: str) -> None:
         assert Image.open(saved.path()).size == (1920, 1080)
         # The chart's own page: every format, its metadata and its archive.
         page.locator("#chart-monthly_export_value a", has_text="Halaman grafik").click()
-        assert page.locator("text=Semua format").is_visible()
+        # expect() waits for the new page: is_visible() right after the click can read it half-parsed.
+        expect(page.locator("text=Semua format")).to_be_visible()
         assert page.locator('a[href$="metadata.json"]').count() == 1
         assert errors == []
         context.close()
