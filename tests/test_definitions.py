@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
+import pytest
 from helpers import DEFS, ingest, resources_now
 
 from pipelines.core import partitions
@@ -41,6 +42,13 @@ def test_on_a_lake_no_staging_or_mart_step_takes_a_pool(monkeypatch) -> None:
     assert {n for n, g in groups.items() if g in ("stg", "marts") and pools[n] is not None} == set()
     assert pools["raw_transactions"] == "lake_raw_transactions"
     assert all(p is None or p.startswith("lake_") for p in pools.values())
+
+
+def test_the_lake_retention_is_read_from_the_environment_and_a_wrong_one_named() -> None:
+    assert Settings.from_env({}).lake_retention_days == 7
+    assert Settings.from_env({"SENTRA_LAKE_RETENTION_DAYS": "0"}).lake_retention_days == 0
+    with pytest.raises(ValueError, match=r"^SENTRA_LAKE_RETENTION_DAYS='a week': a whole number of days"):
+        Settings.from_env({"SENTRA_LAKE_RETENTION_DAYS": "a week"})
 
 
 def test_partitions_and_backfill_policy() -> None:

@@ -26,9 +26,12 @@ from scale_support import (
     sentra,
 )
 
+from pipelines.core.config import Settings
+from pipelines.definitions import resources
+from pipelines.orchestration.compaction import compact_job
 from pipelines.scale.compare import dump_marts
 from pipelines.scale.services import Services, group_alive
-from pipelines.scale.writers import concurrent
+from pipelines.scale.writers import check, concurrent
 from pipelines.warehouse.connection import CONFLICT_RETRIES, Warehouse, connect
 
 pytestmark = pytest.mark.scale
@@ -105,6 +108,44 @@ def test_four_writers_write_one_table_at_once_without_losing_a_row(services: Ser
     done = concurrent(env, writers=4, days_each=3, rounds=2, rows=2000)
     assert done.commits == 4 * 3 * 2
     assert done.conflicts <= done.commits // 4, done
+
+
+def test_compaction_on_a_lake_gives_the_storage_of_superseded_versions_back(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writers write their days three times. The compaction job, in process on the lake, deletes the
+    superseded rows; with a retention of 0 days it then expires the old snapshots and deletes their Parquet
+    files from storage (`pipelines.warehouse.reclaim`). Every day still shows its last version."""
+    env = {**os.environ, **services.profile(tmp_path / "scale" / "data", tmp_path / "scale" / "home", "reclaim")}
+    written = concurrent(env, writers=2, days_each=2, rounds=3, rows=2000)
+    assert written.commits == 2 * 2 * 3
+    for key in ("SENTRA_WAREHOUSE", "SENTRA_LAKE_DATA_PATH"):
+        monkeypatch.setenv(key, env[key])
+    files = Path(env["SENTRA_LAKE_DATA_PATH"])
+
+    def stored() -> set[Path]:
+        return set(files.rglob("*.parquet"))
+
+    kept = Settings.from_env()  # the default retention (7 days): nothing is old enough to go yet
+    before = stored()
+    result = compact_job(kept).execute_in_process(resources=resources(kept))
+    (event,) = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
+    metadata = {k: v.value for k, v in event.event_specific_data.metadata.items()}
+    assert metadata["rows_deleted"] == 2 * 2 * 2 * 2000  # two superseded versions of each of 4 days
+    assert metadata["lake_snapshots_expired"] == metadata["lake_files_deleted"] == 0
+    between = stored()
+    assert before <= between  # what readers may still scan stays (small files merged, the old ones kept)
+
+    monkeypatch.setenv("SENTRA_LAKE_RETENTION_DAYS", "0")
+    now = Settings.from_env()
+    result = compact_job(now).execute_in_process(resources=resources(now))
+    (event,) = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
+    metadata = {k: v.value for k, v in event.event_specific_data.metadata.items()}
+    after = stored()
+    assert metadata["rows_deleted"] == 0 and metadata["lake_snapshots_expired"] > 0
+    assert metadata["lake_files_deleted"] == len(between - after)  # said and done
+    assert len(before - after) >= 2 * 2 * 2  # at least the 8 superseded versions' files are gone
+    check(env["SENTRA_WAREHOUSE"], writers=2, days_each=2, rounds=3, rows=2000)  # each day's last version
 
 
 def test_a_lost_lake_commit_asks_dagster_to_retry_the_step(

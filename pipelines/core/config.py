@@ -29,12 +29,16 @@ class Settings:
     duckdb_threads: int | None = None
     # First day that has a partition; rows dated earlier are quarantined rather than silently dropped.
     partitions_start: date = date(2020, 1, 1)
+    # A lake's snapshots, and the files only they refer to, are kept this long before the compaction job
+    # deletes them: readers and backups taken within it still find every file (docs/DEPLOY.md).
+    lake_retention_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         """The settings in `env`: SENTRA_DATA_DIR, SENTRA_WAREHOUSE, SENTRA_DUCKDB_MEMORY, SENTRA_DUCKDB_THREADS,
-        SENTRA_PARTITIONS_START (one line naming the variable when a value is wrong)."""
+        SENTRA_PARTITIONS_START, SENTRA_LAKE_RETENTION_DAYS (one line naming the variable when a value is wrong)."""
         threads = env.get("SENTRA_DUCKDB_THREADS", "").strip()
+        retention = env.get("SENTRA_LAKE_RETENTION_DAYS", "").strip()
         start = env.get("SENTRA_PARTITIONS_START", "").strip()
         try:
             first = date.fromisoformat(start) if start else cls.partitions_start
@@ -42,12 +46,15 @@ class Settings:
             raise ValueError(f"SENTRA_PARTITIONS_START={start!r}: a date, YYYY-MM-DD") from None
         if threads and not threads.isdigit():
             raise ValueError(f"SENTRA_DUCKDB_THREADS={threads!r}: a whole number of threads")
+        if retention and not retention.isdigit():
+            raise ValueError(f"SENTRA_LAKE_RETENTION_DAYS={retention!r}: a whole number of days (0 or more)")
         return cls(
             data_dir=Path(env.get("SENTRA_DATA_DIR", REPO_ROOT / "data")).resolve(),
             warehouse_setting=env.get("SENTRA_WAREHOUSE", ""),
             duckdb_memory=env.get("SENTRA_DUCKDB_MEMORY", cls.duckdb_memory),
             duckdb_threads=int(threads) if threads else None,
             partitions_start=first,
+            lake_retention_days=int(retention) if retention else cls.lake_retention_days,
         )
 
     @property
