@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import tempfile
 import zipfile
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +19,7 @@ from messy import read_file
 
 from models import aliases
 from models.contracts import TRANSACTIONS
-from pipelines.ingest import conventions, layouts, marketplace, normalise, parse
+from pipelines.ingest import conventions, guard, layouts, marketplace, normalise, parse
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.guard import Refused
 from pipelines.ingest.parse import LandingFileError
@@ -207,14 +210,60 @@ def test_zip_bomb_xlsx_is_refused_before_unzipping(tmp_path: Path) -> None:
         read_file(bomb, TRANSACTIONS, IngestSettings(max_xlsx_mb=16))
 
 
-def test_a_single_huge_line_is_refused_after_reading_one_chunk(tmp_path: Path) -> None:
+def test_a_single_huge_line_is_refused_with_its_line_number(tmp_path: Path) -> None:
     path = tmp_path / "satu baris.csv"
     with path.open("wb") as fh:
         fh.write(b"transaction_id,producer_id\n")
-        for _ in range(256):  # 256 MB without a newline: the guard stops after the first 1 MB
+        for _ in range(256):  # 256 MB without a newline, read 1 MB at a time
             fh.write(b"a" * (1 << 20))
     with pytest.raises(LandingFileError, match="line 2 is longer than 1024 KB"):
         read_file(path, TRANSACTIONS)
+
+
+def _three_reads(path: Path, limit_kb: int) -> tuple[str, bool, int | None, bool]:
+    """The digest and the text checks as three separate reads did them before `guard.scan_bytes` (the oracle)."""
+    data, limit = path.read_bytes(), limit_kb << 10
+    nul, long_line, run, lines = False, None, 0, 1
+    for at in range(0, len(data), limit):
+        chunk = data[at : at + limit]
+        if b"\x00" in chunk:
+            nul = True
+            break
+        first = chunk.find(b"\n")
+        if first < 0:
+            run += len(chunk)
+        else:
+            if run + first > limit:
+                long_line = lines
+                break
+            lines += chunk.count(b"\n")
+            run = len(chunk) - chunk.rfind(b"\n") - 1
+        if run > limit:
+            long_line = lines
+            break
+    bare_cr = re.search(rb"\r(?!\n)", data) is not None
+    return hashlib.sha256(data).hexdigest(), nul, long_line, bare_cr
+
+
+@settings(max_examples=300)
+@given(
+    parts=st.lists(st.sampled_from([b"a", b"x" * 700, b"\n", b"\r", b"\r\n", b"\x00", b"z" * 1500]), max_size=40),
+    block_kb=st.integers(min_value=1, max_value=3),
+    limit_kb=st.integers(min_value=1, max_value=2),
+)
+def test_one_read_finds_what_three_did(parts: list[bytes], block_kb: int, limit_kb: int) -> None:
+    """Blocks and line limits of 1–3 KB against lines up to ~4 KB: faults and CRs fall on every boundary."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.csv"
+        path.write_bytes(b"".join(parts))
+        scan = guard.scan_bytes(path, limit_kb, block_bytes=block_kb << 10)
+        digest, nul, long_line, bare_cr = _three_reads(path, limit_kb)
+        assert (scan.sha256, scan.nul, scan.long_line, scan.bare_cr) == (digest, nul, long_line, bare_cr)
+        # Stopped at the first fault, for the reader alone: the same fault, and every lone CR before it.
+        part = guard.scan_bytes(path, limit_kb, whole=False, block_bytes=block_kb << 10)
+        assert (part.nul, part.long_line) == (nul, long_line)
+        assert part.sha256 == (None if nul or long_line else digest)
+        assert part.bare_cr == bare_cr if part.sha256 else part.bare_cr <= bare_cr
 
 
 def test_a_hundred_thousand_columns_are_refused_from_the_header(tmp_path: Path) -> None:

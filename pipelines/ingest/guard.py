@@ -5,7 +5,10 @@ Every check reads the file in bounded chunks, so a hostile file costs bounded me
 
 from __future__ import annotations
 
+import hashlib
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.core.i18n import Said
@@ -51,27 +54,73 @@ def check_size(path: Path, limits: IngestSettings) -> None:
         raise Refused("too_big", mb=-(-size >> 20), limit=limits.max_file_mb)
 
 
-def check_text(path: Path, limits: IngestSettings) -> None:
-    """A text file: no NUL bytes, and no line longer than the limit (checked exactly, in chunks of that size)."""
+_BLOCK = 1 << 20  # bytes read at a time by `scan_bytes`
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    """What one read of a file's bytes found: its SHA-256 (None when the read stopped at a fault), the first fault
+    of it as text (a NUL byte, or the number of the first line longer than `max_line_kb`), and whether a line
+    ends in a lone carriage return."""
+
+    sha256: str | None
+    max_line_kb: int
+    nul: bool
+    long_line: int | None
+    bare_cr: bool
+
+
+def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: int = _BLOCK) -> ByteScan:
+    """The file read once, `block_bytes` at a time (at least the line limit), for its digest and for every
+    check of its bytes (they used to read it three times). Not `whole`: no digest, and the read stops after
+    the block with the first fault (a 2 GB line is refused after 1 MB). The lone carriage returns found by
+    then are all that matter: a line too long before any of them stays too long read with them as line ends."""
+    limit = max_line_kb << 10
+    digest = hashlib.sha256()
+    nul, long_line, bare_cr = False, None, False
+    run, lines = 0, 1  # bytes since the last newline; line number at the chunk's start
+    carry = b""  # a CR closing a block may be the first half of a CR LF split across blocks
+    with path.open("rb") as fh:
+        while block := fh.read(max(limit, block_bytes)):
+            digest.update(block)
+            # Checked in chunks of the line limit: lines inside a chunk are shorter than it, so only the ends
+            # of a chunk can exceed it. The first fault found stops the text checks (it is what is said).
+            for at in range(0, len(block), limit) if not (nul or long_line) else ():
+                chunk = block[at : at + limit] if limit < len(block) else block
+                if b"\x00" in chunk:
+                    nul = True
+                    break
+                first = chunk.find(b"\n")
+                if first < 0:
+                    run += len(chunk)
+                else:
+                    if run + first > limit:
+                        long_line = lines
+                        break
+                    lines += chunk.count(b"\n")
+                    run = len(chunk) - chunk.rfind(b"\n") - 1
+                if run > limit:
+                    long_line = lines
+                    break
+            if not bare_cr:
+                data = carry + block
+                body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")
+                bare_cr = _BARE_CR.search(body) is not None
+            if not whole and (nul or long_line):
+                return ByteScan(None, max_line_kb, nul, long_line, bare_cr)
+    return ByteScan(digest.hexdigest(), max_line_kb, nul, long_line, bare_cr or carry == b"\r")
+
+
+def check_text(path: Path, scan: ByteScan) -> None:
+    """A text file: no NUL bytes, and no line longer than the limit (found exactly by `scan_bytes`)."""
     what = kind_of(path)
     if what:
         raise Refused("not_text", what=_kind(what, ""))
-    limit = limits.max_line_kb << 10
-    run, lines = 0, 1  # bytes since the last newline; line number at the chunk's start
-    with path.open("rb") as fh:
-        while chunk := fh.read(limit):
-            if b"\x00" in chunk:
-                raise Refused("nul")
-            first = chunk.find(b"\n")
-            if first < 0:
-                run += len(chunk)
-            else:  # lines inside a chunk are shorter than the chunk, so only the ends can exceed the limit
-                if run + first > limit:
-                    raise Refused("long_line", line=lines, limit=limits.max_line_kb)
-                lines += chunk.count(b"\n")
-                run = len(chunk) - chunk.rfind(b"\n") - 1
-            if run > limit:
-                raise Refused("long_line", line=lines, limit=limits.max_line_kb)
+    if scan.nul:
+        raise Refused("nul")
+    if scan.long_line is not None:
+        raise Refused("long_line", line=scan.long_line, limit=scan.max_line_kb)
 
 
 def check_xlsx(path: Path, limits: IngestSettings) -> None:

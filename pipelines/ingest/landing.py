@@ -6,13 +6,13 @@ still between two looks is read (one that arrives by an atomic rename, with an o
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from models.aliases import MARKETPLACES
+from pipelines.ingest import guard
 
 # Tab-separated exports carry .txt (Excel's "Unicode Text") or .tsv: read as CSV, the separator found in the header.
 FORMATS = {
@@ -81,12 +81,28 @@ class LandingFile:
         if _look(self.path) != (self.size, self.mtime):
             raise StillWriting(still_writing(self))
 
-    def sha256(self) -> str:
-        h = hashlib.sha256()
-        with self.path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-        return h.hexdigest()
+    def scanned(self, max_line_kb: int, whole: bool = True) -> guard.ByteScan:
+        """The file's bytes read once (`guard.scan_bytes`): ingest hashes it, then the reader checks it without
+        a second read. Kept per path, size and modification time (a file that changes is read again); a scan
+        that stopped at a fault does for the reader's checks only (not `whole`)."""
+        key = (self.path, self.size, self.mtime, max_line_kb)
+        kept = _SCANS.get(key)
+        if kept is None or (whole and kept.sha256 is None):
+            kept = guard.scan_bytes(self.path, max_line_kb, whole)
+            if len(_SCANS) >= _KEEP_SCANS:  # only the file being ingested is looked up again
+                _SCANS.clear()
+            _SCANS[key] = kept
+        return kept
+
+    def sha256(self, max_line_kb: int) -> str:
+        """The file's SHA-256, read with its checks (`scanned`)."""
+        digest = self.scanned(max_line_kb).sha256
+        assert digest is not None  # a whole scan always has it
+        return digest
+
+
+_SCANS: dict[tuple[Path, int, float, int], guard.ByteScan] = {}
+_KEEP_SCANS = 4
 
 
 def still_writing(lf: LandingFile) -> str:

@@ -69,7 +69,7 @@ def ingest_source(
         # the landing folder's history costs a run a stat per file, not a read. Any other file is hashed
         # before it is parsed; `_ingest_file` commits only if the file is unchanged after parsing, so the digest
         # is that of the bytes parsed.
-        digest = known.get((str(lf.path), lf.size, lf.modified_at)) or lf.sha256()
+        digest = known.get((str(lf.path), lf.size, lf.modified_at)) or lf.sha256(limits.max_line_kb)
         if digest in seen:
             fr = FileResult(lf.name, "skipped")
         else:

@@ -103,13 +103,14 @@ def _table(
     """The file in its format's reader, before its headers are mapped."""
     match lf.format:
         case "csv":
-            return _csv(lf.path, layouts, limits, windows_1252, ragged_rows)
+            scan = lf.scanned(limits.max_line_kb, whole=False)
+            return _csv(lf.path, scan, layouts, limits, windows_1252, ragged_rows)
         case "xlsx":
             return _xlsx(lf.path, lf.source, layouts, limits)
         case "parquet":
             return _parquet(lf.path, limits)
         case "jsonl":
-            return _jsonl(lf.path, limits)
+            return _jsonl(lf.path, lf.scanned(limits.max_line_kb, whole=False), limits)
         case _:
             suffix = f"'{lf.path.suffix}'" if lf.path.suffix else Said.of("filekind.no_extension")
             raise guard.Refused("extension", suffix=suffix, accepted=sorted(FORMATS))
@@ -165,11 +166,18 @@ def _unquoted(line: str) -> str:
     return re.sub(r'"[^"]*"', "", line)
 
 
-def _csv(path: Path, layouts: Sequence[Layout], limits: IngestSettings, windows_1252: bool, ragged_rows: bool) -> Table:
+def _csv(
+    path: Path,
+    scan: guard.ByteScan,
+    layouts: Sequence[Layout],
+    limits: IngestSettings,
+    windows_1252: bool,
+    ragged_rows: bool,
+) -> Table:
     encoding = _utf16(path)
-    if encoding is not None or _bare_cr(path):
+    if encoding is not None or scan.bare_cr:
         return _normalised(path, encoding, layouts, limits, ragged_rows)
-    guard.check_text(path, limits)
+    guard.check_text(path, scan)
     lines = _head(path, limits, windows_1252)
     skip, sep, layout = _find_header(lines, layouts, limits)
     title = " ".join(c for line in lines[:skip] for c in next(csv.reader([line], delimiter=sep), []) if c.strip())
@@ -209,19 +217,6 @@ def _utf16(path: Path) -> str | None:
     return "utf-16-le" if pairs >= 8 and all(text_like) else None
 
 
-def _bare_cr(path: Path) -> bool:
-    """Whether a line ends in a lone carriage return (old Mac tools, some POS exports), anywhere in the file."""
-    carry = b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            data = carry + chunk
-            # A CR closing this chunk may be the first half of a CR LF split across chunks: judged with the next.
-            body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")
-            if re.search(rb"\r(?!\n)", body):
-                return True
-    return carry == b"\r"
-
-
 def _normalised(
     path: Path, encoding: str | None, layouts: Sequence[Layout], limits: IngestSettings, ragged_rows: bool
 ) -> Table:
@@ -238,7 +233,8 @@ def _normalised(
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
         tmp.write(text.encode("utf-8"))
         tmp.flush()
-        table = _csv(Path(tmp.name), layouts, limits, False, ragged_rows)
+        scan = guard.scan_bytes(Path(tmp.name), limits.max_line_kb, whole=False)
+        table = _csv(Path(tmp.name), scan, layouts, limits, False, ragged_rows)
         table.frame = table.frame.collect().lazy()  # read before the copy goes
     if encoding is not None:
         table.how["encoding"] = "UTF-16 (Excel's Unicode Text)"
@@ -353,8 +349,8 @@ def _parquet(path: Path, limits: IngestSettings) -> Table:
     return _records(pl.read_parquet(path))
 
 
-def _jsonl(path: Path, limits: IngestSettings) -> Table:
-    guard.check_text(path, limits)
+def _jsonl(path: Path, scan: guard.ByteScan, limits: IngestSettings) -> Table:
+    guard.check_text(path, scan)
     with path.open("rb") as fh:
         first = fh.readline()  # bounded by the line limit just checked
     if first.count(b'":') > limits.max_columns:
