@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tempfile
 import zipfile
@@ -220,29 +221,22 @@ def test_a_single_huge_line_is_refused_with_its_line_number(tmp_path: Path) -> N
         read_file(path, TRANSACTIONS)
 
 
-def _three_reads(path: Path, limit_kb: int) -> tuple[str, bool, int | None, bool]:
-    """The digest and the text checks as three separate reads did them before `guard.scan_bytes` (the oracle)."""
+def _expected(path: Path, limit_kb: int) -> tuple[str, bool, int | None, bool]:
+    """What a scan must find, from the definitions: the file is checked `limit` bytes at a time, and the fault
+    said is the first one met: a NUL byte (in its chunk), or the first line longer than the limit (met in the
+    chunk that holds its byte number limit + 1, whether the line ends there or runs on); a NUL first in a tie."""
     data, limit = path.read_bytes(), limit_kb << 10
-    nul, long_line, run, lines = False, None, 0, 1
-    for at in range(0, len(data), limit):
-        chunk = data[at : at + limit]
-        if b"\x00" in chunk:
-            nul = True
+    nul_at = data.find(b"\x00")
+    nul_chunk = nul_at // limit if nul_at >= 0 else math.inf
+    long_chunk, long_line, start = math.inf, None, 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if len(line) > limit:
+            long_chunk, long_line = (start + limit) // limit, number
             break
-        first = chunk.find(b"\n")
-        if first < 0:
-            run += len(chunk)
-        else:
-            if run + first > limit:
-                long_line = lines
-                break
-            lines += chunk.count(b"\n")
-            run = len(chunk) - chunk.rfind(b"\n") - 1
-        if run > limit:
-            long_line = lines
-            break
+        start += len(line) + 1
+    nul = nul_at >= 0 and nul_chunk <= long_chunk
     bare_cr = re.search(rb"\r(?!\n)", data) is not None
-    return hashlib.sha256(data).hexdigest(), nul, long_line, bare_cr
+    return hashlib.sha256(data).hexdigest(), nul, None if nul else long_line, bare_cr
 
 
 @settings(max_examples=300)
@@ -257,7 +251,7 @@ def test_one_read_finds_what_three_did(parts: list[bytes], block_kb: int, limit_
         path = Path(folder) / "f.csv"
         path.write_bytes(b"".join(parts))
         scan = guard.scan_bytes(path, limit_kb, block_bytes=block_kb << 10)
-        digest, nul, long_line, bare_cr = _three_reads(path, limit_kb)
+        digest, nul, long_line, bare_cr = _expected(path, limit_kb)
         assert (scan.sha256, scan.nul, scan.long_line, scan.bare_cr) == (digest, nul, long_line, bare_cr)
         # Stopped at the first fault, for the reader alone: the same fault, and every lone CR before it.
         part = guard.scan_bytes(path, limit_kb, whole=False, block_bytes=block_kb << 10)

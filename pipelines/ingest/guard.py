@@ -72,17 +72,18 @@ class ByteScan:
 
 
 def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: int = _BLOCK) -> ByteScan:
-    """The file read once, `block_bytes` at a time (at least the line limit), for its digest and for every
+    """The file read once, about `block_bytes` at a time (a whole number of line limits), for its digest and every
     check of its bytes (they used to read it three times). Not `whole`: no digest, and the read stops after
     the block with the first fault (a 2 GB line is refused after 1 MB). The lone carriage returns found by
     then are all that matter: a line too long before any of them stays too long read with them as line ends."""
     limit = max_line_kb << 10
+    size = limit * max(1, block_bytes // limit)  # whole chunks of the limit: a block splits none
     digest = hashlib.sha256()
     nul, long_line, bare_cr = False, None, False
     run, lines = 0, 1  # bytes since the last newline; line number at the chunk's start
     carry = b""  # a CR closing a block may be the first half of a CR LF split across blocks
     with path.open("rb") as fh:
-        while block := fh.read(max(limit, block_bytes)):
+        while block := fh.read(size):
             digest.update(block)
             # Checked in chunks of the line limit: lines inside a chunk are shorter than it, so only the ends
             # of a chunk can exceed it. The first fault found stops the text checks (it is what is said).
