@@ -20,9 +20,10 @@ from messy import read_file
 
 from models import aliases
 from models.contracts import TRANSACTIONS
-from pipelines.ingest import conventions, guard, layouts, marketplace, normalise, parse
+from pipelines.ingest import conventions, guard, layouts, marketplace, normalise, parse, read
 from pipelines.ingest.conventions import Conventions
 from pipelines.ingest.guard import Refused
+from pipelines.ingest.landing import LandingFile
 from pipelines.ingest.parse import LandingFileError
 from pipelines.ingest.settings import IngestSettings
 
@@ -258,6 +259,25 @@ def test_one_read_finds_what_three_did(parts: list[bytes], block_kb: int, limit_
         assert (part.nul, part.long_line) == (nul, long_line)
         assert part.sha256 == (None if nul or long_line else digest)
         assert part.bare_cr == bare_cr if part.sha256 else part.bare_cr <= bare_cr
+
+
+def test_ingest_reads_a_files_bytes_once_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest ingest records and the reader's checks come from one scan of the file; read on its own (as by
+    `sentra check`), the file is scanned once too, without its digest."""
+    path = tmp_path / "t.csv"
+    header = "transaction_id,producer_id,occurred_at,amount_idr,quantity,channel"
+    path.write_bytes(f"{header}\r\nT1,P1,2025-03-01 10:00:00,150000,1,offline\r\n".encode())
+    scans: list[bool] = []
+    real = guard.scan_bytes
+    monkeypatch.setattr(guard, "scan_bytes", lambda p, kb, whole=True: scans.append(whole) or real(p, kb, whole))
+    st = path.stat()
+    lf = LandingFile("transactions", path, st.st_size, st.st_mtime)
+    assert lf.sha256(1024) == hashlib.sha256(path.read_bytes()).hexdigest()
+    read.read(lf, layouts.for_source("transactions"), IngestSettings())
+    read.read(lf, layouts.for_source("transactions"), IngestSettings())  # read again (another encoding, say)
+    assert scans == [True]
+    read_file(path, TRANSACTIONS)
+    assert scans == [True, False]
 
 
 def test_a_hundred_thousand_columns_are_refused_from_the_header(tmp_path: Path) -> None:

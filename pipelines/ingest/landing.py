@@ -83,15 +83,12 @@ class LandingFile:
 
     def scanned(self, max_line_kb: int, whole: bool = True) -> guard.ByteScan:
         """The file's bytes read once (`guard.scan_bytes`): ingest hashes it, then the reader checks it without
-        a second read. Kept per path, size and modification time (a file that changes is read again); a scan
-        that stopped at a fault does for the reader's checks only (not `whole`)."""
-        key = (self.path, self.size, self.mtime, max_line_kb)
-        kept = _SCANS.get(key)
-        if kept is None or (whole and kept.sha256 is None):
+        a second read. Kept on this look at the file (each run scans landing anew); a scan that stopped at a
+        fault does for the reader's checks only (not `whole`)."""
+        kept: guard.ByteScan | None = self.__dict__.get("_scanned")
+        if kept is None or kept.max_line_kb != max_line_kb or (whole and kept.sha256 is None):
             kept = guard.scan_bytes(self.path, max_line_kb, whole)
-            if len(_SCANS) >= _KEEP_SCANS:  # only the file being ingested is looked up again
-                _SCANS.clear()
-            _SCANS[key] = kept
+            self.__dict__["_scanned"] = kept  # a cache, as functools.cached_property keeps one: no field changes
         return kept
 
     def sha256(self, max_line_kb: int) -> str:
@@ -99,10 +96,6 @@ class LandingFile:
         digest = self.scanned(max_line_kb).sha256
         assert digest is not None  # a whole scan always has it
         return digest
-
-
-_SCANS: dict[tuple[Path, int, float, int], guard.ByteScan] = {}
-_KEEP_SCANS = 4
 
 
 def still_writing(lf: LandingFile) -> str:
