@@ -75,42 +75,59 @@ def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: in
     """The file read once, about `block_bytes` at a time (a whole number of line limits), for its digest and every
     check of its bytes (they used to read it three times). Not `whole`: no digest, and the read stops after
     the block with the first fault (a 2 GB line is refused after 1 MB). The lone carriage returns found by
-    then are all that matter: a line too long before any of them stays too long read with them as line ends."""
+    then are all that matter: a line too long before any of them stays too long read with them as line ends.
+
+    Each check is a byte search (memchr), not a count: lines are numbered only for a line found too long."""
     limit = max_line_kb << 10
     size = limit * max(1, block_bytes // limit)  # whole chunks of the limit: a block splits none
     digest = hashlib.sha256()
-    nul, long_line, bare_cr = False, None, False
-    run, lines = 0, 1  # bytes since the last newline; line number at the chunk's start
-    carry = b""  # a CR closing a block may be the first half of a CR LF split across blocks
+    fault: str | None = None  # "nul" or "long_line": the first found, what is said
+    run, line_start, offset = 0, 0, 0  # bytes since the last newline; where that line starts; the block's
+    bare_cr, carry = False, b""  # a CR closing a block may be the first half of a CR LF split across blocks
     with path.open("rb") as fh:
         while block := fh.read(size):
             digest.update(block)
             # Checked in chunks of the line limit: lines inside a chunk are shorter than it, so only the ends
-            # of a chunk can exceed it. The first fault found stops the text checks (it is what is said).
-            for at in range(0, len(block), limit) if not (nul or long_line) else ():
+            # of a chunk can exceed it.
+            for at in range(0, len(block), limit) if fault is None else ():
                 chunk = block[at : at + limit] if limit < len(block) else block
                 if b"\x00" in chunk:
-                    nul = True
+                    fault = "nul"
                     break
                 first = chunk.find(b"\n")
                 if first < 0:
                     run += len(chunk)
+                elif run + first > limit:
+                    fault = "long_line"
+                    break
                 else:
-                    if run + first > limit:
-                        long_line = lines
-                        break
-                    lines += chunk.count(b"\n")
-                    run = len(chunk) - chunk.rfind(b"\n") - 1
+                    last = chunk.rfind(b"\n")
+                    line_start, run = offset + at + last + 1, len(chunk) - last - 1
                 if run > limit:
-                    long_line = lines
+                    fault = "long_line"
                     break
             if not bare_cr:
-                data = carry + block
-                body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")
-                bare_cr = _BARE_CR.search(body) is not None
-            if not whole and (nul or long_line):
-                return ByteScan(None, max_line_kb, nul, long_line, bare_cr)
-    return ByteScan(digest.hexdigest(), max_line_kb, nul, long_line, bare_cr or carry == b"\r")
+                data, carry = carry + block, b""
+                if data.endswith(b"\r"):
+                    data, carry = data[:-1], b"\r"
+                bare_cr = b"\r" in data and _BARE_CR.search(data) is not None
+            offset += len(block)
+            if fault is not None and not whole:
+                break
+    long_line = 1 + _newlines_before(path, line_start) if fault == "long_line" else None
+    to_end = fault is None or whole  # read to its end: a CR closing the file ends a line
+    sha256 = digest.hexdigest() if to_end else None
+    return ByteScan(sha256, max_line_kb, fault == "nul", long_line, bare_cr or (to_end and carry == b"\r"))
+
+
+def _newlines_before(path: Path, end: int) -> int:
+    """Newlines in the file's first `end` bytes (read again only for a file refused for a long line)."""
+    count = 0
+    with path.open("rb") as fh:
+        while end > 0 and (block := fh.read(min(end, _BLOCK))):
+            count += block.count(b"\n")
+            end -= len(block)
+    return count
 
 
 def check_text(path: Path, scan: ByteScan) -> None:
