@@ -60,7 +60,7 @@ _BARE_CR = re.compile(rb"\r(?!\n)")
 
 @dataclass(frozen=True)
 class ByteScan:
-    """What one read of a file's bytes found: its SHA-256 (None when the read stopped at a fault), the first fault
+    """What one read of a file's bytes found: its SHA-256 (None unless read `whole`), the first fault
     of it as text (a NUL byte, or the number of the first line longer than `max_line_kb`), and whether a line
     ends in a lone carriage return."""
 
@@ -73,20 +73,22 @@ class ByteScan:
 
 def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: int = _BLOCK) -> ByteScan:
     """The file read once, about `block_bytes` at a time (a whole number of line limits), for its digest and every
-    check of its bytes (they used to read it three times). Not `whole`: no digest, and the read stops after
-    the block with the first fault (a 2 GB line is refused after 1 MB). The lone carriage returns found by
-    then are all that matter: a line too long before any of them stays too long read with them as line ends.
+    check of its bytes (they used to read it three times). Not `whole`: no digest (the reader's checks alone),
+    and the read stops after the block with the first fault (a 2 GB line is refused after 1 MB). The lone
+    carriage returns found by then are all that matter: a line too long before any of them stays too long
+    read with them as line ends.
 
     Each check is a byte search (memchr), not a count: lines are numbered only for a line found too long."""
     limit = max_line_kb << 10
     size = limit * max(1, block_bytes // limit)  # whole chunks of the limit: a block splits none
-    digest = hashlib.sha256()
+    digest = hashlib.sha256() if whole else None
     fault: str | None = None  # "nul" or "long_line": the first found, what is said
     run, line_start, offset = 0, 0, 0  # bytes since the last newline; where that line starts; the block's
     bare_cr, carry = False, b""  # a CR closing a block may be the first half of a CR LF split across blocks
     with path.open("rb") as fh:
         while block := fh.read(size):
-            digest.update(block)
+            if digest is not None:
+                digest.update(block)
             # Checked in chunks of the line limit: lines inside a chunk are shorter than it, so only the ends
             # of a chunk can exceed it.
             for at in range(0, len(block), limit) if fault is None else ():
@@ -116,7 +118,7 @@ def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: in
                 break
     long_line = 1 + _newlines_before(path, line_start) if fault == "long_line" else None
     to_end = fault is None or whole  # read to its end: a CR closing the file ends a line
-    sha256 = digest.hexdigest() if to_end else None
+    sha256 = digest.hexdigest() if digest is not None else None
     return ByteScan(sha256, max_line_kb, fault == "nul", long_line, bare_cr or (to_end and carry == b"\r"))
 
 

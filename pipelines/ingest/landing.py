@@ -83,8 +83,8 @@ class LandingFile:
 
     def scanned(self, max_line_kb: int, whole: bool = True) -> guard.ByteScan:
         """The file's bytes read once (`guard.scan_bytes`): ingest hashes it, then the reader checks it without
-        a second read. Kept on this look at the file (each run scans landing anew); a scan that stopped at a
-        fault does for the reader's checks only (not `whole`)."""
+        a second read. Kept on this look at the file (each run scans landing anew); a scan without the digest
+        does for the reader's checks only (not `whole`)."""
         kept: guard.ByteScan | None = self.__dict__.get("_scanned")
         if kept is None or kept.max_line_kb != max_line_kb or (whole and kept.sha256 is None):
             kept = guard.scan_bytes(self.path, max_line_kb, whole)
