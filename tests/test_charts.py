@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from tools import need_tool
 
 from pipelines.publish import files
-from pipelines.publish.charts.draw import daily_turnover_chart, monthly_export_chart
+from pipelines.publish.charts import save
+from pipelines.publish.charts.draw import PNG_SCALE, daily_turnover_chart, monthly_export_chart
 from pipelines.publish.charts.frames import chart_data, monthly_export_data, with_moving_average
 from pipelines.publish.charts.save import save_chart
 from pipelines.publish.formatting import (
@@ -412,6 +413,48 @@ def test_save_chart_rejects_a_locale_other_than_the_charts(tmp_path: Path) -> No
     with pytest.raises(ValueError, match="lang"):
         save_chart(chart, chart_data(chart), tmp_path / "out", "x", lang="id")
     assert not (tmp_path / "out").exists()
+
+
+def test_each_size_of_a_chart_is_laid_out_once_and_its_png_is_vl_converts_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PNG, SVG and PDF of the slide come from one SVG (the print PNG and the A4 PDF from their own sizes'),
+    and a PNG rasterised from that SVG is, byte for byte, the one vl-convert draws from the spec."""
+    chart = daily_turnover_chart(_daily({1: 5, 2: 6, 3: 7}), "id", datetime(2025, 6, 9, 6, 0))
+    laid_out: list[dict] = []
+    real = save.vlc.vegalite_to_svg
+
+    def counted(spec: dict, **options: object) -> str:
+        laid_out.append(spec)
+        return real(spec, **options)
+
+    monkeypatch.setattr(save.vlc, "vegalite_to_svg", counted)
+    out = save.to_bytes(chart, chart_data(chart), "id", save.PRINT)
+    assert len(laid_out) == 3  # the slide, the print PNG's size, the A4 page's
+    options = {
+        "format_locale": vega_locale("id")["formatLocale"],
+        "time_format_locale": vega_locale("id")["timeFormatLocale"],
+    }
+    own = save.vlc.vegalite_to_png(laid_out[0], scale=PNG_SCALE, vl_version=save.vl_version(), **options)
+    assert save.exact_png(own, save.SLIDE_PX, save.SLIDE_DPI) == out["png"]
+    assert out["svg"].decode("utf-8") == real(laid_out[0], vl_version=save.vl_version(), **options)
+
+
+def test_exact_pdf_scales_the_svg_to_fit_and_centres_it(tmp_path: Path) -> None:
+    """A 100 x 50 black SVG on a 300 x 100 pt page: scaled x2 to 200 x 100, 50 pt in from either side."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50">'
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(save.exact_pdf(svg + '<rect width="100" height="50" fill="black"/></svg>', (300, 100)))
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (300, 100)
+    subprocess.run(
+        [need_tool("pdftoppm"), "-r", "72", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True
+    )
+    page = Image.open(tmp_path / "page.png").convert("L")
+    assert page.size == (300, 100)
+    assert page.point(lambda v: 255 if v < 128 else 0).getbbox() == (50, 0, 250, 100)
+    with pytest.raises(ValueError, match="width and height"):
+        save.exact_pdf("<svg/>", (300, 100))
 
 
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,8 +25,6 @@ import vl_convert as vlc
 from altair.utils import _importers
 from altair.utils.html import TEMPLATES
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, NameObject, RectangleObject
 
 from pipelines.publish.charts.draw import CHART_WIDTH, META_KEY, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
 from pipelines.publish.files import table_bytes, write_atomic
@@ -44,6 +42,8 @@ A4_PX, A4_DPI, A4_PT = (3508, 2480), 300, (842, 595)
 CROP_SLACK_PX = 12  # the print spec (1170 x 827 at x3) overshoots A4 by a few pixels of white padding
 
 # A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
+# The opening tag of vl-convert's SVG, with its size in pixels (a pixel is a point in its PDF).
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(?P<w>[0-9.]+)"[^>]*?\sheight="(?P<h>[0-9.]+)"')
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
 
@@ -83,19 +83,28 @@ def to_bytes(
         "format_locale": locale["formatLocale"],
         "time_format_locale": locale["timeFormatLocale"],
     }
+    drawn: dict[str, str] = {}
+
+    def svg(size: str, sized: dict[str, Any]) -> str:
+        # Vega lays a spec out once: its PNG and PDF are the SVG rasterised and converted (the same bytes as
+        # vl-convert's own PNG and PDF, which draw that SVG too), so a chart is not evaluated once per format.
+        if size not in drawn:
+            drawn[size] = vlc.vegalite_to_svg(sized, **options)
+        return drawn[size]
+
     out: dict[str, bytes] = {}
     for suffix in wanted:
         if suffix == "png":
-            out[suffix] = exact_png(vlc.vegalite_to_png(spec, scale=PNG_SCALE, **options), SLIDE_PX, SLIDE_DPI)
+            out[suffix] = exact_png(vlc.svg_to_png(svg("slide", spec), scale=PNG_SCALE), SLIDE_PX, SLIDE_DPI)
         elif suffix == "print.png":
             sized, scale = print_spec(spec, PRINT_WIDTH, PRINT_HEIGHT)
-            out[suffix] = exact_png(vlc.vegalite_to_png(sized, scale=scale * PRINT_SCALE, **options), A4_PX, A4_DPI)
+            out[suffix] = exact_png(vlc.svg_to_png(svg("print", sized), scale=scale * PRINT_SCALE), A4_PX, A4_DPI)
         elif suffix == "svg":
-            out[suffix] = vlc.vegalite_to_svg(spec, **options).encode("utf-8")
+            out[suffix] = svg("slide", spec).encode("utf-8")
         elif suffix == "pdf":
-            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(spec, **options), SLIDE_PT)
+            out[suffix] = exact_pdf(svg("slide", spec), SLIDE_PT)
         elif suffix == "print.pdf":
-            out[suffix] = exact_pdf(vlc.vegalite_to_pdf(print_spec(spec, *A4_PT)[0], **options), A4_PT)
+            out[suffix] = exact_pdf(svg("a4", print_spec(spec, *A4_PT)[0]), A4_PT)
         elif suffix == "html":
             out[suffix] = _html(spec, locale).encode("utf-8")
         elif suffix == "csv":
@@ -133,28 +142,25 @@ def exact_png(png: bytes, size: tuple[int, int], dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def exact_pdf(pdf: bytes, size: tuple[float, float]) -> bytes:
-    """The PDF's first page placed, vector as it is, scaled to fit and centred, on a page of `size` points.
+def exact_pdf(svg: str, size: tuple[float, float]) -> bytes:
+    """The chart's SVG as a PDF page of exactly `size` points, vector, scaled to fit and centred.
 
-    The page's content stream is wrapped, not parsed: one `cm` (scale and offset) before it, the page box set
-    to `size`. pypdf's `merge_transformed_page` parses the stream and took 0.07–0.20 s a page; this takes
-    about 0.01 s and renders to the same pixels (docs/BENCHMARKS.md)."""
-    writer = PdfWriter()  # not clone_from: copying the whole file warns on vl-convert's short trailer /Size
-    page = writer.add_page(PdfReader(io.BytesIO(pdf)).pages[0])
+    The SVG is nested in one of the page's size (vl-convert's PDF gives an SVG pixel one point), so vl-convert
+    writes the page whole. pypdf placing vl-convert's PDF on a new page parsed and copied every object of it:
+    0.24–0.34 s a page of a year's daily chart, on top of the 0.07 s conversion (docs/BENCHMARKS.md)."""
+    match = _SVG_SIZE.match(svg)
+    if match is None:
+        raise ValueError("vl-convert's SVG does not open with its width and height")
+    w, h = float(match["w"]), float(match["h"])
     width, height = (float(v) for v in size)
-    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-    scale = min(width / (x1 - x0), height / (y1 - y0))
-    dx, dy = (width - (x1 - x0) * scale) / 2 - x0 * scale, (height - (y1 - y0) * scale) / 2 - y0 * scale
-    content = ContentStream(None, writer)
-    placed = f"q {scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm\n".encode("ascii")
-    content.set_data(placed + page.get_contents().get_data() + b"\nQ\n")
-    page.replace_contents(content)
-    page.mediabox = RectangleObject((0, 0, width, height))
-    for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):  # the source's boxes would crop the new page
-        page.pop(NameObject(box), None)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    scale = min(width / w, height / h)
+    dx, dy = (width - w * scale) / 2, (height - h * scale) / 2
+    page = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
+        f'viewBox="0 0 {width:g} {height:g}"><g transform="translate({dx:.4f} {dy:.4f}) scale({scale:.6f})">'
+        f"{svg}</g></svg>"
+    )
+    return vlc.svg_to_pdf(page)
 
 
 def _bundle_cache() -> Path:
