@@ -13,11 +13,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 from PIL import Image
 from pypdf import PdfReader
 from tools import need_tool
 
-from pipelines.publish import files
+from pipelines.publish import files, workbook
 from pipelines.publish.charts import save
 from pipelines.publish.charts.draw import PNG_SCALE, daily_turnover_chart, monthly_export_chart
 from pipelines.publish.charts.frames import chart_data, monthly_export_data, with_moving_average
@@ -509,3 +510,21 @@ def test_offline_html_is_altairs_page_with_the_cached_bundle(tmp_path: Path, mon
         assert "vegaEmbed" in save.vega_bundle() and "vegaEmbed" in cached.read_text(encoding="utf-8")
     finally:
         save.vega_bundle.cache_clear()
+
+
+def test_a_workbook_makes_one_format_for_each_number_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not one a cell: 200 rows of two number formats ask xlsxwriter for two formats."""
+    made: list[dict] = []
+    real = xlsxwriter.Workbook.add_format
+
+    def counted(self: xlsxwriter.Workbook, properties: dict | None = None) -> object:
+        made.append(properties or {})
+        return real(self, properties)
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "add_format", counted)
+    rows = [
+        [workbook.Cell(i, workbook.WHOLE), workbook.Cell(i / 3, workbook.DECIMAL), workbook.Cell("x")]
+        for i in range(200)
+    ]
+    workbook.workbook(["title"], ["a", "b", "c"], rows, pl.DataFrame({"a": ["x"]}), "id")
+    assert [p["num_format"] for p in made if "num_format" in p] == [workbook.WHOLE, workbook.DECIMAL]

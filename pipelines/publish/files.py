@@ -7,7 +7,6 @@ is gone (or that are older than an hour) at the start of the next publish run.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import secrets
@@ -17,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 FORMULA_START = ("=", "+", "-", "@")
 XLSX_CREATED = datetime(2024, 1, 1)
@@ -96,12 +94,6 @@ def write_csv(df: pl.DataFrame, path: Path) -> None:
     write_atomic(path, neutralise_formulas(df).write_csv().encode("utf-8"))
 
 
-def table_bytes(df: pl.DataFrame, sheet: str = "data") -> tuple[bytes, bytes]:
-    """A table as CSV and XLSX bytes (formulas neutralised, ISO dates): what every download of data uses."""
-    safe = neutralise_formulas(df)
-    xlsx = io.BytesIO()
-    book = xlsxwriter.Workbook(xlsx, {"in_memory": True})
-    book.set_properties({"created": XLSX_CREATED})  # not the clock: the same table gives the same bytes
-    safe.write_excel(book, worksheet=sheet, autofit=True)
-    book.close()  # write_excel leaves a workbook it was given open, and an unclosed one has no bytes yet
-    return safe.write_csv(date_format="%Y-%m-%d").encode("utf-8"), xlsx.getvalue()
+def csv_bytes(df: pl.DataFrame) -> bytes:
+    """A table as CSV bytes (formulas neutralised, ISO dates): what every download of data uses."""
+    return neutralise_formulas(df).write_csv(date_format="%Y-%m-%d").encode("utf-8")

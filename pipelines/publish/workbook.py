@@ -59,8 +59,12 @@ def workbook(
     widths = [max(10, min(40, len(h) + 2)) for h in headers]
     for r, row in enumerate(rows, start=top + 1):
         for c, cell in enumerate(row):
-            fmt = formats.setdefault(cell.number_format, book.add_format({"num_format": cell.number_format}))
-            _write(sheet, r, c, cell, fmt if cell.number_format else None, right)
+            fmt = None
+            if cell.number_format is not None:  # one format a number format: not one a cell
+                fmt = formats.get(cell.number_format)
+                if fmt is None:
+                    fmt = formats[cell.number_format] = book.add_format({"num_format": cell.number_format})
+            _write(sheet, r, c, cell, fmt, right)
             widths[c] = max(widths[c], min(40, len(_shown(cell.value)) + 2))
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)

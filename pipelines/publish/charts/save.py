@@ -27,7 +27,7 @@ from altair.utils.html import TEMPLATES
 from PIL import Image
 
 from pipelines.publish.charts.draw import CHART_WIDTH, META_KEY, PNG_SCALE, PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH
-from pipelines.publish.files import table_bytes, write_atomic
+from pipelines.publish.files import csv_bytes, write_atomic
 from pipelines.publish.formatting import check_lang, vega_locale
 from pipelines.publish.workbook import chart_workbook
 
@@ -108,7 +108,7 @@ def to_bytes(
         elif suffix == "html":
             out[suffix] = _html(spec, locale).encode("utf-8")
         elif suffix == "csv":
-            out[suffix] = table_bytes(data)[0]
+            out[suffix] = csv_bytes(data)
         elif suffix == "xlsx":
             out[suffix] = chart_workbook(spec, data, lang)
     return {s: out[s] for s in wanted}

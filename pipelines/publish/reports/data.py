@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.publish import symbols
-from pipelines.publish.files import table_bytes, write_atomic
+from pipelines.publish.files import csv_bytes, write_atomic
 from pipelines.publish.formatting import round_half_up
 from pipelines.publish.published import Figure
 from pipelines.publish.reports.document import Document, Table
@@ -68,7 +68,7 @@ def write_data(out_dir: Path, stem: str, doc: Document, headlines: list[Headline
         # Whole rupiah as integers (Rp16.687.500, not 16687500.0); amounts with sen stay decimal.
         whole = [c for c, kind in data.schema.items() if c.endswith("_idr") and kind.is_float() and _integral(data[c])]
         data = data.with_columns(pl.col(whole).cast(pl.Int64))
-        csv = table_bytes(data)[0]
+        csv = csv_bytes(data)
         xlsx = workbook([table.caption, *doc.meta, *table.notes], table.headers, table.sheet, data, doc.lang)
         for suffix, payload in (("csv", csv), ("xlsx", xlsx)):
             path = out_dir / f"{stem}-tabel-{n}.{suffix}"
