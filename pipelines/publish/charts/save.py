@@ -41,9 +41,9 @@ SLIDE_PX, SLIDE_DPI, SLIDE_PT = (1920, 1080), 144, (960, 540)
 A4_PX, A4_DPI, A4_PT = (3508, 2480), 300, (842, 595)
 CROP_SLACK_PX = 12  # the print spec (1170 x 827 at x3) overshoots A4 by a few pixels of white padding
 
-# A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
 # The opening tag of vl-convert's SVG, with its size in pixels (a pixel is a point in its PDF).
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(?P<w>[0-9.]+)"[^>]*?\sheight="(?P<h>[0-9.]+)"')
+# A <script src="http..."> tag; the inlined bundle itself mentions src= in its JavaScript text.
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
 
