@@ -83,7 +83,7 @@ def scan_bytes(path: Path, max_line_kb: int, whole: bool = True, block_bytes: in
     size = limit * max(1, block_bytes // limit)  # whole chunks of the limit: a block splits none
     digest = hashlib.sha256() if whole else None
     fault: str | None = None  # "nul" or "long_line": the first found, what is said
-    run, line_start, offset = 0, 0, 0  # bytes since the last newline; where that line starts; the block's
+    run, line_start, offset = 0, 0, 0  # bytes since the last newline; where that line starts; block's start
     bare_cr, carry = False, b""  # a CR closing a block may be the first half of a CR LF split across blocks
     with path.open("rb") as fh:
         while block := fh.read(size):

@@ -90,10 +90,10 @@ def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def write_csv(df: pl.DataFrame, path: Path) -> None:
-    write_atomic(path, neutralise_formulas(df).write_csv().encode("utf-8"))
-
-
 def csv_bytes(df: pl.DataFrame) -> bytes:
     """A table as CSV bytes (formulas neutralised, ISO dates): what every download of data uses."""
     return neutralise_formulas(df).write_csv(date_format="%Y-%m-%d").encode("utf-8")
+
+
+def write_csv(df: pl.DataFrame, path: Path) -> None:
+    write_atomic(path, csv_bytes(df))
